@@ -1,1 +1,9 @@
-//! iln-domain
+//! The program's rules as plain types and functions: accounts, countries, profiles, the demo
+//! network. This crate does no I/O: no database, no HTTP, no files, no clock of its own.
+
+pub mod account;
+pub mod clock;
+pub mod country;
+pub mod demo;
+pub mod profile;
+pub mod timezone;

@@ -1,0 +1,1 @@
+//! timezone (being written)

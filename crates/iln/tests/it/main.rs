@@ -1,0 +1,1 @@
+//! The `iln` binary's one integration-test binary: each module tests one subcommand or flow.
