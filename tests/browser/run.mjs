@@ -1,0 +1,133 @@
+// Drives the real iln server in Debian's headless Chromium the way a person would: sign up,
+// confirm the address from the emailed link, sign in, sign out. Every page it visits is checked
+// with axe-core, and any serious or critical accessibility violation fails the run, as does
+// any console error (a Content-Security-Policy violation shows up there).
+//
+// Environment: ILN_BASE_URL (the running server), ILN_MAIL_DIR (the file transport's folder),
+// CHROMIUM (defaults to /usr/bin/chromium). Exits non-zero with a reason on the first failure.
+import { chromium } from 'playwright-core';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const base = process.env.ILN_BASE_URL;
+const mailDir = process.env.ILN_MAIL_DIR;
+if (!base || !mailDir) {
+  console.error('ILN_BASE_URL and ILN_MAIL_DIR must be set');
+  process.exit(2);
+}
+
+const problems = [];
+const checked = [];
+
+async function checkAccessibility(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    // The runner is loaded into the page above; only violations that matter are reported.
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  checked.push(`${label} (${page.url()}): ${result.length} violations, ${bad.length} serious or critical`);
+  for (const v of bad) problems.push(`axe ${v.impact} on ${label}: ${v.id}: ${v.help} at ${v.nodes.join(', ')}`);
+}
+
+// lettre's file transport writes one .eml per message; bodies may be quoted-printable.
+function findLink(to, pathPart, after) {
+  const files = readdirSync(mailDir).filter((f) => f.endsWith('.eml'))
+    .map((f) => join(mailDir, f))
+    .filter((f) => statSync(f).mtimeMs >= after)
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
+  for (const file of files.reverse()) {
+    const raw = readFileSync(file, 'utf8');
+    if (!raw.toLowerCase().includes(to.toLowerCase())) continue;
+    const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    const m = text.match(new RegExp(`https?://[^\\s"<>]*${pathPart}[^\\s"<>]*`));
+    if (m) return m[0];
+  }
+  return null;
+}
+
+async function waitForLink(to, pathPart, after) {
+  for (let i = 0; i < 100; i++) {
+    const link = findLink(to, pathPart, after);
+    if (link) return link;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no email to ${to} with a ${pathPart} link arrived in ${mailDir}`);
+}
+
+// Playwright gives every launch a fresh, empty profile of its own, as these machines need.
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${page.url()}: ${msg.text()}`); });
+  page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
+
+  const email = `browser.${Date.now()}@example.org`;
+  const password = 'correct horse battery staple 42';
+
+  await page.goto(base + '/');
+  await checkAccessibility(page, 'home');
+
+  const started = Date.now() - 1000;
+  await page.goto(base + '/signup');
+  await checkAccessibility(page, 'sign up');
+  // A first attempt with a short password must be refused next to the field, keeping the email.
+  await page.getByLabel(/name/i).first().fill('Ada Okafor');
+  await page.getByLabel(/email/i).fill(email);
+  await page.getByLabel(/^password/i).fill('short');
+  await page.getByRole('button', { name: /sign up|create/i }).click();
+  await page.waitForLoadState();
+  if ((await page.getByLabel(/email/i).inputValue()) !== email) problems.push('sign-up error page lost the email typed');
+  await checkAccessibility(page, 'sign up with an error');
+  await page.getByLabel(/^password/i).fill(password);
+  await page.getByRole('button', { name: /sign up|create/i }).click();
+  await page.waitForLoadState();
+  await checkAccessibility(page, 'after sign up');
+
+  const verify = await waitForLink(email, 'verif', started);
+  await page.goto(verify);
+  await checkAccessibility(page, 'verification link');
+  // Confirming may itself be a button (no GET changes state).
+  const confirm = page.getByRole('button', { name: /confirm|verify/i });
+  if (await confirm.count()) { await confirm.first().click(); await page.waitForLoadState(); }
+
+  await page.goto(base + '/signin');
+  await checkAccessibility(page, 'sign in');
+  await page.getByLabel(/email/i).fill(email);
+  await page.getByLabel(/^password/i).fill(password);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.waitForLoadState();
+  if (!(await page.getByRole('button', { name: /sign out/i }).count())) problems.push(`not signed in after sign-in: at ${page.url()}`);
+  await checkAccessibility(page, 'dashboard');
+
+  await page.getByRole('button', { name: /sign out/i }).first().click();
+  await page.waitForLoadState();
+  if (await page.getByRole('button', { name: /sign out/i }).count()) problems.push('still signed in after sign-out');
+  await page.goto(base + '/dashboard');
+  if (await page.getByRole('button', { name: /sign out/i }).count()) problems.push('dashboard still open after sign-out');
+  await checkAccessibility(page, 'after sign out');
+} catch (err) {
+  failed = true;
+  console.error(`browser flow failed: ${err.stack || err}`);
+} finally {
+  await browser.close();
+}
+
+for (const line of checked) console.log(`checked ${line}`);
+for (const p of problems) console.error(p);
+if (failed || problems.length) {
+  console.error(`browser tests: ${problems.length} problems`);
+  process.exit(1);
+}
+console.log('browser tests: sign up, verify, sign in, sign out passed with no serious accessibility violations');
