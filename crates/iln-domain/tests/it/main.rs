@@ -1,0 +1,4 @@
+//! iln-domain's one integration-test binary: each module tests one module of the crate.
+
+mod account;
+mod clock;
