@@ -2,3 +2,6 @@
 
 mod account;
 mod clock;
+mod country;
+mod profile;
+mod timezone;
