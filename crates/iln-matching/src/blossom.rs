@@ -1,0 +1,877 @@
+//! The primal-dual blossom algorithm (Edmonds) for maximum-weight matching on general graphs.
+//!
+//! The search follows the classic formulation of Galil's survey with the bookkeeping made
+//! popular by Van Rantwijk's reference implementation: S/T labels on top-level blossoms,
+//! a least-slack edge per vertex and per S-blossom, and four kinds of dual adjustment. On top of
+//! that it adds two ideas from Kolmogorov's Blossom V and LEMON: a greedy start (vertex duals
+//! from each vertex's heaviest edge, a greedy matching on tight edges, then free duals lowered as
+//! far as feasibility allows), and "unmatching": when an even vertex's dual reaches zero, the
+//! alternating path from its root is flipped so the root is matched and that vertex stays
+//! single with a zero dual. This lets free vertices start with different duals.
+//!
+//! Units: every weight is doubled on entry (`cost = 4 * w` in the slack formula below) so that
+//! all vertex duals of free vertices stay even and every S-S slack is even: the whole run is
+//! exact integer arithmetic. For an edge `k = (u, v)`:
+//! `slack(k) = dual[u] + dual[v] + 2 * sum(dual[B] for blossoms B containing u and v) - 4 * w`.
+
+/// The "no vertex / no endpoint / no edge" marker in the compact `u32` arrays.
+const NONE: u32 = u32::MAX;
+
+const FREE: u8 = 0;
+const S: u8 = 1;
+const T: u8 = 2;
+/// Temporary mark used while tracing two alternating paths towards their roots.
+const BREADCRUMB: u8 = 5;
+
+/// One blossom of the final state, for the certificate.
+#[derive(Debug, Clone)]
+pub(crate) struct RawBlossom {
+    /// Index of the enclosing blossom in the output list, if nested.
+    pub parent: Option<usize>,
+    /// Its dual in the doubled units of this module (`2 * z` in the slack formula).
+    pub dual: i64,
+    /// Every vertex inside it, sorted.
+    pub vertices: Vec<u32>,
+}
+
+/// What the algorithm hands back.
+#[derive(Debug, Clone)]
+pub(crate) struct RawSolution {
+    /// `mate[v]` is the partner of `v` or `None`.
+    pub mate: Vec<Option<u32>>,
+    /// Vertex duals in the same units as [`RawBlossom::dual`].
+    pub vertex_dual: Vec<i64>,
+    pub blossoms: Vec<RawBlossom>,
+}
+
+/// An optional starting point: vertex duals (in the doubled units) and a matching that should be
+/// kept where it is still tight. Used to re-solve warm after edges are added.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WarmStart {
+    pub vertex_dual: Vec<i64>,
+    pub mate: Vec<Option<u32>>,
+}
+
+/// Solves maximum-weight matching exactly. Edges with a negative weight are ignored (they can
+/// never be in a maximum-weight matching); parallel edges are allowed. The caller guarantees
+/// `4 * |w|` plus a few such terms fit in an `i64` and that endpoints are distinct and `< n`.
+pub(crate) fn max_weight_matching(
+    n: usize,
+    edges: &[(u32, u32, i64)],
+    warm: Option<&WarmStart>,
+) -> RawSolution {
+    let kept: Vec<(u32, u32, i64)> = edges.iter().copied().filter(|e| e.2 >= 0).collect();
+    let mut core = Core::new(n, &kept);
+    core.initialise(warm);
+    core.run();
+    core.into_solution()
+}
+
+struct Core {
+    n: usize,
+    /// `ends[p]` is the vertex at endpoint `p`; edge `k` owns endpoints `2k` and `2k + 1`.
+    ends: Vec<u32>,
+    /// `4 * w` of each edge, so that `slack = dual[u] + dual[v] - cost` outside blossoms.
+    cost: Vec<i64>,
+    /// Compressed adjacency: for vertex `v`, `adj[adj_start[v]..adj_start[v + 1]]` are the
+    /// *remote* endpoints of its edges.
+    adj_start: Vec<usize>,
+    adj: Vec<u32>,
+    /// `mate[v]` is the remote endpoint of `v`'s matched edge, or `NONE`.
+    mate: Vec<u32>,
+    /// Label of each vertex and blossom (indices `n..2n` are non-trivial blossoms).
+    label: Vec<u8>,
+    /// For a labelled top blossom, the endpoint (in the parent) of the edge that labelled it.
+    label_end: Vec<u32>,
+    in_blossom: Vec<u32>,
+    parent: Vec<u32>,
+    /// Children of a non-trivial blossom, in cyclic order starting at the base child.
+    childs: Vec<Vec<u32>>,
+    /// `endps[b][i]` is the endpoint in `childs[b][i]` of the edge to `childs[b][i + 1]`.
+    endps: Vec<Vec<u32>>,
+    base: Vec<u32>,
+    /// Least-slack edge to an S-blossom (for a free vertex or an S-blossom), or `NONE`.
+    best_edge: Vec<u32>,
+    /// For S-blossoms: least-slack edges to each other S-blossom, kept to rebuild `best_edge`.
+    blossom_best: Vec<Option<Vec<u32>>>,
+    unused: Vec<u32>,
+    /// Vertex duals (doubled) then blossom duals (in units where an S-blossom gains what its
+    /// vertices lose).
+    dual: Vec<i64>,
+    /// Edges known to be tight in this stage.
+    allow: Vec<bool>,
+    queue: Vec<u32>,
+    /// Scratch buffer for blossom leaves.
+    scratch: Vec<u32>,
+}
+
+impl Core {
+    fn new(n: usize, edges: &[(u32, u32, i64)]) -> Self {
+        let m = edges.len();
+        let mut ends = Vec::with_capacity(2 * m);
+        let mut cost = Vec::with_capacity(m);
+        let mut degree = vec![0usize; n + 1];
+        for &(u, v, w) in edges {
+            ends.push(u);
+            ends.push(v);
+            cost.push(4 * w);
+            degree[u as usize] += 1;
+            degree[v as usize] += 1;
+        }
+        let mut adj_start = vec![0usize; n + 1];
+        for v in 0..n {
+            adj_start[v + 1] = adj_start[v] + degree[v];
+        }
+        let mut fill = adj_start.clone();
+        let mut adj = vec![0u32; 2 * m];
+        for (k, &(u, v, _)) in edges.iter().enumerate() {
+            let k = k as u32;
+            adj[fill[u as usize]] = 2 * k + 1;
+            fill[u as usize] += 1;
+            adj[fill[v as usize]] = 2 * k;
+            fill[v as usize] += 1;
+        }
+        let mut base = vec![NONE; 2 * n];
+        for (v, b) in base.iter_mut().enumerate().take(n) {
+            *b = v as u32;
+        }
+        Core {
+            n,
+            ends,
+            cost,
+            adj_start,
+            adj,
+            mate: vec![NONE; n],
+            label: vec![FREE; 2 * n],
+            label_end: vec![NONE; 2 * n],
+            in_blossom: (0..n as u32).collect(),
+            parent: vec![NONE; 2 * n],
+            childs: vec![Vec::new(); 2 * n],
+            endps: vec![Vec::new(); 2 * n],
+            base,
+            best_edge: vec![NONE; 2 * n],
+            blossom_best: vec![None; 2 * n],
+            unused: (n as u32..2 * n as u32).rev().collect(),
+            dual: vec![0; 2 * n],
+            allow: vec![false; m],
+            queue: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn slack(&self, k: u32) -> i64 {
+        let k = k as usize;
+        self.dual[self.ends[2 * k] as usize] + self.dual[self.ends[2 * k + 1] as usize]
+            - self.cost[k]
+    }
+
+    #[inline]
+    fn neighbours(&self, v: u32) -> std::ops::Range<usize> {
+        self.adj_start[v as usize]..self.adj_start[v as usize + 1]
+    }
+
+    /// Greedy start: feasible vertex duals, a matching of tight edges, and free duals lowered.
+    fn initialise(&mut self, warm: Option<&WarmStart>) {
+        let n = self.n;
+        // Each vertex starts at its heaviest incident edge (doubled units: 2 * 2w), which is
+        // feasible for every edge; a warm start may only lower that where still feasible.
+        for v in 0..n {
+            let mut best = 0i64;
+            for i in self.neighbours(v as u32) {
+                best = best.max(self.cost[(self.adj[i] / 2) as usize] / 2);
+            }
+            self.dual[v] = best;
+        }
+        if let Some(warm) = warm {
+            for v in 0..n {
+                if let Some(&d) = warm.vertex_dual.get(v) {
+                    // Keep duals even so every root shares one parity.
+                    let d = (d.max(0) + 1) & !1;
+                    if d < self.dual[v] {
+                        self.dual[v] = d;
+                    }
+                }
+            }
+            // Restore feasibility edge by edge, raising the endpoint with the larger dual
+            // (fewer raises overall), deterministically in edge order.
+            for k in 0..self.cost.len() as u32 {
+                let s = self.slack(k);
+                if s < 0 {
+                    let (u, v) = (
+                        self.ends[2 * k as usize] as usize,
+                        self.ends[2 * k as usize + 1] as usize,
+                    );
+                    let t = if self.dual[u] >= self.dual[v] { u } else { v };
+                    // -s is even because every dual and every cost is even.
+                    self.dual[t] -= s;
+                }
+            }
+            for v in 0..n {
+                if self.mate[v] != NONE {
+                    continue;
+                }
+                if let Some(Some(u)) = warm.mate.get(v) {
+                    let u = *u as usize;
+                    if u >= n || self.mate[u] != NONE || u == v {
+                        continue;
+                    }
+                    if let Some(p) = self.tight_edge_between(v as u32, u as u32) {
+                        self.mate[v] = p;
+                        self.mate[u] = p ^ 1;
+                    }
+                }
+            }
+        }
+        // Greedy matching on tight edges.
+        for v in 0..n as u32 {
+            if self.mate[v as usize] != NONE {
+                continue;
+            }
+            for i in self.neighbours(v) {
+                let p = self.adj[i];
+                let w = self.ends[p as usize];
+                if self.mate[w as usize] == NONE && w != v && self.slack(p / 2) == 0 {
+                    self.mate[v as usize] = p;
+                    self.mate[w as usize] = p ^ 1;
+                    break;
+                }
+            }
+        }
+        // Lower each free vertex's dual as far as its edges allow; that may make an edge to
+        // another free vertex tight, which we then take.
+        for v in 0..n as u32 {
+            if self.mate[v as usize] != NONE {
+                continue;
+            }
+            let mut need = 0i64;
+            for i in self.neighbours(v) {
+                let p = self.adj[i];
+                let w = self.ends[p as usize];
+                need = need.max(self.cost[(p / 2) as usize] - self.dual[w as usize]);
+            }
+            self.dual[v as usize] = need.max(0);
+            if need <= 0 {
+                continue;
+            }
+            for i in self.neighbours(v) {
+                let p = self.adj[i];
+                let w = self.ends[p as usize];
+                if w != v && self.mate[w as usize] == NONE && self.slack(p / 2) == 0 {
+                    self.mate[v as usize] = p;
+                    self.mate[w as usize] = p ^ 1;
+                    break;
+                }
+            }
+        }
+    }
+
+    fn tight_edge_between(&self, v: u32, u: u32) -> Option<u32> {
+        self.neighbours(v)
+            .map(|i| self.adj[i])
+            .find(|&p| self.ends[p as usize] == u && self.slack(p / 2) == 0)
+    }
+
+    fn leaves(&self, b: u32, out: &mut Vec<u32>) {
+        out.clear();
+        if (b as usize) < self.n {
+            out.push(b);
+            return;
+        }
+        let mut stack = vec![b];
+        while let Some(x) = stack.pop() {
+            if (x as usize) < self.n {
+                out.push(x);
+            } else {
+                stack.extend(self.childs[x as usize].iter().rev().copied());
+            }
+        }
+    }
+
+    fn assign_label(&mut self, w: u32, t: u8, p: u32) {
+        let mut w = w;
+        let mut t = t;
+        let mut p = p;
+        loop {
+            let b = self.in_blossom[w as usize];
+            self.label[w as usize] = t;
+            self.label[b as usize] = t;
+            self.label_end[w as usize] = p;
+            self.label_end[b as usize] = p;
+            self.best_edge[w as usize] = NONE;
+            self.best_edge[b as usize] = NONE;
+            if t == S {
+                let mut buf = std::mem::take(&mut self.scratch);
+                self.leaves(b, &mut buf);
+                self.queue.extend_from_slice(&buf);
+                self.scratch = buf;
+                return;
+            }
+            // A T-blossom's base is matched (only a free top blossom's base is unmatched and
+            // those are handled as augmenting targets before labelling), so label its mate S.
+            let base = self.base[b as usize];
+            let m = self.mate[base as usize];
+            debug_assert!(m != NONE);
+            w = self.ends[m as usize];
+            t = S;
+            p = m ^ 1;
+        }
+    }
+
+    /// Traces back from `v` and `w` (both in S-blossoms); returns the base of the new blossom
+    /// or `NONE` if the two paths reach different roots (an augmenting path).
+    fn scan_blossom(&mut self, v: u32, w: u32) -> u32 {
+        let mut path = Vec::new();
+        let mut base = NONE;
+        let mut v = v;
+        let mut w = w;
+        while v != NONE || w != NONE {
+            if v != NONE {
+                let b = self.in_blossom[v as usize];
+                if self.label[b as usize] & 4 != 0 {
+                    base = self.base[b as usize];
+                    break;
+                }
+                path.push(b);
+                self.label[b as usize] = BREADCRUMB;
+                if self.label_end[b as usize] == NONE {
+                    v = NONE;
+                } else {
+                    let t = self.ends[self.label_end[b as usize] as usize];
+                    let bt = self.in_blossom[t as usize];
+                    v = self.ends[self.label_end[bt as usize] as usize];
+                }
+            }
+            if w != NONE {
+                std::mem::swap(&mut v, &mut w);
+            }
+        }
+        for b in path {
+            self.label[b as usize] = S;
+        }
+        base
+    }
+
+    fn add_blossom(&mut self, base: u32, k: u32) {
+        let mut v = self.ends[2 * k as usize];
+        let mut w = self.ends[2 * k as usize + 1];
+        let bb = self.in_blossom[base as usize];
+        let mut bv = self.in_blossom[v as usize];
+        let mut bw = self.in_blossom[w as usize];
+        let b = self.unused.pop().unwrap_or(NONE);
+        debug_assert!(b != NONE);
+        let bu = b as usize;
+        self.base[bu] = base;
+        self.parent[bu] = NONE;
+        self.parent[bb as usize] = b;
+        let mut path = Vec::new();
+        let mut endps = Vec::new();
+        while bv != bb {
+            self.parent[bv as usize] = b;
+            path.push(bv);
+            endps.push(self.label_end[bv as usize]);
+            v = self.ends[self.label_end[bv as usize] as usize];
+            bv = self.in_blossom[v as usize];
+        }
+        path.push(bb);
+        path.reverse();
+        endps.reverse();
+        endps.push(2 * k);
+        while bw != bb {
+            self.parent[bw as usize] = b;
+            path.push(bw);
+            endps.push(self.label_end[bw as usize] ^ 1);
+            w = self.ends[self.label_end[bw as usize] as usize];
+            bw = self.in_blossom[w as usize];
+        }
+        self.label[bu] = S;
+        self.label_end[bu] = self.label_end[bb as usize];
+        self.dual[bu] = 0;
+        // Collect leaves through the children (the new blossom's child list is set below).
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        for &c in &path {
+            let mut sub = Vec::new();
+            self.leaves(c, &mut sub);
+            buf.extend_from_slice(&sub);
+        }
+        for &x in &buf {
+            if self.label[self.in_blossom[x as usize] as usize] == T {
+                // Former T-vertices become S and must be scanned.
+                self.queue.push(x);
+            }
+            self.in_blossom[x as usize] = b;
+        }
+        self.scratch = buf;
+        // Least-slack edges from the new blossom to every other S-blossom.
+        let mut best_to: Vec<(u32, u32)> = Vec::new(); // (other top blossom, edge)
+        let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        for &c in &path {
+            let lists: Vec<u32> = match self.blossom_best[c as usize].take() {
+                Some(list) => list,
+                None => {
+                    let mut sub = Vec::new();
+                    self.leaves(c, &mut sub);
+                    let mut ks = Vec::new();
+                    for x in sub {
+                        for i in self.neighbours(x) {
+                            ks.push(self.adj[i] / 2);
+                        }
+                    }
+                    ks
+                }
+            };
+            for k2 in lists {
+                let (mut i, mut j) = (self.ends[2 * k2 as usize], self.ends[2 * k2 as usize + 1]);
+                if self.in_blossom[j as usize] == b {
+                    std::mem::swap(&mut i, &mut j);
+                }
+                let _ = i;
+                let bj = self.in_blossom[j as usize];
+                if bj != b && self.label[bj as usize] == S {
+                    let s = self.slack(k2);
+                    match slot.get(&bj) {
+                        Some(&at) => {
+                            if s < self.slack(best_to[at].1) {
+                                best_to[at].1 = k2;
+                            }
+                        }
+                        None => {
+                            slot.insert(bj, best_to.len());
+                            best_to.push((bj, k2));
+                        }
+                    }
+                }
+            }
+            self.best_edge[c as usize] = NONE;
+        }
+        // Order by the other blossom's index so results never depend on hashing.
+        best_to.sort_unstable();
+        let list: Vec<u32> = best_to.into_iter().map(|(_, k2)| k2).collect();
+        let mut best = NONE;
+        for &k2 in &list {
+            if best == NONE || self.slack(k2) < self.slack(best) {
+                best = k2;
+            }
+        }
+        self.best_edge[bu] = best;
+        self.blossom_best[bu] = Some(list);
+        self.childs[bu] = path;
+        self.endps[bu] = endps;
+    }
+
+    fn expand_blossom(&mut self, b: u32, end_stage: bool) {
+        let bu = b as usize;
+        let childs = self.childs[bu].clone();
+        for &s in &childs {
+            self.parent[s as usize] = NONE;
+            if (s as usize) < self.n {
+                self.in_blossom[s as usize] = s;
+            } else if end_stage && self.dual[s as usize] == 0 {
+                self.expand_blossom(s, end_stage);
+            } else {
+                let mut sub = Vec::new();
+                self.leaves(s, &mut sub);
+                for x in sub {
+                    self.in_blossom[x as usize] = s;
+                }
+            }
+        }
+        if !end_stage && self.label[bu] == T {
+            // The blossom was reached through `entry`; relabel the even-length path from the
+            // entry child to the base child as alternating T/S, and leave the rest unlabelled.
+            let len = childs.len() as isize;
+            let entry = self.in_blossom[self.ends[(self.label_end[bu] ^ 1) as usize] as usize];
+            let mut j = childs.iter().position(|&c| c == entry).unwrap_or(0) as isize;
+            let (jstep, endptrick): (isize, u32) = if j & 1 == 1 {
+                j -= len;
+                (1, 0)
+            } else {
+                (-1, 1)
+            };
+            let at = |j: isize| -> usize { j.rem_euclid(len) as usize };
+            let endps = self.endps[bu].clone();
+            let mut p = self.label_end[bu];
+            while j != 0 {
+                // Relabel the T-sub-blossom.
+                self.label[self.ends[(p ^ 1) as usize] as usize] = FREE;
+                let q = endps[at(j - endptrick as isize)] ^ endptrick ^ 1;
+                self.label[self.ends[q as usize] as usize] = FREE;
+                self.assign_label(self.ends[(p ^ 1) as usize], T, p);
+                // Step to the next S-sub-blossom and note its forward endpoint.
+                self.allow[(endps[at(j - endptrick as isize)] / 2) as usize] = true;
+                j += jstep;
+                p = endps[at(j - endptrick as isize)] ^ endptrick;
+                // Step to the next T-sub-blossom.
+                self.allow[(p / 2) as usize] = true;
+                j += jstep;
+            }
+            // Relabel the base T-sub-blossom without stepping through to its mate.
+            let bv = childs[at(j)];
+            let x = self.ends[(p ^ 1) as usize];
+            self.label[x as usize] = T;
+            self.label[bv as usize] = T;
+            self.label_end[x as usize] = p;
+            self.label_end[bv as usize] = p;
+            self.best_edge[bv as usize] = NONE;
+            j += jstep;
+            while childs[at(j)] != entry {
+                let bv = childs[at(j)];
+                if self.label[bv as usize] == S {
+                    j += jstep;
+                    continue;
+                }
+                // A sub-blossom reached from outside through one of its vertices keeps that
+                // T-label; find such a vertex, if any.
+                let mut sub = Vec::new();
+                self.leaves(bv, &mut sub);
+                if let Some(&v) = sub.iter().find(|&&v| self.label[v as usize] != FREE) {
+                    debug_assert_eq!(self.label[v as usize], T);
+                    self.label[v as usize] = FREE;
+                    let mb = self.mate[self.base[bv as usize] as usize];
+                    self.label[self.ends[mb as usize] as usize] = FREE;
+                    let le = self.label_end[v as usize];
+                    self.assign_label(v, T, le);
+                }
+                j += jstep;
+            }
+        }
+        self.label[bu] = FREE;
+        self.label_end[bu] = NONE;
+        self.childs[bu] = Vec::new();
+        self.endps[bu] = Vec::new();
+        self.base[bu] = NONE;
+        self.blossom_best[bu] = None;
+        self.best_edge[bu] = NONE;
+        self.dual[bu] = 0;
+        self.unused.push(b);
+    }
+
+    /// Swaps matched and unmatched edges inside blossom `b` so that vertex `v` becomes its base.
+    fn augment_blossom(&mut self, b: u32, v: u32) {
+        let bu = b as usize;
+        let mut t = v;
+        while self.parent[t as usize] != b {
+            t = self.parent[t as usize];
+        }
+        if t as usize >= self.n {
+            self.augment_blossom(t, v);
+        }
+        let len = self.childs[bu].len() as isize;
+        let i = self.childs[bu].iter().position(|&c| c == t).unwrap_or(0);
+        let mut j = i as isize;
+        let (jstep, endptrick): (isize, u32) = if j & 1 == 1 {
+            j -= len;
+            (1, 0)
+        } else {
+            (-1, 1)
+        };
+        let at = |j: isize| -> usize { j.rem_euclid(len) as usize };
+        while j != 0 {
+            j += jstep;
+            let t1 = self.childs[bu][at(j)];
+            let p = self.endps[bu][at(j - endptrick as isize)] ^ endptrick;
+            if t1 as usize >= self.n {
+                self.augment_blossom(t1, self.ends[p as usize]);
+            }
+            j += jstep;
+            let t2 = self.childs[bu][at(j)];
+            if t2 as usize >= self.n {
+                self.augment_blossom(t2, self.ends[(p ^ 1) as usize]);
+            }
+            self.mate[self.ends[p as usize] as usize] = p ^ 1;
+            self.mate[self.ends[(p ^ 1) as usize] as usize] = p;
+        }
+        self.childs[bu].rotate_left(i);
+        self.endps[bu].rotate_left(i);
+        self.base[bu] = self.base[self.childs[bu][0] as usize];
+        debug_assert_eq!(self.base[bu], v);
+    }
+
+    /// Flips the alternating path from vertex `s` (in an S-blossom, or in an unlabelled
+    /// blossom with a single base) to its root; `s` gets mate endpoint `p` (`NONE` to leave `s`
+    /// single, the "unmatch" step).
+    fn flip_to_root(&mut self, s: u32, p: u32) {
+        let mut s = s;
+        let mut p = p;
+        loop {
+            let bs = self.in_blossom[s as usize];
+            if bs as usize >= self.n {
+                self.augment_blossom(bs, s);
+            }
+            self.mate[s as usize] = p;
+            if self.label_end[bs as usize] == NONE {
+                return;
+            }
+            let t = self.ends[self.label_end[bs as usize] as usize];
+            let bt = self.in_blossom[t as usize];
+            let le = self.label_end[bt as usize];
+            s = self.ends[le as usize];
+            let j = self.ends[(le ^ 1) as usize];
+            if bt as usize >= self.n {
+                self.augment_blossom(bt, j);
+            }
+            self.mate[j as usize] = le;
+            p = le ^ 1;
+        }
+    }
+
+    fn augment_matching(&mut self, k: u32) {
+        let v = self.ends[2 * k as usize];
+        let w = self.ends[2 * k as usize + 1];
+        self.flip_to_root(v, 2 * k + 1);
+        self.flip_to_root(w, 2 * k);
+    }
+
+    fn run(&mut self) {
+        let n = self.n;
+        loop {
+            // Start a stage: every free vertex with a positive dual is the root of a tree.
+            self.label.fill(FREE);
+            self.label_end.fill(NONE);
+            self.best_edge.fill(NONE);
+            for b in n..2 * n {
+                self.blossom_best[b] = None;
+            }
+            self.allow.fill(false);
+            self.queue.clear();
+            let mut roots = 0usize;
+            for v in 0..n {
+                let b = self.in_blossom[v] as usize;
+                if self.mate[v] == NONE && self.dual[v] > 0 && self.label[b] == FREE {
+                    self.assign_label(v as u32, S, NONE);
+                    roots += 1;
+                }
+            }
+            if roots == 0 {
+                break;
+            }
+            self.stage();
+            // Expand S-blossoms whose dual fell to zero: they are no longer needed.
+            for b in n..2 * n {
+                if self.parent[b] == NONE
+                    && self.base[b] != NONE
+                    && self.label[b] == S
+                    && self.dual[b] == 0
+                {
+                    self.expand_blossom(b as u32, true);
+                }
+            }
+        }
+    }
+
+    /// One stage: grow trees until an augmentation or an unmatch step.
+    fn stage(&mut self) {
+        let n = self.n;
+        loop {
+            while let Some(v) = self.queue.pop() {
+                for i in self.neighbours(v) {
+                    let p = self.adj[i];
+                    let k = p / 2;
+                    let w = self.ends[p as usize];
+                    // Re-read every time: a blossom formed by an earlier edge may now hold v.
+                    let bv = self.in_blossom[v as usize];
+                    let bw = self.in_blossom[w as usize];
+                    if bv == bw {
+                        continue;
+                    }
+                    let mut kslack = 0;
+                    if !self.allow[k as usize] {
+                        kslack = self.slack(k);
+                        if kslack <= 0 {
+                            self.allow[k as usize] = true;
+                        }
+                    }
+                    if self.allow[k as usize] {
+                        match self.label[bw as usize] {
+                            FREE => {
+                                if self.mate[self.base[bw as usize] as usize] == NONE {
+                                    // A single free vertex (dual zero) ends an augmenting path.
+                                    self.flip_to_root(v, p);
+                                    self.flip_to_root(w, p ^ 1);
+                                    return;
+                                }
+                                self.assign_label(w, T, p ^ 1);
+                            }
+                            S => {
+                                let base = self.scan_blossom(v, w);
+                                if base != NONE {
+                                    self.add_blossom(base, k);
+                                } else {
+                                    self.augment_matching(k);
+                                    return;
+                                }
+                            }
+                            _ => {
+                                if self.label[w as usize] == FREE {
+                                    // w is inside a T-blossom but not yet reached from outside.
+                                    self.label[w as usize] = T;
+                                    self.label_end[w as usize] = p ^ 1;
+                                }
+                            }
+                        }
+                    } else if self.label[bw as usize] == S {
+                        let cur = self.best_edge[bv as usize];
+                        if cur == NONE || kslack < self.slack(cur) {
+                            self.best_edge[bv as usize] = k;
+                        }
+                    } else if self.label[w as usize] == FREE {
+                        let cur = self.best_edge[w as usize];
+                        if cur == NONE || kslack < self.slack(cur) {
+                            self.best_edge[w as usize] = k;
+                        }
+                    }
+                }
+            }
+
+            // No tight edge left to follow: adjust the duals.
+            let mut delta = i64::MAX;
+            let mut kind = 0u8;
+            let mut what = NONE;
+            // 1: an S-vertex's dual reaches zero.
+            for v in 0..n {
+                if self.label[self.in_blossom[v] as usize] == S && self.dual[v] < delta {
+                    delta = self.dual[v];
+                    kind = 1;
+                    what = v as u32;
+                }
+            }
+            // 2: an edge from an S-vertex to a free vertex becomes tight.
+            for v in 0..n {
+                let e = self.best_edge[v];
+                if self.label[self.in_blossom[v] as usize] == FREE && e != NONE {
+                    let d = self.slack(e);
+                    if d < delta {
+                        delta = d;
+                        kind = 2;
+                        what = e;
+                    }
+                }
+            }
+            // 3: an edge between two S-blossoms becomes tight.
+            for b in 0..2 * n {
+                let e = self.best_edge[b];
+                if self.parent[b] == NONE && self.label[b] == S && e != NONE {
+                    let s2 = self.slack(e);
+                    debug_assert!(s2 % 2 == 0, "S-S slacks are even");
+                    let d = s2 / 2;
+                    if d < delta {
+                        delta = d;
+                        kind = 3;
+                        what = e;
+                    }
+                }
+            }
+            // 4: a T-blossom's dual reaches zero.
+            for b in n..2 * n {
+                if self.base[b] != NONE
+                    && self.parent[b] == NONE
+                    && self.label[b] == T
+                    && self.dual[b] < delta
+                {
+                    delta = self.dual[b];
+                    kind = 4;
+                    what = b as u32;
+                }
+            }
+            debug_assert!(kind != 0, "a stage always has an S-vertex");
+            if kind == 0 {
+                return;
+            }
+            for v in 0..n {
+                match self.label[self.in_blossom[v] as usize] {
+                    S => self.dual[v] -= delta,
+                    T => self.dual[v] += delta,
+                    _ => {}
+                }
+            }
+            for b in n..2 * n {
+                if self.base[b] != NONE && self.parent[b] == NONE {
+                    match self.label[b] {
+                        S => self.dual[b] += delta,
+                        T => self.dual[b] -= delta,
+                        _ => {}
+                    }
+                }
+            }
+            match kind {
+                1 => {
+                    // Leave `what` single with a zero dual and match its root instead.
+                    self.flip_to_root(what, NONE);
+                    return;
+                }
+                2 => {
+                    self.allow[what as usize] = true;
+                    let (mut i, j) = (
+                        self.ends[2 * what as usize],
+                        self.ends[2 * what as usize + 1],
+                    );
+                    if self.label[self.in_blossom[i as usize] as usize] == FREE {
+                        i = j;
+                    }
+                    self.queue.push(i);
+                }
+                3 => {
+                    self.allow[what as usize] = true;
+                    self.queue.push(self.ends[2 * what as usize]);
+                }
+                _ => self.expand_blossom(what, false),
+            }
+        }
+    }
+
+    fn into_solution(self) -> RawSolution {
+        let n = self.n;
+        let mate = self
+            .mate
+            .iter()
+            .map(|&p| {
+                if p == NONE {
+                    None
+                } else {
+                    Some(self.ends[p as usize])
+                }
+            })
+            .collect();
+        let mut blossoms = Vec::new();
+        let mut index = vec![usize::MAX; 2 * n];
+        // Parents before children: walk from each top blossom downwards.
+        let mut order = Vec::new();
+        for b in n..2 * n {
+            if self.base[b] != NONE && self.parent[b] == NONE {
+                order.push(b as u32);
+            }
+        }
+        let mut at = 0;
+        while at < order.len() {
+            let b = order[at];
+            at += 1;
+            for &c in &self.childs[b as usize] {
+                if c as usize >= n {
+                    order.push(c);
+                }
+            }
+        }
+        for &b in &order {
+            let mut vertices = Vec::new();
+            self.leaves(b, &mut vertices);
+            vertices.sort_unstable();
+            let p = self.parent[b as usize];
+            index[b as usize] = blossoms.len();
+            blossoms.push(RawBlossom {
+                parent: if p == NONE {
+                    None
+                } else {
+                    Some(index[p as usize])
+                },
+                dual: 2 * self.dual[b as usize],
+                vertices,
+            });
+        }
+        RawSolution {
+            mate,
+            vertex_dual: self.dual[..n].to_vec(),
+            blossoms,
+        }
+    }
+}

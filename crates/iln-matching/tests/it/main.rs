@@ -1,0 +1,9 @@
+//! The matching engine's one integration-test binary: each module checks one part against an
+//! independent reference (brute force, rustworkx-core, or the complete graph).
+
+// Test helpers outside #[test] functions unwrap too: a panic there is a failed test.
+#![expect(clippy::unwrap_used, reason = "tests may panic on bad results")]
+
+mod common;
+mod exhaustive;
+mod oracle;
