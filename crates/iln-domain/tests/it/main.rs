@@ -3,5 +3,6 @@
 mod account;
 mod clock;
 mod country;
+mod demo;
 mod profile;
 mod timezone;
