@@ -1,0 +1,176 @@
+//! The email outbox: emails are written here in the same request that causes them, and a
+//! worker delivers them, retrying with leases so several servers can share the work.
+
+use jiff::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::codec;
+use crate::{Backend, EmailId, EmailStatus, NewEmail, OutboxEmail, Store, StoreError};
+
+const OUTBOX_COLUMNS: &str = "id, to_address, subject, text_body, html_body, status, attempts, \
+     last_error, created_at, sent_at";
+
+fn email_from_row(row: &AnyRow) -> Result<OutboxEmail, StoreError> {
+    let status: String = row.try_get("status")?;
+    Ok(OutboxEmail {
+        id: EmailId(row.try_get("id")?),
+        to: codec::email(&row.try_get::<String, _>("to_address")?)?,
+        subject: row.try_get("subject")?,
+        text_body: row.try_get("text_body")?,
+        html_body: row.try_get("html_body")?,
+        status: EmailStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("email status {status:?}")))?,
+        attempts: row.try_get("attempts")?,
+        last_error: row.try_get("last_error")?,
+        created_at: codec::from_ts(row.try_get("created_at")?)?,
+        sent_at: codec::from_opt_ts(row.try_get("sent_at")?)?,
+    })
+}
+
+impl Store {
+    /// Queues an email, due at once.
+    pub async fn enqueue_email(
+        &self,
+        email: &NewEmail,
+        now: Timestamp,
+    ) -> Result<EmailId, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query(
+            "INSERT INTO outbox (to_address, subject, text_body, html_body, status, attempts, \
+             created_at, due_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) RETURNING id",
+        )
+        .bind(email.to.as_str())
+        .bind(email.subject.as_str())
+        .bind(email.text_body.as_str())
+        .bind(email.html_body.as_deref())
+        .bind(codec::ts(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(EmailId(row.try_get("id")?))
+    }
+
+    /// Takes up to `limit` pending emails that are due at `now` and not leased by another
+    /// worker, and leases them until `lease_until`, oldest first. Each claim counts as an
+    /// attempt. A worker that dies mid-send loses its lease, and the email is claimed again
+    /// after `lease_until`.
+    pub async fn claim_due_emails(
+        &self,
+        limit: i64,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Vec<OutboxEmail>, StoreError> {
+        // The conditions are repeated outside the subquery on purpose: on PostgreSQL a second
+        // claimer that waited for a row lock re-checks them against the row as the first
+        // claimer left it, and so skips an email that was just leased.
+        let lock = match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        };
+        let sql = format!(
+            "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 \
+             WHERE status = 'pending' AND due_at <= $2 \
+               AND (lease_until IS NULL OR lease_until <= $2) \
+               AND id IN (SELECT id FROM outbox \
+                          WHERE status = 'pending' AND due_at <= $2 \
+                            AND (lease_until IS NULL OR lease_until <= $2) \
+                          ORDER BY id LIMIT $3 {lock}) \
+             RETURNING {OUTBOX_COLUMNS}"
+        );
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(codec::ts(lease_until))
+            .bind(codec::ts(now))
+            .bind(limit.max(0))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let mut emails = rows
+            .iter()
+            .map(email_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        emails.sort_by_key(|email| email.id);
+        Ok(emails)
+    }
+
+    /// Records a successful delivery.
+    pub async fn mark_email_sent(&self, id: EmailId, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let updated = sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, \
+             last_error = NULL WHERE id = $2",
+        )
+        .bind(codec::ts(now))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("email {id}")));
+        }
+        Ok(())
+    }
+
+    /// Records a failed delivery: pending again from `retry_at`, or given up on when None.
+    pub async fn mark_email_failed(
+        &self,
+        id: EmailId,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let updated = match retry_at {
+            Some(retry_at) => {
+                sqlx::query(
+                    "UPDATE outbox SET status = 'pending', last_error = $1, due_at = $2, \
+                     lease_until = NULL WHERE id = $3",
+                )
+                .bind(error)
+                .bind(codec::ts(retry_at))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "UPDATE outbox SET status = 'failed', last_error = $1, lease_until = NULL \
+                     WHERE id = $2",
+                )
+                .bind(error)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?
+            }
+        };
+        tx.commit().await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("email {id}")));
+        }
+        Ok(())
+    }
+
+    /// A page of the outbox, newest first.
+    pub async fn list_outbox(
+        &self,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<OutboxEmail>, StoreError> {
+        let sql =
+            format!("SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1 OFFSET $2");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(limit.max(0))
+            .bind(offset.max(0))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(email_from_row).collect()
+    }
+
+    /// How many emails the outbox holds, in any status.
+    pub async fn count_outbox(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
