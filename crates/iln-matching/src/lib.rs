@@ -18,7 +18,7 @@
 mod blossom;
 // pub mod candidates;
 mod certificate;
-// pub mod edgelist;
+pub mod edgelist;
 // pub mod explain;
 pub mod graph;
 // pub mod trio;

@@ -5,5 +5,6 @@
 #![expect(clippy::unwrap_used, reason = "tests may panic on bad results")]
 
 mod common;
+mod edgelist;
 mod exhaustive;
 mod oracle;

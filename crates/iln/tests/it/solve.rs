@@ -1,0 +1,83 @@
+//! `iln solve` end to end: the real binary on files and standard input.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn iln_solve(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iln"))
+        .arg("solve")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn solves_standard_input_and_certifies() {
+    let (code, out, _) = iln_solve(&["--certify"], "# round\n10 20 5\n20 30 6\n30 40 5\n");
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["weight"], 10);
+    assert_eq!(json["cardinality"], 2);
+    assert_eq!(json["pairs"], serde_json::json!([[10, 20], [30, 40]]));
+    assert_eq!(json["certified"], true);
+}
+
+#[test]
+fn reads_a_file_in_every_mode() {
+    let dir = std::env::temp_dir().join(format!("iln-solve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("edges.txt");
+    // A triangle with a pendant: max weight takes the heavy edge alone.
+    std::fs::write(&file, "1 2 10\n2 3 1\n3 4 1\n").unwrap();
+    let path = file.to_str().unwrap();
+    let (_, out, _) = iln_solve(&[path], "");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (json["weight"].as_i64(), json["cardinality"].as_i64()),
+        (Some(10), Some(1))
+    );
+    let (_, out, _) = iln_solve(&["--max-cardinality", path], "");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (json["weight"].as_i64(), json["cardinality"].as_i64()),
+        (Some(11), Some(2))
+    );
+    let (_, out, _) = iln_solve(&["--fairness", "--certify", path], "");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["floor"], 1);
+    assert_eq!(json["certified"], true);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn empty_input_gives_no_pairs() {
+    let (code, out, _) = iln_solve(&[], "");
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["weight"], 0);
+    assert_eq!(json["pairs"], serde_json::json!([]));
+}
+
+#[test]
+fn a_malformed_line_exits_2_and_names_the_line() {
+    let (code, out, err) = iln_solve(&[], "1 2 3\n\n4 5 six\n");
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("line 3"), "{err}");
+    assert!(err.contains("six"), "{err}");
+}
