@@ -16,12 +16,12 @@
 //! Everything is deterministic: the same input gives the same matching.
 
 mod blossom;
-// pub mod candidates;
+pub mod candidates;
 mod certificate;
 pub mod edgelist;
-// pub mod explain;
+pub mod explain;
 pub mod graph;
-// pub mod trio;
+pub mod trio;
 
 pub use certificate::{VerifyError, verify};
 pub use graph::{Edge, Graph, MAX_WEIGHT};
@@ -63,6 +63,8 @@ pub enum SolveError {
     WeightOverflow,
     #[error("the graph has {0} nodes or edges, more than the solver can index")]
     TooLarge(usize),
+    #[error("the score of pair {0}-{1} is {2}, outside the supported range of plus or minus 2^40")]
+    ScoreOutOfRange(usize, usize, i64),
 }
 
 /// Problems with a graph being built.
@@ -232,7 +234,7 @@ fn check_size(graph: &Graph) -> Result<(), SolveError> {
 }
 
 /// Runs the blossom algorithm on weights shifted by `offset` and packages the answer.
-fn solve_shifted(
+pub(crate) fn solve_shifted(
     graph: &Graph,
     mode: Mode,
     offset: i64,
@@ -300,22 +302,6 @@ fn tally(graph: &Graph, mate: &[Option<usize>]) -> Result<(i64, usize), SolveErr
     Ok((weight, best.len()))
 }
 
-/// A maximum-cardinality matching of the edges heavier than `above` (all when `None`), with
-/// unit weights, as a proof of how many pairs that edge set allows.
-pub(crate) fn cardinality_proof(
-    graph: &Graph,
-    above: Option<i64>,
-) -> Result<CardinalityProof, SolveError> {
-    let unit = unit_graph(graph, above);
-    let m = solve_shifted(&unit, Mode::MaxCardinality, 1, None)?;
-    Ok(CardinalityProof {
-        above,
-        mate: m.mate,
-        cardinality: m.cardinality,
-        certificate: m.certificate,
-    })
-}
-
 /// The edges heavier than `above` (all when `None`) with weight zero: their maximum-cardinality
 /// matchings are exactly their largest matchings.
 pub(crate) fn unit_graph(graph: &Graph, above: Option<i64>) -> Graph {
@@ -324,26 +310,47 @@ pub(crate) fn unit_graph(graph: &Graph, above: Option<i64>) -> Graph {
         .map_weights(|_| 0)
 }
 
+/// One sub-problem of fairness mode, answered by a plain solve or a priced one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FairStep {
+    /// A maximum-cardinality proof for the edges heavier than `above` (all when `None`).
+    Count { above: Option<i64> },
+    /// The final solve: maximum cardinality then weight over the edges of weight >= `floor`.
+    Floor { floor: i64 },
+    /// No pair is possible: a maximum-cardinality certificate of the whole graph.
+    Nothing,
+}
+
 /// Fairness: the most pairs, then the highest floor, then the most weight above that floor.
-fn solve_fair(graph: &Graph) -> Result<Matching, SolveError> {
-    let everyone = cardinality_proof(graph, None)?;
+/// `floors(i)` for `i < count` lists candidate floor values ascending (every edge weight must
+/// be among them or between two consecutive ones); `step` solves one sub-problem.
+pub(crate) fn fairness_search<E>(
+    floors: impl Fn(usize) -> i64,
+    count: usize,
+    mut step: impl FnMut(FairStep) -> Result<Matching, E>,
+) -> Result<Matching, E> {
+    let as_proof = |m: Matching, above: Option<i64>| CardinalityProof {
+        above,
+        mate: m.mate,
+        cardinality: m.cardinality,
+        certificate: m.certificate,
+    };
+    let everyone = as_proof(step(FairStep::Count { above: None })?, None);
     let target = everyone.cardinality;
-    let mut weights: Vec<i64> = graph.edges().iter().map(|e| e.weight).collect();
-    weights.sort_unstable();
-    weights.dedup();
-    if target == 0 {
-        let offset = cardinality_offset(graph)?;
-        let mut m = solve_shifted(graph, Mode::Fairness, offset, None)?;
+    if target == 0 || count == 0 {
+        let mut m = step(FairStep::Nothing)?;
+        m.mode = Mode::Fairness;
         m.floor = None;
         return Ok(m);
     }
-    // Largest index i such that the edges of weight >= weights[i] still allow `target` pairs;
-    // index 0 (all edges) always does. The pair count only falls as the threshold rises.
-    let (mut lo, mut hi) = (0usize, weights.len());
+    // Largest i such that the edges of weight >= floors(i) still allow `target` pairs; i = 0
+    // (every edge) always does, and the pair count only falls as the floor rises.
+    let (mut lo, mut hi) = (0usize, count);
     let mut above_floor: Option<CardinalityProof> = None;
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        let proof = cardinality_proof(graph, Some(weights[mid - 1]))?;
+        let above = Some(floors(mid - 1));
+        let proof = as_proof(step(FairStep::Count { above })?, above);
         if proof.cardinality == target {
             lo = mid;
         } else {
@@ -351,18 +358,41 @@ fn solve_fair(graph: &Graph) -> Result<Matching, SolveError> {
             above_floor = Some(proof);
         }
     }
-    let floor = weights[lo];
+    let floor = floors(lo);
     let above_floor = match above_floor {
         Some(p) if p.above == Some(floor) => p,
-        _ => cardinality_proof(graph, Some(floor))?,
+        _ => as_proof(step(FairStep::Count { above: Some(floor) })?, Some(floor)),
     };
-    let kept = graph.filtered(|e| e.weight >= floor);
-    let offset = cardinality_offset(&kept)?;
-    let mut m = solve_shifted(&kept, Mode::Fairness, offset, None)?;
+    let mut m = step(FairStep::Floor { floor })?;
+    m.mode = Mode::Fairness;
     m.floor = Some(floor);
     m.fairness = Some(Box::new(FairnessProof {
         everyone,
         above_floor,
     }));
     Ok(m)
+}
+
+fn solve_fair(graph: &Graph) -> Result<Matching, SolveError> {
+    let mut weights: Vec<i64> = graph.edges().iter().map(|e| e.weight).collect();
+    weights.sort_unstable();
+    weights.dedup();
+    fairness_search(
+        |i| weights[i],
+        weights.len(),
+        |step| match step {
+            FairStep::Count { above } => {
+                solve_shifted(&unit_graph(graph, above), Mode::MaxCardinality, 1, None)
+            }
+            FairStep::Floor { floor } => {
+                let kept = graph.filtered(|e| e.weight >= floor);
+                let offset = cardinality_offset(&kept)?;
+                solve_shifted(&kept, Mode::Fairness, offset, None)
+            }
+            FairStep::Nothing => {
+                let offset = cardinality_offset(graph)?;
+                solve_shifted(graph, Mode::Fairness, offset, None)
+            }
+        },
+    )
 }

@@ -4,7 +4,10 @@
 // Test helpers outside #[test] functions unwrap too: a panic there is a failed test.
 #![expect(clippy::unwrap_used, reason = "tests may panic on bad results")]
 
+mod candidates;
 mod common;
 mod edgelist;
 mod exhaustive;
+mod explain;
 mod oracle;
+mod trio;
