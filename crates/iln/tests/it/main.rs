@@ -1,1 +1,3 @@
 //! The `iln` binary's one integration-test binary: each module tests one subcommand or flow.
+
+mod demo;

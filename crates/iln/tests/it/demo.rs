@@ -1,0 +1,233 @@
+//! Loading the demo network into a real SQLite store: everyone arrives, the demo accounts can
+//! be found and their passwords verify, coordinators get their scopes, and a second load is
+//! refused without touching the data.
+
+// The binary has no library target, so the loader is compiled into this test directly.
+#[path = "../../src/demo.rs"]
+mod loader;
+
+use std::path::PathBuf;
+
+use iln_domain::account::{Email, Role, verify_password};
+use iln_domain::clock::SystemClock;
+use iln_domain::country::CountryCode;
+use iln_domain::demo;
+use iln_store::{PeopleScope, Store};
+
+/// A fresh SQLite file in the temp folder, removed (with its WAL files) when dropped.
+struct TempDb {
+    path: PathBuf,
+}
+
+impl TempDb {
+    fn new(name: &str) -> TempDb {
+        let path =
+            std::env::temp_dir().join(format!("iln-demo-test-{}-{name}.db", std::process::id()));
+        let db = TempDb { path };
+        db.remove();
+        db
+    }
+
+    fn url(&self) -> String {
+        format!("sqlite:{}", self.path.display())
+    }
+
+    fn remove(&self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = self.path.clone().into_os_string();
+            file.push(suffix);
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+async fn migrated(db: &TempDb) -> Store {
+    let store = Store::connect(&db.url()).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
+#[tokio::test]
+async fn loads_everyone_and_the_three_accounts_can_sign_in() {
+    let db = TempDb::new("load");
+    let store = migrated(&db).await;
+    let accounts = loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+
+    assert_eq!(store.count_people(&PeopleScope::All).await.unwrap(), 700);
+    let by_country = store
+        .count_people_by_country(&PeopleScope::All)
+        .await
+        .unwrap();
+    assert_eq!(by_country.len(), 60);
+    let network = demo::generate(demo::DEFAULT_SEED);
+    for country in &network.countries {
+        let stored = by_country.iter().find(|(code, _)| *code == country.code);
+        assert_eq!(stored.map(|(_, n)| *n), Some(country.people as i64));
+    }
+
+    let emails: Vec<&str> = accounts.accounts.iter().map(|a| a.email.as_str()).collect();
+    assert_eq!(
+        emails,
+        [
+            demo::ADMIN_EMAIL,
+            demo::COORDINATOR_EMAIL,
+            demo::PARTICIPANT_EMAIL
+        ]
+    );
+    assert_eq!(accounts, loader::DemoAccounts::standard());
+    for account in &accounts.accounts {
+        let user = store
+            .user_by_email(&Email::parse(&account.email).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(user.email_verified, "{}", account.email);
+        assert_eq!(user.role.label(), account.role);
+        let hash = user.password_hash.as_ref().unwrap();
+        assert!(
+            verify_password(&account.password, hash),
+            "{}",
+            account.email
+        );
+        assert!(!verify_password("not-the-password", hash));
+    }
+}
+
+#[tokio::test]
+async fn roles_scopes_and_links_are_stored() {
+    let db = TempDb::new("roles");
+    let store = migrated(&db).await;
+    loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+
+    let users = store.list_users().await.unwrap();
+    let network = demo::generate(demo::DEFAULT_SEED);
+    assert_eq!(users.len(), network.accounts.len());
+    let admins = users.iter().filter(|u| u.role == Role::Admin).count();
+    assert_eq!(admins, 1);
+
+    let coordinator = users
+        .iter()
+        .find(|u| u.email.as_str() == demo::COORDINATOR_EMAIL)
+        .unwrap();
+    assert_eq!(coordinator.role, Role::CountryCoordinator);
+    let mut scope: Vec<CountryCode> = demo::COORDINATOR_COUNTRIES
+        .iter()
+        .map(|c| CountryCode::parse(c).unwrap())
+        .collect();
+    scope.sort();
+    assert_eq!(coordinator.countries, scope);
+    // The coordinator's scope holds exactly the people of their two countries.
+    let in_scope = store
+        .count_people(&PeopleScope::Countries(coordinator.countries.clone()))
+        .await
+        .unwrap();
+    let expected: usize = network
+        .countries
+        .iter()
+        .filter(|c| scope.contains(&c.code))
+        .map(|c| c.people)
+        .sum();
+    assert_eq!(in_scope, expected as i64);
+
+    // Other coordinators cannot sign in until they set a password, and each is linked to
+    // their own profile in their own country.
+    let volunteers: Vec<_> = users
+        .iter()
+        .filter(|u| u.role == Role::CountryCoordinator && u.id != coordinator.id)
+        .collect();
+    assert_eq!(volunteers.len(), 16);
+    for user in volunteers {
+        assert!(user.password_hash.is_none());
+        let person = store.person_for_user(user.id).await.unwrap().unwrap();
+        assert_eq!(user.countries, [person.country]);
+        assert_eq!(person.email, user.email);
+    }
+
+    let participant = users
+        .iter()
+        .find(|u| u.email.as_str() == demo::PARTICIPANT_EMAIL)
+        .unwrap();
+    let person = store
+        .person_for_user(participant.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(person.full_name, participant.display_name.as_str());
+    assert_eq!(person.full_name, network.people[0].full_name);
+    assert_eq!(person.country.as_str(), "AU");
+
+    let audit = store.list_audit(10, 0).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "demo.load");
+    assert_eq!(audit[0].actor, None);
+}
+
+#[tokio::test]
+async fn a_second_load_is_refused_and_changes_nothing() {
+    let db = TempDb::new("twice");
+    let store = migrated(&db).await;
+    loader::load(&store, &SystemClock, 1).await.unwrap();
+    let error = loader::load(&store, &SystemClock, 2).await.unwrap_err();
+    let message = format!("{error:#}");
+    assert!(message.contains("already has accounts"), "{message}");
+    assert!(!message.contains('\n'), "one line: {message}");
+    assert_eq!(store.count_people(&PeopleScope::All).await.unwrap(), 700);
+    let network = demo::generate(1);
+    assert_eq!(
+        store.list_users().await.unwrap().len(),
+        network.accounts.len()
+    );
+}
+
+#[tokio::test]
+async fn refuses_a_database_that_has_any_account() {
+    let db = TempDb::new("someone");
+    let store = migrated(&db).await;
+    let email = Email::parse("ada@example.org").unwrap();
+    store
+        .create_user(
+            &iln_store::NewUser {
+                email,
+                display_name: iln_domain::account::DisplayName::parse("Ada").unwrap(),
+                password_hash: None,
+                role: Role::Admin,
+                countries: Vec::new(),
+                email_verified: true,
+                time_zone: None,
+            },
+            iln_domain::clock::Clock::now(&SystemClock),
+        )
+        .await
+        .unwrap();
+    assert!(loader::load(&store, &SystemClock, 1).await.is_err());
+    assert_eq!(store.count_people(&PeopleScope::All).await.unwrap(), 0);
+}
+
+#[test]
+fn the_printed_table_names_every_role_email_and_password() {
+    let text = loader::DemoAccounts::standard().to_string();
+    for needle in [
+        "Program coordinator",
+        "Country coordinator",
+        "Participant",
+        demo::ADMIN_EMAIL,
+        demo::ADMIN_PASSWORD,
+        demo::COORDINATOR_EMAIL,
+        demo::COORDINATOR_PASSWORD,
+        demo::PARTICIPANT_EMAIL,
+        demo::PARTICIPANT_PASSWORD,
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    assert_eq!(text.lines().count(), 4);
+}
