@@ -47,16 +47,16 @@ impl Drop for TempDb {
     }
 }
 
-async fn migrated(db: &TempDb) -> Store {
-    let store = Store::connect(&db.url()).await.unwrap();
-    store.migrate().await.unwrap();
-    store
+async fn migrated(db: &TempDb) -> Result<Store, iln_store::StoreError> {
+    let store = Store::connect(&db.url()).await?;
+    store.migrate().await?;
+    Ok(store)
 }
 
 #[tokio::test]
 async fn loads_everyone_and_the_three_accounts_can_sign_in() {
     let db = TempDb::new("load");
-    let store = migrated(&db).await;
+    let store = migrated(&db).await.unwrap();
     let accounts = loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
         .await
         .unwrap();
@@ -104,7 +104,7 @@ async fn loads_everyone_and_the_three_accounts_can_sign_in() {
 #[tokio::test]
 async fn roles_scopes_and_links_are_stored() {
     let db = TempDb::new("roles");
-    let store = migrated(&db).await;
+    let store = migrated(&db).await.unwrap();
     loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
         .await
         .unwrap();
@@ -175,7 +175,7 @@ async fn roles_scopes_and_links_are_stored() {
 #[tokio::test]
 async fn a_second_load_is_refused_and_changes_nothing() {
     let db = TempDb::new("twice");
-    let store = migrated(&db).await;
+    let store = migrated(&db).await.unwrap();
     loader::load(&store, &SystemClock, 1).await.unwrap();
     let error = loader::load(&store, &SystemClock, 2).await.unwrap_err();
     let message = format!("{error:#}");
@@ -192,7 +192,7 @@ async fn a_second_load_is_refused_and_changes_nothing() {
 #[tokio::test]
 async fn refuses_a_database_that_has_any_account() {
     let db = TempDb::new("someone");
-    let store = migrated(&db).await;
+    let store = migrated(&db).await.unwrap();
     let email = Email::parse("ada@example.org").unwrap();
     store
         .create_user(
