@@ -75,3 +75,11 @@ fn serialises_as_the_id() {
     let stage: CareerStage = serde_json::from_str("\"mid\"").unwrap();
     assert_eq!(stage, CareerStage::Mid);
 }
+
+proptest::proptest! {
+    #[test]
+    fn parse_never_panics(input in "\\PC{0,40}") {
+        let _ = Sector::parse(&input);
+        let _ = CareerStage::parse(&input);
+    }
+}

@@ -52,3 +52,12 @@ fn serialises_as_the_name() {
     assert_eq!(serde_json::to_string(&tz).unwrap(), "\"Asia/Kolkata\"");
     assert!(serde_json::from_str::<TimeZoneName>("\"Nowhere/Else\"").is_err());
 }
+
+proptest::proptest! {
+    #[test]
+    fn parse_never_panics_and_accepts_only_what_round_trips(input in "\\PC{0,40}") {
+        if let Ok(tz) = TimeZoneName::parse(&input) {
+            proptest::prop_assert_eq!(TimeZoneName::parse(tz.as_str()), Ok(tz.clone()));
+        }
+    }
+}
