@@ -11,6 +11,15 @@ use crate::{Backend, EmailId, EmailStatus, NewEmail, OutboxEmail, Store, StoreEr
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, text_body, html_body, status, attempts, \
      last_error, created_at, sent_at";
 
+/// An email a worker may take at `$2` (now): pending, due, and not leased by anyone.
+const CLAIMABLE: &str =
+    "status = 'pending' AND due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)";
+const CLAIMABLE_QUALIFIED: &str = "outbox.status = 'pending' AND outbox.due_at <= $2 \
+     AND (outbox.lease_until IS NULL OR outbox.lease_until <= $2)";
+const OUTBOX_COLUMNS_QUALIFIED: &str = "outbox.id, outbox.to_address, outbox.subject, \
+     outbox.text_body, outbox.html_body, outbox.status, outbox.attempts, outbox.last_error, \
+     outbox.created_at, outbox.sent_at";
+
 fn email_from_row(row: &AnyRow) -> Result<OutboxEmail, StoreError> {
     let status: String = row.try_get("status")?;
     Ok(OutboxEmail {
@@ -61,23 +70,30 @@ impl Store {
         now: Timestamp,
         lease_until: Timestamp,
     ) -> Result<Vec<OutboxEmail>, StoreError> {
-        // The conditions are repeated outside the subquery on purpose: on PostgreSQL a second
-        // claimer that waited for a row lock re-checks them against the row as the first
-        // claimer left it, and so skips an email that was just leased.
-        let lock = match self.backend {
-            Backend::Sqlite => "",
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        // The due-and-unleased conditions are repeated on the row being updated on purpose:
+        // a PostgreSQL claimer that waited for a row lock re-checks them against the row as
+        // the other claimer left it, and so skips an email that was just leased.
+        let sql = match self.backend {
+            // SQLite runs an uncorrelated IN subquery once, and the write lock taken by
+            // BEGIN IMMEDIATE keeps other claimers out until we commit.
+            Backend::Sqlite => format!(
+                "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 \
+                 WHERE {CLAIMABLE} \
+                   AND id IN (SELECT id FROM outbox WHERE {CLAIMABLE} ORDER BY id LIMIT $3) \
+                 RETURNING {OUTBOX_COLUMNS}"
+            ),
+            // On PostgreSQL the pick must be a CTE: as an IN subquery the planner may rescan
+            // it for every row (a nested-loop semi-join), and each rescan skips the rows this
+            // statement already updated, claiming more than `limit`. SKIP LOCKED lets
+            // concurrent claimers take different emails instead of waiting on each other.
+            Backend::Postgres => format!(
+                "WITH picked AS (SELECT id FROM outbox WHERE {CLAIMABLE} \
+                                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 UPDATE outbox SET lease_until = $1, attempts = attempts + 1 \
+                 FROM picked WHERE outbox.id = picked.id AND {CLAIMABLE_QUALIFIED} \
+                 RETURNING {OUTBOX_COLUMNS_QUALIFIED}"
+            ),
         };
-        let sql = format!(
-            "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 \
-             WHERE status = 'pending' AND due_at <= $2 \
-               AND (lease_until IS NULL OR lease_until <= $2) \
-               AND id IN (SELECT id FROM outbox \
-                          WHERE status = 'pending' AND due_at <= $2 \
-                            AND (lease_until IS NULL OR lease_until <= $2) \
-                          ORDER BY id LIMIT $3 {lock}) \
-             RETURNING {OUTBOX_COLUMNS}"
-        );
         let mut tx = self.write_tx().await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(codec::ts(lease_until))
