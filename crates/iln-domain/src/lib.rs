@@ -2,8 +2,11 @@
 //! network. This crate does no I/O: no database, no HTTP, no files, no clock of its own.
 
 pub mod account;
+pub mod application;
 pub mod clock;
 pub mod country;
 pub mod demo;
 pub mod profile;
+pub mod round;
+pub mod scoring;
 pub mod timezone;

@@ -5,4 +5,6 @@ mod clock;
 mod country;
 mod demo;
 mod profile;
+mod round;
+mod scoring;
 mod timezone;

@@ -1,0 +1,898 @@
+//! A round of the program: its settings parsed from the admin's form, and its life from draft
+//! to closed, moved on by the dates (read from an injected `now`) or by an admin, with "where
+//! the round is and what comes next" as data a page can show.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use jiff::civil::Date;
+use jiff::{Span, Timestamp};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::application::{LanguageCode, LanguageError, parse_languages};
+use crate::scoring::Weights;
+use crate::timezone::{TimeZoneError, TimeZoneName};
+
+/// Longest round name accepted.
+pub const ROUND_NAME_MAX_LEN: usize = 100;
+
+/// How long a partnership lasts when the admin gives no end date, as in the real program.
+pub const DEFAULT_PARTNERSHIP_MONTHS: i8 = 4;
+
+/// The name of a round, such as "2014/2015 Round 3": trimmed, 1 to 100 characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RoundName(String);
+
+impl RoundName {
+    pub fn parse(input: &str) -> Result<RoundName, RoundError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(RoundError::NameEmpty);
+        }
+        if trimmed.chars().count() > ROUND_NAME_MAX_LEN {
+            return Err(RoundError::NameTooLong);
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(RoundError::NameControl);
+        }
+        Ok(RoundName(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RoundName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The largest share of a round one country may fill; later applicants from a country over it
+/// wait for the next round. The real program used 20%.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CountryCap {
+    percent: u8,
+}
+
+impl Default for CountryCap {
+    fn default() -> Self {
+        CountryCap { percent: 20 }
+    }
+}
+
+impl CountryCap {
+    /// A cap of `percent` percent, 1 to 100.
+    pub fn from_percent(percent: u8) -> Option<CountryCap> {
+        (1..=100)
+            .contains(&percent)
+            .then_some(CountryCap { percent })
+    }
+
+    /// Parses "20", "20%" or "0.2"; blank gives the default.
+    pub fn parse(input: &str) -> Result<CountryCap, RoundError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Ok(CountryCap::default());
+        }
+        let bad = || RoundError::CountryCap(trimmed.to_owned());
+        let number = trimmed.strip_suffix('%').unwrap_or(trimmed).trim();
+        let percent = if let Some(fraction) = number.strip_prefix("0.") {
+            // A fraction such as 0.2 or 0.25: at most two decimals, read as whole percent.
+            if fraction.is_empty()
+                || fraction.len() > 2
+                || !fraction.chars().all(|c| c.is_ascii_digit())
+            {
+                return Err(bad());
+            }
+            let digits: u8 = fraction.parse().map_err(|_| bad())?;
+            if fraction.len() == 1 {
+                digits * 10
+            } else {
+                digits
+            }
+        } else {
+            number.parse::<u8>().map_err(|_| bad())?
+        };
+        CountryCap::from_percent(percent).ok_or_else(bad)
+    }
+
+    pub fn percent(self) -> u8 {
+        self.percent
+    }
+
+    /// How many applicants one country may have in a round of `total` applicants: the cap's
+    /// share of the total, rounded down, but never less than one, so a small round still
+    /// takes someone from every country.
+    pub fn limit(self, total: usize) -> usize {
+        (total * usize::from(self.percent) / 100).max(1)
+    }
+}
+
+/// What happens to people left without a partner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftoverPolicy {
+    /// Attach them to a pair to make a trio ("don't silently drop the odd person out").
+    #[default]
+    Trio,
+    /// They wait and are carried over to the next round.
+    NextRound,
+}
+
+impl LeftoverPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeftoverPolicy::Trio => "trio",
+            LeftoverPolicy::NextRound => "next_round",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LeftoverPolicy::Trio => "Join a pair to make a trio",
+            LeftoverPolicy::NextRound => "Wait for the next round",
+        }
+    }
+
+    /// Accepts the id in any case; blank gives the default (trio).
+    pub fn parse(input: &str) -> Result<LeftoverPolicy, RoundError> {
+        match input
+            .trim()
+            .to_lowercase()
+            .replace([' ', '-'], "_")
+            .as_str()
+        {
+            "" | "trio" => Ok(LeftoverPolicy::Trio),
+            "next_round" | "wait" => Ok(LeftoverPolicy::NextRound),
+            _ => Err(RoundError::Leftover(input.trim().to_owned())),
+        }
+    }
+}
+
+/// The fields of the round form, named as the errors name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundField {
+    Name,
+    TimeZone,
+    Opens,
+    Closes,
+    Matching,
+    Starts,
+    Ends,
+    Languages,
+    CountryCap,
+    Leftover,
+}
+
+impl RoundField {
+    /// The form field's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundField::Name => "name",
+            RoundField::TimeZone => "time_zone",
+            RoundField::Opens => "opens",
+            RoundField::Closes => "closes",
+            RoundField::Matching => "matching",
+            RoundField::Starts => "starts",
+            RoundField::Ends => "ends",
+            RoundField::Languages => "languages",
+            RoundField::CountryCap => "country_cap",
+            RoundField::Leftover => "leftover",
+        }
+    }
+
+    /// The field's label on the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            RoundField::Name => "Name",
+            RoundField::TimeZone => "Time zone of the dates",
+            RoundField::Opens => "Applications open",
+            RoundField::Closes => "Applications close",
+            RoundField::Matching => "Matching date",
+            RoundField::Starts => "Partnerships start",
+            RoundField::Ends => "Partnerships end",
+            RoundField::Languages => "Program languages",
+            RoundField::CountryCap => "Country cap",
+            RoundField::Leftover => "People left over",
+        }
+    }
+}
+
+impl fmt::Display for RoundField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem with the round form; [`RoundError::field`] says which field it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RoundError {
+    #[error("name: enter a name for the round")]
+    NameEmpty,
+    #[error("name: a round name has at most {ROUND_NAME_MAX_LEN} characters")]
+    NameTooLong,
+    #[error("name: a round name cannot contain control characters")]
+    NameControl,
+    #[error("time_zone: {0}")]
+    TimeZone(TimeZoneError),
+    #[error("{field}: enter a date")]
+    MissingDate { field: RoundField },
+    #[error("{field}: enter a date as YYYY-MM-DD, not {input:?}")]
+    BadDate { field: RoundField, input: String },
+    #[error("{field}: must be on or after the date in {earlier}")]
+    OutOfOrder {
+        field: RoundField,
+        earlier: RoundField,
+    },
+    #[error("ends: the partnerships must end after they start")]
+    EndsBeforeStart,
+    #[error("languages: {0}")]
+    Language(LanguageError),
+    #[error("languages: choose at least one program language")]
+    NoLanguage,
+    #[error("country_cap: enter a percentage from 1 to 100, not {0:?}")]
+    CountryCap(String),
+    #[error("leftover: choose trio or next_round, not {0:?}")]
+    Leftover(String),
+}
+
+impl RoundError {
+    /// The form field the problem is about.
+    pub fn field(&self) -> RoundField {
+        match self {
+            RoundError::NameEmpty | RoundError::NameTooLong | RoundError::NameControl => {
+                RoundField::Name
+            }
+            RoundError::TimeZone(_) => RoundField::TimeZone,
+            RoundError::MissingDate { field }
+            | RoundError::BadDate { field, .. }
+            | RoundError::OutOfOrder { field, .. } => *field,
+            RoundError::EndsBeforeStart => RoundField::Ends,
+            RoundError::Language(_) | RoundError::NoLanguage => RoundField::Languages,
+            RoundError::CountryCap(_) => RoundField::CountryCap,
+            RoundError::Leftover(_) => RoundField::Leftover,
+        }
+    }
+}
+
+/// What the admin typed on the round form. Blank optional fields take their defaults: time
+/// zone UTC, end four months after the start, English, a 20% cap, trios.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RoundForm {
+    pub name: String,
+    pub time_zone: String,
+    pub opens: String,
+    pub closes: String,
+    pub matching: String,
+    pub starts: String,
+    pub ends: String,
+    pub languages: String,
+    pub country_cap: String,
+    pub leftover: String,
+}
+
+/// A round's settings, valid by construction: the dates are in order and every value known.
+/// Dates are whole days in the round's time zone; the application window includes the
+/// closing day and a partnership includes its last day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundSettings {
+    pub name: RoundName,
+    /// The zone the dates are read in, usually the coordinators' own.
+    pub time_zone: TimeZoneName,
+    pub opens: Date,
+    pub closes: Date,
+    pub matching: Date,
+    pub starts: Date,
+    pub ends: Date,
+    pub languages: BTreeSet<LanguageCode>,
+    pub country_cap: CountryCap,
+    pub leftover: LeftoverPolicy,
+    /// The scoring weights, which an admin can adjust for each round.
+    pub weights: Weights,
+}
+
+impl RoundSettings {
+    /// Parses the form, reporting every wrong field (one error per field).
+    pub fn parse(form: &RoundForm) -> Result<RoundSettings, Vec<RoundError>> {
+        let mut errors = Vec::new();
+        let name = RoundName::parse(&form.name)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let time_zone = if form.time_zone.trim().is_empty() {
+            Some(TimeZoneName::utc())
+        } else {
+            TimeZoneName::parse(&form.time_zone)
+                .map_err(|e| errors.push(RoundError::TimeZone(e)))
+                .ok()
+        };
+        let mut date = |field: RoundField, input: &str, required: bool| {
+            let trimmed = input.trim();
+            if trimmed.is_empty() {
+                if required {
+                    errors.push(RoundError::MissingDate { field });
+                }
+                return None;
+            }
+            match trimmed.parse::<Date>() {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push(RoundError::BadDate {
+                        field,
+                        input: trimmed.to_owned(),
+                    });
+                    None
+                }
+            }
+        };
+        let opens = date(RoundField::Opens, &form.opens, true);
+        let closes = date(RoundField::Closes, &form.closes, true);
+        let matching = date(RoundField::Matching, &form.matching, true);
+        let starts = date(RoundField::Starts, &form.starts, true);
+        let ends_given = date(RoundField::Ends, &form.ends, false);
+        let ends_missing = form.ends.trim().is_empty();
+
+        // Each date must be on or after the one before; compare with the nearest earlier
+        // date that parsed, so one bad date does not hide an order problem.
+        let chain = [
+            (RoundField::Opens, opens),
+            (RoundField::Closes, closes),
+            (RoundField::Matching, matching),
+            (RoundField::Starts, starts),
+        ];
+        let mut last: Option<(RoundField, Date)> = None;
+        for (field, value) in chain {
+            if let Some(value) = value {
+                if let Some((earlier, before)) = last
+                    && value < before
+                {
+                    errors.push(RoundError::OutOfOrder { field, earlier });
+                }
+                last = Some((field, value));
+            }
+        }
+        let ends = match (ends_given, starts) {
+            (Some(end), Some(start)) if end <= start => {
+                errors.push(RoundError::EndsBeforeStart);
+                None
+            }
+            (Some(end), _) => Some(end),
+            (None, Some(start)) if ends_missing => default_end(start),
+            _ => None,
+        };
+
+        let languages = if form.languages.trim().is_empty() {
+            Some(BTreeSet::from([LanguageCode::english()]))
+        } else {
+            match parse_languages(&form.languages) {
+                Ok(set) if set.is_empty() => {
+                    errors.push(RoundError::NoLanguage);
+                    None
+                }
+                Ok(set) => Some(set),
+                Err(e) => {
+                    errors.push(RoundError::Language(e));
+                    None
+                }
+            }
+        };
+        let country_cap = CountryCap::parse(&form.country_cap)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let leftover = LeftoverPolicy::parse(&form.leftover)
+            .map_err(|e| errors.push(e))
+            .ok();
+
+        match (
+            name,
+            time_zone,
+            opens,
+            closes,
+            matching,
+            starts,
+            ends,
+            languages,
+            country_cap,
+            leftover,
+        ) {
+            (
+                Some(name),
+                Some(time_zone),
+                Some(opens),
+                Some(closes),
+                Some(matching),
+                Some(starts),
+                Some(ends),
+                Some(languages),
+                Some(country_cap),
+                Some(leftover),
+            ) if errors.is_empty() => Ok(RoundSettings {
+                name,
+                time_zone,
+                opens,
+                closes,
+                matching,
+                starts,
+                ends,
+                languages,
+                country_cap,
+                leftover,
+                weights: Weights::default(),
+            }),
+            _ => {
+                // A date whose neighbour failed may have no error of its own; make sure the
+                // caller always gets at least one.
+                if errors.is_empty() {
+                    errors.push(RoundError::MissingDate {
+                        field: RoundField::Ends,
+                    });
+                }
+                Err(errors)
+            }
+        }
+    }
+
+    /// The settings as the form shows them, for editing.
+    pub fn to_form(&self) -> RoundForm {
+        RoundForm {
+            name: self.name.to_string(),
+            time_zone: self.time_zone.to_string(),
+            opens: self.opens.to_string(),
+            closes: self.closes.to_string(),
+            matching: self.matching.to_string(),
+            starts: self.starts.to_string(),
+            ends: self.ends.to_string(),
+            languages: self
+                .languages
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+            country_cap: self.country_cap.percent().to_string(),
+            leftover: self.leftover.as_str().to_owned(),
+        }
+    }
+
+    /// The first instant of `date` in the round's zone.
+    fn start_of(&self, date: Date) -> Timestamp {
+        date.to_zoned(self.time_zone.to_jiff())
+            .map(|z| z.timestamp())
+            // Only dates at the very edge of jiff's range fail; they never come from a form
+            // that parsed, but an end-of-time answer is safer than a panic.
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    /// The first instant after `date` in the round's zone.
+    fn end_of(&self, date: Date) -> Timestamp {
+        date.tomorrow()
+            .map(|d| self.start_of(d))
+            .unwrap_or(Timestamp::MAX)
+    }
+
+    /// When applications open.
+    pub fn opens_at(&self) -> Timestamp {
+        self.start_of(self.opens)
+    }
+
+    /// When applications close: the end of the closing day.
+    pub fn closes_at(&self) -> Timestamp {
+        self.end_of(self.closes)
+    }
+
+    /// When matching begins.
+    pub fn matching_at(&self) -> Timestamp {
+        self.start_of(self.matching)
+    }
+
+    /// When partnerships begin; scoring takes UTC offsets at this instant.
+    pub fn starts_at(&self) -> Timestamp {
+        self.start_of(self.starts)
+    }
+
+    /// When partnerships end: the end of their last day.
+    pub fn ends_at(&self) -> Timestamp {
+        self.end_of(self.ends)
+    }
+}
+
+/// The default last day of a partnership: four months after it starts, the day before.
+fn default_end(start: Date) -> Option<Date> {
+    start
+        .checked_add(Span::new().months(DEFAULT_PARTNERSHIP_MONTHS))
+        .ok()
+        .and_then(|d| d.yesterday().ok())
+}
+
+/// Where a round is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundState {
+    /// Being prepared; not public yet.
+    Draft,
+    /// Taking applications.
+    Open,
+    /// Applications closed; coordinators review them.
+    Review,
+    /// The engine proposes pairs; admins adjust and publish.
+    Matching,
+    /// Partnerships published and running.
+    Active,
+    /// Over.
+    Closed,
+}
+
+impl RoundState {
+    pub const ALL: [RoundState; 6] = [
+        RoundState::Draft,
+        RoundState::Open,
+        RoundState::Review,
+        RoundState::Matching,
+        RoundState::Active,
+        RoundState::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundState::Draft => "draft",
+            RoundState::Open => "open",
+            RoundState::Review => "review",
+            RoundState::Matching => "matching",
+            RoundState::Active => "active",
+            RoundState::Closed => "closed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RoundState::Draft => "Draft",
+            RoundState::Open => "Open for applications",
+            RoundState::Review => "Reviewing applications",
+            RoundState::Matching => "Matching",
+            RoundState::Active => "Partnerships under way",
+            RoundState::Closed => "Closed",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<RoundState, UnknownRoundState> {
+        let wanted = input.trim().to_lowercase();
+        RoundState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == wanted)
+            .ok_or_else(|| UnknownRoundState(input.trim().to_owned()))
+    }
+
+    /// The state after this one, in order.
+    pub fn next(self) -> Option<RoundState> {
+        match self {
+            RoundState::Draft => Some(RoundState::Open),
+            RoundState::Open => Some(RoundState::Review),
+            RoundState::Review => Some(RoundState::Matching),
+            RoundState::Matching => Some(RoundState::Active),
+            RoundState::Active => Some(RoundState::Closed),
+            RoundState::Closed => None,
+        }
+    }
+}
+
+impl fmt::Display for RoundState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored state name we do not know.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{0:?} is not a round state")]
+pub struct UnknownRoundState(pub String);
+
+/// What an admin can do to move a round on by hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdminAction {
+    /// Draft to open, before the opening date.
+    OpenApplications,
+    /// Open to review, before the closing date.
+    CloseApplications,
+    /// Review to matching, before the matching date.
+    StartMatching,
+    /// Matching to active: the partnerships are created and introduced. Only an admin does
+    /// this; no date publishes a proposal nobody has looked at.
+    Publish,
+    /// Active to closed before the end date, or any earlier state to closed to cancel.
+    CloseRound,
+}
+
+impl AdminAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdminAction::OpenApplications => "open_applications",
+            AdminAction::CloseApplications => "close_applications",
+            AdminAction::StartMatching => "start_matching",
+            AdminAction::Publish => "publish",
+            AdminAction::CloseRound => "close_round",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AdminAction::OpenApplications => "Open applications now",
+            AdminAction::CloseApplications => "Close applications now",
+            AdminAction::StartMatching => "Start matching now",
+            AdminAction::Publish => "Publish the partnerships",
+            AdminAction::CloseRound => "Close the round",
+        }
+    }
+
+    /// The state this action leads to.
+    pub fn target(self) -> RoundState {
+        match self {
+            AdminAction::OpenApplications => RoundState::Open,
+            AdminAction::CloseApplications => RoundState::Review,
+            AdminAction::StartMatching => RoundState::Matching,
+            AdminAction::Publish => RoundState::Active,
+            AdminAction::CloseRound => RoundState::Closed,
+        }
+    }
+
+    /// Whether the action applies to a round in `state`.
+    pub fn allowed_from(self, state: RoundState) -> bool {
+        match self {
+            AdminAction::CloseRound => state != RoundState::Closed,
+            other => state.next() == Some(other.target()),
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<AdminAction, UnknownAdminAction> {
+        let wanted = input.trim().to_lowercase();
+        [
+            AdminAction::OpenApplications,
+            AdminAction::CloseApplications,
+            AdminAction::StartMatching,
+            AdminAction::Publish,
+            AdminAction::CloseRound,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == wanted)
+        .ok_or_else(|| UnknownAdminAction(input.trim().to_owned()))
+    }
+}
+
+/// A form sent an action we do not know.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{0:?} is not a round action")]
+pub struct UnknownAdminAction(pub String);
+
+/// An admin action that does not apply to the round as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("cannot {action}: the round is {from}", action = .action.label().to_lowercase())]
+pub struct TransitionError {
+    pub action: AdminAction,
+    pub from: RoundState,
+}
+
+/// What moved a round on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Cause {
+    /// A date in the settings was reached.
+    Date,
+    /// An admin acted.
+    Admin { action: AdminAction },
+}
+
+/// One change of state, for the audit log and the emails it triggers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    pub from: RoundState,
+    pub to: RoundState,
+    pub cause: Cause,
+    pub at: Timestamp,
+}
+
+/// A round: its settings and where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    pub settings: RoundSettings,
+    pub state: RoundState,
+}
+
+impl Round {
+    /// A new round, in draft.
+    pub fn new(settings: RoundSettings) -> Round {
+        Round {
+            settings,
+            state: RoundState::Draft,
+        }
+    }
+
+    /// The state the dates call for next and when, if a date (rather than an admin) moves
+    /// the round on from where it is.
+    pub fn next_date(&self) -> Option<(RoundState, Timestamp)> {
+        let s = &self.settings;
+        match self.state {
+            RoundState::Draft => Some((RoundState::Open, s.opens_at())),
+            RoundState::Open => Some((RoundState::Review, s.closes_at())),
+            RoundState::Review => Some((RoundState::Matching, s.matching_at())),
+            // Publishing is an admin's decision, never a date's.
+            RoundState::Matching => None,
+            RoundState::Active => Some((RoundState::Closed, s.ends_at())),
+            RoundState::Closed => None,
+        }
+    }
+
+    /// Applies every transition whose date has come by `now`, in order (a server that was
+    /// down for a week catches up in one call), and returns them.
+    pub fn tick(&mut self, now: Timestamp) -> Vec<Transition> {
+        let mut done = Vec::new();
+        while let Some((to, at)) = self.next_date() {
+            if now < at {
+                break;
+            }
+            done.push(Transition {
+                from: self.state,
+                to,
+                cause: Cause::Date,
+                at: now,
+            });
+            self.state = to;
+        }
+        done
+    }
+
+    /// Applies an admin's action, or says why it does not apply.
+    pub fn apply(
+        &mut self,
+        action: AdminAction,
+        now: Timestamp,
+    ) -> Result<Transition, TransitionError> {
+        if !action.allowed_from(self.state) {
+            return Err(TransitionError {
+                action,
+                from: self.state,
+            });
+        }
+        let transition = Transition {
+            from: self.state,
+            to: action.target(),
+            cause: Cause::Admin { action },
+            at: now,
+        };
+        self.state = transition.to;
+        Ok(transition)
+    }
+
+    /// The admin actions that apply now, in the order a page should offer them.
+    pub fn available_actions(&self) -> Vec<AdminAction> {
+        [
+            AdminAction::OpenApplications,
+            AdminAction::CloseApplications,
+            AdminAction::StartMatching,
+            AdminAction::Publish,
+            AdminAction::CloseRound,
+        ]
+        .into_iter()
+        .filter(|a| a.allowed_from(self.state))
+        .collect()
+    }
+
+    /// Whether people may apply, edit or withdraw.
+    pub fn accepts_applications(&self) -> bool {
+        self.state == RoundState::Open
+    }
+
+    /// Whether the settings may still change: only before anyone has applied.
+    pub fn settings_editable(&self) -> bool {
+        self.state == RoundState::Draft
+    }
+
+    /// Where the round is and what comes next, for a page. Dates are shown in the round's
+    /// time zone.
+    pub fn status(&self, now: Timestamp) -> RoundStatus {
+        let s = &self.settings;
+        let day = |d: Date| d.strftime("%-d %b %Y").to_string();
+        let headline = match self.state {
+            RoundState::Draft => format!(
+                "{} is being prepared; applications open on {}",
+                s.name,
+                day(s.opens)
+            ),
+            RoundState::Open => format!("Applications are open until {}", day(s.closes)),
+            RoundState::Review => format!(
+                "Applications are closed and being reviewed; matching begins on {}",
+                day(s.matching)
+            ),
+            RoundState::Matching if now >= s.starts_at() => format!(
+                "Matching: the partnerships were due to start on {} and are not yet published",
+                day(s.starts)
+            ),
+            RoundState::Matching => format!(
+                "Matching: partnerships are being prepared to start on {}",
+                day(s.starts)
+            ),
+            RoundState::Active if now < s.starts_at() => {
+                format!("Partnerships are published and start on {}", day(s.starts))
+            }
+            RoundState::Active => format!("Partnerships are under way until {}", day(s.ends)),
+            RoundState::Closed => format!("{} is over", s.name),
+        };
+        let next = match self.next_date() {
+            Some((state, at)) => Some(NextStep {
+                state,
+                at: Some(at),
+                description: match state {
+                    RoundState::Open => format!("Applications open on {}", day(s.opens)),
+                    RoundState::Review => {
+                        format!("Applications close at the end of {}", day(s.closes))
+                    }
+                    RoundState::Matching => format!("Matching begins on {}", day(s.matching)),
+                    _ => format!("The round closes at the end of {}", day(s.ends)),
+                },
+            }),
+            None if self.state == RoundState::Matching => Some(NextStep {
+                state: RoundState::Active,
+                at: None,
+                description: "An admin reviews the proposal and publishes the partnerships"
+                    .to_owned(),
+            }),
+            None => None,
+        };
+        let milestone = |label: &'static str, date: Date, at: Timestamp| Milestone {
+            label,
+            date,
+            shown: day(date),
+            passed: now >= at,
+        };
+        let timeline = vec![
+            milestone("Applications open", s.opens, s.opens_at()),
+            milestone("Applications close", s.closes, s.closes_at()),
+            milestone("Matching", s.matching, s.matching_at()),
+            milestone("Partnerships start", s.starts, s.starts_at()),
+            milestone("Partnerships end", s.ends, s.ends_at()),
+        ];
+        RoundStatus {
+            state: self.state,
+            label: self.state.label(),
+            headline,
+            next,
+            actions: self.available_actions(),
+            timeline,
+        }
+    }
+}
+
+/// Where a round is and what comes next, ready for a template.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RoundStatus {
+    pub state: RoundState,
+    pub label: &'static str,
+    /// One sentence about now.
+    pub headline: String,
+    pub next: Option<NextStep>,
+    /// What an admin can do now.
+    pub actions: Vec<AdminAction>,
+    pub timeline: Vec<Milestone>,
+}
+
+/// The next change of state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NextStep {
+    pub state: RoundState,
+    /// When the date brings it, or `None` when it waits for an admin.
+    pub at: Option<Timestamp>,
+    pub description: String,
+}
+
+/// A date of the round's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Milestone {
+    pub label: &'static str,
+    pub date: Date,
+    /// The date as people read it, e.g. "1 Mar 2027".
+    pub shown: String,
+    /// Whether the moment has passed.
+    pub passed: bool,
+}
