@@ -1,1 +1,186 @@
-//! iln-web
+//! The web layer: axum routes, server-rendered pages, sessions and sign-in, CSRF and security
+//! headers, rate limits, and the outbox worker that delivers email.
+//!
+//! Layout:
+//! - [`serve`] runs the whole thing on a listener; [`router`] builds the app for in-process tests.
+//! - `state`: [`AppState`], what every handler gets (config, store, clock, mailer, limits).
+//! - `security`: headers on every response, CSRF checks, random tokens, cookies.
+//! - `auth`: sessions and the signed-in user extractors.
+//! - `routes`: the handlers, one module per area (public pages, account, dashboards, people,
+//!   admin); `templates`: the askama views; `error`: [`WebError`] and its friendly pages.
+//! - [`mail`]: the `Mailer` transports and the outbox worker; `ratelimit`: the limiter.
+
+pub mod mail;
+
+mod auth;
+mod error;
+mod forms;
+mod ratelimit;
+mod routes;
+mod security;
+mod state;
+mod templates;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use iln_domain::clock::Clock;
+use iln_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::WebError;
+pub use security::{CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE};
+pub use state::AppState;
+
+/// What the web layer needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address people use to reach the site, e.g. `http://127.0.0.1:8080`: links in emails
+    /// start with it, and a state-changing request must come from its origin.
+    pub base_url: String,
+    /// Marks cookies `Secure`; on whenever the site is served over HTTPS.
+    pub secure_cookies: bool,
+    /// The sender of every email, e.g. `ILN <noreply@example.org>`.
+    pub mail_from: String,
+    pub mail_transport: MailTransportConfig,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_proxy_headers: bool,
+}
+
+/// How email leaves the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransportConfig {
+    /// An SMTP server by URL, e.g. `smtps://user:pass@mail.example.org` or
+    /// `smtp://localhost:25`.
+    Smtp { url: String },
+    /// `.eml` files in a folder: the default, for trying the platform without a mail server.
+    Files { dir: PathBuf },
+}
+
+/// The application with every route and layer, ready to serve or to call with `oneshot`.
+pub fn router(state: AppState) -> Router {
+    use routes::{account, admin, dashboard, pages, people};
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(pages::healthz))
+        .route("/static/style.css", get(pages::stylesheet))
+        .route("/static/favicon.svg", get(pages::favicon))
+        .route("/signup", get(account::sign_up_form).post(account::sign_up))
+        .route("/verify", get(account::verify_form).post(account::verify))
+        .route(
+            "/verify/resend",
+            get(account::resend_form).post(account::resend),
+        )
+        .route("/signin", get(account::sign_in_form).post(account::sign_in))
+        .route("/signout", post(account::sign_out))
+        .route("/forgot", get(account::forgot_form).post(account::forgot))
+        .route("/reset", get(account::reset_form).post(account::reset))
+        .route(
+            "/account/password",
+            get(account::change_password_form).post(account::change_password),
+        )
+        .route("/dashboard", get(dashboard::show))
+        .route("/people", get(people::list))
+        .route("/people/{id}", get(people::show))
+        .route("/admin/users", get(admin::users))
+        .route("/admin/users/{id}/role", post(admin::set_role))
+        .route("/admin/outbox", get(admin::outbox))
+        .route("/admin/audit", get(admin::audit_log))
+        .fallback(pages::not_found)
+        .method_not_allowed_fallback(pages::method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), security::csrf))
+        .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(panic_page))
+        .layer(from_fn(security::headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A panic in a handler is a bug; the visitor still gets our 500 page, never a dropped
+/// connection.
+fn panic_page(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    WebError::Internal("a handler panicked".to_owned()).into_response()
+}
+
+/// Builds the configured mail transport.
+pub fn mailer_from_config(config: &WebConfig) -> Result<Arc<dyn mail::Mailer>, WebError> {
+    Ok(match &config.mail_transport {
+        MailTransportConfig::Smtp { url } => {
+            Arc::new(mail::SmtpMailer::new(config.mail_from.clone(), url)?)
+        }
+        MailTransportConfig::Files { dir } => {
+            Arc::new(mail::FileMailer::new(config.mail_from.clone(), dir.clone()))
+        }
+    })
+}
+
+/// Serves the platform on `listener` until Ctrl-C or SIGTERM, with the outbox worker running
+/// beside it. In-flight requests finish before it returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: WebConfig,
+    store: Store,
+    clock: Arc<dyn Clock>,
+) -> Result<(), WebError> {
+    // Refuse a bad sender address at start-up rather than on every delivery attempt.
+    mail::build_message(
+        &config.mail_from,
+        &mail::OutgoingEmail {
+            to: "check@example.org".to_owned(),
+            subject: String::new(),
+            text_body: String::new(),
+            html_body: None,
+        },
+    )?;
+    let mailer = mailer_from_config(&config)?;
+    let state = AppState::new(config, store, clock, mailer);
+
+    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(state.outbox_worker().run(async {
+        let _ = worker_stopped.await;
+    }));
+
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    let _ = stop_worker.send(());
+    let _ = worker.await;
+    Ok(served?)
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers and containers send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

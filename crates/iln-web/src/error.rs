@@ -1,0 +1,158 @@
+//! The web layer's one error type: every handler returns it, and it decides the status code
+//! and the friendly page. Details of internal failures go to the log, never to the browser.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use iln_store::StoreError;
+
+use crate::mail::MailError;
+use crate::templates::{ErrorPage, Nav};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("page not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("cross-site request refused")]
+    CrossSite,
+    #[error("missing or wrong CSRF token")]
+    CsrfToken,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("too many attempts; retry after {0} s")]
+    TooManyRequests(u64),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("mail: {0}")]
+    Mail(#[from] MailError),
+    #[error("could not listen or serve: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("background task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl WebError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::CrossSite | Self::CsrfToken | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::SignInRequired => StatusCode::SEE_OTHER,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            Self::Store(_)
+            | Self::Template(_)
+            | Self::Mail(_)
+            | Self::Io(_)
+            | Self::Join(_)
+            | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A heading and a sentence a person can act on.
+    fn words(&self) -> (&'static str, String) {
+        match self {
+            Self::NotFound => (
+                "Page not found",
+                "There is nothing at this address, or you do not have access to it.".to_owned(),
+            ),
+            Self::MethodNotAllowed => (
+                "Not allowed here",
+                "This address does not accept that kind of request.".to_owned(),
+            ),
+            Self::PayloadTooLarge => (
+                "Too much data",
+                "What you sent is larger than this form accepts.".to_owned(),
+            ),
+            Self::BadRequest(why) => ("Something is wrong with the request", capitalise(why)),
+            Self::CrossSite => (
+                "Request refused",
+                "This form was sent from another website, so we did not act on it.".to_owned(),
+            ),
+            Self::CsrfToken => (
+                "Please try again",
+                "The form was too old or incomplete. Go back, reload the page and send it again."
+                    .to_owned(),
+            ),
+            Self::Forbidden => (
+                "Not available to you",
+                "Your account does not have access to this page.".to_owned(),
+            ),
+            Self::SignInRequired => ("Sign in", "Please sign in first.".to_owned()),
+            Self::TooManyRequests(seconds) => (
+                "Too many attempts",
+                format!(
+                    "Please wait {} and try again.",
+                    crate::templates::wait_words(*seconds)
+                ),
+            ),
+            Self::Conflict(why) => ("That conflicts with existing data", capitalise(why)),
+            Self::Store(StoreError::Conflict(_)) => (
+                "That conflicts with existing data",
+                "Something with the same details already exists.".to_owned(),
+            ),
+            _ => (
+                "Something went wrong on our side",
+                "The problem has been logged. Please try again in a moment.".to_owned(),
+            ),
+        }
+    }
+}
+
+/// Our error messages are lowercase phrases; on a page they start a sentence.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if matches!(self, Self::SignInRequired) {
+            return Redirect::to("/signin").into_response();
+        }
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let (title, message) = self.words();
+        let page = ErrorPage {
+            nav: Nav::anonymous(),
+            status: status.as_u16(),
+            title,
+            message,
+        };
+        let mut response = match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(error) => {
+                tracing::error!(%error, "the error page itself failed to render");
+                (status, title).into_response()
+            }
+        };
+        if let Self::TooManyRequests(seconds) = self
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}

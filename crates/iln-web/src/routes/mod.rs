@@ -1,0 +1,73 @@
+//! The request handlers, one module per area, and the helpers they share.
+
+pub mod account;
+pub mod admin;
+pub mod dashboard;
+pub mod pages;
+pub mod people;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use iln_domain::account::Email;
+use iln_store::{NewAuditEntry, NewEmail};
+
+use crate::auth::Viewer;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// Renders a page with a status.
+pub fn page(status: StatusCode, template: &impl Template) -> Result<Response, WebError> {
+    Ok((status, Html(template.render()?)).into_response())
+}
+
+/// Renders a page with 200 OK.
+pub fn ok(template: &impl Template) -> Result<Response, WebError> {
+    page(StatusCode::OK, template)
+}
+
+/// Queues an email and wakes the worker.
+pub async fn queue_email(
+    state: &AppState,
+    to: &Email,
+    subject: &str,
+    text_body: String,
+) -> Result<(), WebError> {
+    state
+        .store()
+        .enqueue_email(
+            &NewEmail {
+                to: to.clone(),
+                subject: subject.to_owned(),
+                text_body,
+                html_body: None,
+            },
+            state.now(),
+        )
+        .await?;
+    state.wake_outbox();
+    Ok(())
+}
+
+/// Appends to the audit log as `actor` (None for an anonymous visitor's own account events).
+pub async fn audit(
+    state: &AppState,
+    actor: Option<&Viewer>,
+    action: &str,
+    target: Option<String>,
+    detail: Option<String>,
+) -> Result<(), WebError> {
+    state
+        .store()
+        .append_audit(
+            &NewAuditEntry {
+                actor: actor.map(Viewer::id),
+                action,
+                target,
+                detail,
+            },
+            state.now(),
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! People: the list and one person's page, for admins (everyone) and country coordinators
+//! (their countries only). A person outside the reader's scope is a 404, exactly like an id
+//! that does not exist, so the answer does not even reveal that the person exists.
+
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use iln_domain::timezone::TimeZoneName;
+use iln_store::{PeopleScope, Person, PersonId};
+
+use super::ok;
+use crate::auth::Viewer;
+use crate::error::WebError;
+use crate::forms::{PathId, page_number};
+use crate::security::CsrfToken;
+use crate::state::AppState;
+use crate::templates::{Nav, Pager, PeoplePage, PersonPage, PersonView, when};
+
+const PER_PAGE: i64 = 50;
+
+/// What the viewer may see; participants see nobody here.
+fn scope_of(viewer: &Viewer) -> Result<PeopleScope, WebError> {
+    Ok(match viewer.country_scope()? {
+        None => PeopleScope::All,
+        Some(countries) => PeopleScope::Countries(countries.to_vec()),
+    })
+}
+
+pub fn person_view(person: &Person, zone: &TimeZoneName) -> PersonView {
+    PersonView {
+        id: person.id.0,
+        full_name: person.full_name.clone(),
+        email: person.email.to_string(),
+        country: person.country.name().to_owned(),
+        city: person.city.clone(),
+        institution: person.institution.clone(),
+        sector: person.sector.label(),
+        career_stage: person.career_stage.label(),
+        time_zone: person.time_zone.as_str().to_owned(),
+        languages: person.languages.join(", "),
+        interests: person.interests.join(", "),
+        joined: when(person.created_at, zone),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    let scope = scope_of(&viewer)?;
+    let total = state.store().count_people(&scope).await?;
+    let pager = Pager::new(page_number(query.as_deref()), PER_PAGE, total, "/people");
+    let people = state
+        .store()
+        .list_people(&scope, PER_PAGE, pager.offset(PER_PAGE))
+        .await?;
+    let zone = viewer.time_zone();
+    let scope_words = match &scope {
+        PeopleScope::All => format!("Everyone in the network: {total} people."),
+        PeopleScope::Countries(codes) if codes.is_empty() => {
+            "No country is assigned to you yet, so there is nobody to show.".to_owned()
+        }
+        PeopleScope::Countries(codes) => format!(
+            "The people of your countries ({}): {total} people.",
+            codes
+                .iter()
+                .map(|code| code.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    ok(&PeoplePage {
+        nav: Nav::new(Some(&viewer), &csrf),
+        scope: scope_words,
+        people: people.iter().map(|p| person_view(p, &zone)).collect(),
+        pager,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    let scope = scope_of(&viewer)?;
+    let person = state
+        .store()
+        .person_in_scope(PersonId(id), &scope)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    ok(&PersonPage {
+        nav: Nav::new(Some(&viewer), &csrf),
+        person: person_view(&person, &viewer.time_zone()),
+    })
+}

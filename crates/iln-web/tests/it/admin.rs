@@ -1,0 +1,151 @@
+//! Admin pages: role assignment with country scopes, audit log entries, outbox.
+
+use axum::http::StatusCode;
+use iln_domain::account::Role;
+use iln_domain::country::CountryCode;
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn assigning_a_role_is_audited_and_takes_effect() {
+    let app = TestApp::new().await;
+    app.user("admin@iln.test", Role::Admin, &[]).await;
+    let target = app.user("vol@iln.test", Role::Participant, &[]).await;
+    let mut browser = app.browser();
+    browser.sign_in("admin@iln.test").await;
+
+    let path = format!("/admin/users/{target}/role");
+    let saved = browser
+        .post(
+            &path,
+            &[
+                ("role", "country_coordinator"),
+                ("countries", "ke, Nigeria"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let user = app.store.user(target).await.unwrap().unwrap();
+    assert_eq!(user.role, Role::CountryCoordinator);
+    assert_eq!(
+        user.countries,
+        vec![
+            CountryCode::parse("KE").unwrap(),
+            CountryCode::parse("NG").unwrap()
+        ]
+    );
+
+    let entries = app.store.list_audit(10, 0).await.unwrap();
+    let entry = entries
+        .iter()
+        .find(|e| e.action == "user.set_role")
+        .unwrap();
+    assert_eq!(
+        entry.actor_email.as_ref().unwrap().as_str(),
+        "admin@iln.test"
+    );
+    assert!(entry.target.as_ref().unwrap().contains("vol@iln.test"));
+    assert!(
+        entry
+            .detail
+            .as_ref()
+            .unwrap()
+            .contains("participant -> country_coordinator [KE, NG]")
+    );
+
+    let log = browser.get("/admin/audit").await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.body.contains("user.set_role"));
+    assert!(log.body.contains("admin@iln.test"));
+    assert!(log.body.contains("(UTC)") || log.body.contains("UTC"));
+}
+
+#[tokio::test]
+async fn bad_role_forms_say_what_is_wrong_next_to_the_field() {
+    let app = TestApp::new().await;
+    let admin = app.user("admin@iln.test", Role::Admin, &[]).await;
+    let target = app.user("vol@iln.test", Role::Participant, &[]).await;
+    let mut browser = app.browser();
+    browser.sign_in("admin@iln.test").await;
+    let path = format!("/admin/users/{target}/role");
+
+    let page = browser
+        .post(
+            &path,
+            &[("role", "country_coordinator"), ("countries", "Atlantis")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains(&format!("id=\"countries-{target}-error\""))
+    );
+    assert!(
+        page.body.contains("value=\"Atlantis\""),
+        "keeps what was typed"
+    );
+
+    let page = browser
+        .post(&path, &[("role", "country_coordinator"), ("countries", "")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("needs at least one country"));
+
+    let page = browser
+        .post(&path, &[("role", "emperor"), ("countries", "")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(&format!("id=\"role-{target}-error\"")));
+
+    let own = browser
+        .post(
+            &format!("/admin/users/{admin}/role"),
+            &[("role", "participant")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.store.user(admin).await.unwrap().unwrap().role,
+        Role::Admin
+    );
+    let missing = browser
+        .post("/admin/users/424242/role", &[("role", "admin")])
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        app.store
+            .list_audit(10, 0)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.action != "user.set_role")
+    );
+}
+
+#[tokio::test]
+async fn only_admins_reach_admin_pages() {
+    let app = TestApp::new().await;
+    let target = app.user("admin@iln.test", Role::Admin, &[]).await;
+    app.user("coord@iln.test", Role::CountryCoordinator, &["KE"])
+        .await;
+    let mut browser = app.browser();
+    browser.sign_in("coord@iln.test").await;
+    for path in ["/admin/users", "/admin/outbox", "/admin/audit"] {
+        assert_eq!(
+            browser.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let attempt = browser
+        .post(
+            &format!("/admin/users/{target}/role"),
+            &[("role", "participant")],
+        )
+        .await;
+    assert_eq!(attempt.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.store.user(target).await.unwrap().unwrap().role,
+        Role::Admin
+    );
+}

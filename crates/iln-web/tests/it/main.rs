@@ -1,0 +1,8 @@
+//! iln-web's one integration-test binary: the whole app in-process on a fresh SQLite store.
+
+mod account;
+mod admin;
+mod helpers;
+mod mail;
+mod people;
+mod security;
