@@ -7,6 +7,7 @@ pub mod clock;
 pub mod country;
 pub mod demo;
 pub mod profile;
+pub mod proposal;
 pub mod round;
 pub mod scoring;
 pub mod timezone;

@@ -5,6 +5,7 @@ mod clock;
 mod country;
 mod demo;
 mod profile;
+mod proposal;
 mod round;
 mod scoring;
 mod timezone;

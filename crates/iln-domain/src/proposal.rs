@@ -1,0 +1,545 @@
+//! Running matching for a round: applicants, scores, hard rules and the admin's locks and
+//! forbidden pairs go into the matching engine, and a proposal comes out: partnerships with
+//! their scores and explanations, the totals an admin judges it by, who is unmatched and why,
+//! whether the result is certified optimal, and what changed since the previous run.
+//!
+//! The engine sees only the people who are not locked: a locked pair is fixed before the run,
+//! so the engine optimises everyone else around it. Hard rules become "no edge" in the
+//! engine's scoring closure, so no rule-breaking pair can ever be proposed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use iln_matching::candidates::{CandidateOptions, check_all_pairs, solve_all_pairs};
+use iln_matching::trio::{self, Leftover, UnmatchedReason};
+use iln_matching::{Mode, SolveError, verify};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::application::LanguageCode;
+use crate::country::CountryCode;
+use crate::round::{LeftoverPolicy, RoundSettings};
+use crate::scoring::{BannedPair, Breakdown, MatchProfile, Rule, Scorer, ScorerError, Weights};
+
+/// How many buckets the score distribution has.
+pub const HISTOGRAM_BUCKETS: usize = 10;
+
+/// One person taking part in a matching run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    /// A stable key: the application's id in the app, the `id` column in `iln match`.
+    pub id: String,
+    pub name: String,
+    pub profile: MatchProfile,
+    /// Ids of everyone they were partnered with before; ids not in this run are ignored.
+    pub previous_partners: BTreeSet<String>,
+}
+
+/// What the engine optimises, as offered on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchMode {
+    /// The largest total score; someone may stay single when that pays.
+    #[default]
+    BestTotal,
+    /// As many partnerships as possible, then the largest total.
+    MaxParticipation,
+    /// As many partnerships as possible, then the highest lowest score, then the total.
+    Fairness,
+}
+
+impl MatchMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchMode::BestTotal => "best_total",
+            MatchMode::MaxParticipation => "max_participation",
+            MatchMode::Fairness => "fairness",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MatchMode::BestTotal => "Best total score",
+            MatchMode::MaxParticipation => "Pair as many people as possible",
+            MatchMode::Fairness => "Pair as many as possible, then raise the lowest score",
+        }
+    }
+
+    fn engine(self) -> Mode {
+        match self {
+            MatchMode::BestTotal => Mode::MaxWeight,
+            MatchMode::MaxParticipation => Mode::MaxCardinality,
+            MatchMode::Fairness => Mode::Fairness,
+        }
+    }
+}
+
+/// Everything one matching run needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchRequest {
+    pub applicants: Vec<Applicant>,
+    pub weights: Weights,
+    /// Empty means any shared language will do.
+    pub program_languages: BTreeSet<LanguageCode>,
+    /// Time zone offsets are taken at this instant.
+    pub round_start: Timestamp,
+    pub leftover: LeftoverPolicy,
+    pub mode: MatchMode,
+    /// Pairs an admin fixed in advance, by applicant id.
+    pub locks: Vec<(String, String)>,
+    /// Pairs an admin said never to form, by applicant id.
+    pub forbidden: Vec<(String, String)>,
+}
+
+impl MatchRequest {
+    /// A request with the round's weights, languages, start and leftover policy, no locks,
+    /// no forbidden pairs and the default mode.
+    pub fn for_round(settings: &RoundSettings, applicants: Vec<Applicant>) -> MatchRequest {
+        MatchRequest {
+            applicants,
+            weights: settings.weights,
+            program_languages: settings.languages.clone(),
+            round_start: settings.starts_at(),
+            leftover: settings.leftover,
+            mode: MatchMode::default(),
+            locks: Vec::new(),
+            forbidden: Vec::new(),
+        }
+    }
+}
+
+/// Why a matching run could not be done. All of them are about the request, never a panic.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ProposalError {
+    #[error("two applicants have the id {0:?}")]
+    DuplicateId(String),
+    #[error("the {list} list names {id:?}, who is not in this round")]
+    UnknownApplicant { list: &'static str, id: String },
+    #[error("{0:?} cannot be locked with themselves")]
+    LockedWithSelf(String),
+    #[error("{0:?} is in two locked pairs")]
+    LockedTwice(String),
+    #[error("{a:?} and {b:?} cannot be locked together: {reason}", reason = .rule.describe())]
+    LockBreaksRule { a: String, b: String, rule: Rule },
+    #[error("{0:?} is not in a pair of this proposal, so they cannot be swapped")]
+    NotPaired(String),
+    #[error("{0:?} and {1:?} are in the same partnership; swapping them changes nothing")]
+    SamePartnership(String, String),
+    #[error("scoring failed: {0}")]
+    Scorer(#[from] ScorerError),
+    #[error("the matching engine failed: {0}")]
+    Engine(#[from] SolveError),
+}
+
+/// One member of a partnership.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub country: CountryCode,
+}
+
+/// The score of two members of a partnership and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairScore {
+    pub a: String,
+    pub b: String,
+    pub score: i64,
+    pub breakdown: Breakdown,
+    pub sentence: String,
+}
+
+/// A proposed pair or trio.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partnership {
+    /// Two members, or three for a trio, in the order of the applicant list.
+    pub members: Vec<Member>,
+    /// The sum of the pair scores inside it (one pair, or three for a trio).
+    pub score: i64,
+    /// An admin fixed this pair in advance.
+    pub locked: bool,
+    /// The explanation a person can read.
+    pub explanation: String,
+    /// Every pair inside the partnership with its breakdown.
+    pub pairs: Vec<PairScore>,
+}
+
+impl Partnership {
+    pub fn is_trio(&self) -> bool {
+        self.members.len() == 3
+    }
+
+    /// The members' ids, sorted: the partnership's identity when comparing proposals.
+    pub fn key(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.members.iter().map(|m| m.id.clone()).collect();
+        ids.sort();
+        ids
+    }
+}
+
+/// Someone the proposal leaves without a partnership.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unmatched {
+    pub id: String,
+    pub name: String,
+    pub reason: UnmatchedKind,
+    /// The reason in plain English.
+    pub explanation: String,
+}
+
+/// Why someone is unmatched, as data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnmatchedKind {
+    /// The hard rules leave nobody for them.
+    NoPossiblePartner,
+    /// The round's policy is to carry people left over to the next round.
+    WaitsForNextRound,
+    /// Trios are allowed, but no pair has both members compatible with them.
+    NoCompatiblePair,
+    /// Every compatible pair already took a third person.
+    CompatiblePairsTaken,
+}
+
+/// One bar of the score distribution: how many pair scores fall in `from..=to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub from: i64,
+    pub to: i64,
+    pub count: usize,
+}
+
+/// The result of a matching run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub mode: MatchMode,
+    /// People in the run.
+    pub people: usize,
+    /// Sorted by the first member's position in the applicant list.
+    pub partnerships: Vec<Partnership>,
+    pub unmatched: Vec<Unmatched>,
+    /// The sum of all partnership scores.
+    pub total: i64,
+    /// The lowest pair score inside any partnership.
+    pub lowest: Option<i64>,
+    /// Pair scores in [`HISTOGRAM_BUCKETS`] equal buckets from 0 to the highest possible
+    /// score under the run's weights.
+    pub histogram: Vec<Bucket>,
+    /// The engine's certificate was checked over every allowed pair: no other set of pairs
+    /// (around the locks) does better in the chosen mode.
+    pub certified: bool,
+    /// Pairs the engine looked at: the top-k candidates plus those pricing added.
+    pub candidate_pairs: usize,
+    pub priced_pairs: usize,
+}
+
+impl Proposal {
+    pub fn pairs(&self) -> usize {
+        self.partnerships.iter().filter(|p| !p.is_trio()).count()
+    }
+
+    pub fn trios(&self) -> usize {
+        self.partnerships.iter().filter(|p| p.is_trio()).count()
+    }
+
+    /// The two locks that swap the partners of `a` and `b`: if `a` is with `x` and `b` with
+    /// `y`, the result locks `a` with `y` and `b` with `x`. Both must be in pairs (a trio has
+    /// no single partner to swap), and in different ones.
+    pub fn swap(&self, a: &str, b: &str) -> Result<[(String, String); 2], ProposalError> {
+        let partner = |id: &str| -> Result<(usize, String), ProposalError> {
+            self.partnerships
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.is_trio())
+                .find_map(|(n, p)| match p.members.as_slice() {
+                    [x, y] if x.id == id => Some((n, y.id.clone())),
+                    [x, y] if y.id == id => Some((n, x.id.clone())),
+                    _ => None,
+                })
+                .ok_or_else(|| ProposalError::NotPaired(id.to_owned()))
+        };
+        let (pa, x) = partner(a)?;
+        let (pb, y) = partner(b)?;
+        if pa == pb {
+            return Err(ProposalError::SamePartnership(a.to_owned(), b.to_owned()));
+        }
+        Ok([(a.to_owned(), y), (b.to_owned(), x)])
+    }
+}
+
+/// What changed between two proposals, by partnership members.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalDiff {
+    /// Partnerships in both, as sorted member ids.
+    pub kept: Vec<Vec<String>>,
+    /// Partnerships of the previous proposal that are gone.
+    pub broken: Vec<Vec<String>>,
+    /// Partnerships that are new in the current proposal.
+    pub new: Vec<Vec<String>>,
+    /// Current total minus previous total.
+    pub total_change: i64,
+}
+
+impl ProposalDiff {
+    pub fn is_unchanged(&self) -> bool {
+        self.broken.is_empty() && self.new.is_empty()
+    }
+}
+
+/// Compares two proposals of the same round.
+pub fn diff(previous: &Proposal, current: &Proposal) -> ProposalDiff {
+    let before: BTreeSet<Vec<String>> = previous.partnerships.iter().map(|p| p.key()).collect();
+    let after: BTreeSet<Vec<String>> = current.partnerships.iter().map(|p| p.key()).collect();
+    ProposalDiff {
+        kept: before.intersection(&after).cloned().collect(),
+        broken: before.difference(&after).cloned().collect(),
+        new: after.difference(&before).cloned().collect(),
+        total_change: current.total - previous.total,
+    }
+}
+
+/// Runs matching. Deterministic: the same request gives the same proposal.
+pub fn run(request: &MatchRequest) -> Result<Proposal, ProposalError> {
+    let applicants = &request.applicants;
+    let n = applicants.len();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(n);
+    for (i, a) in applicants.iter().enumerate() {
+        if index.insert(a.id.as_str(), i).is_some() {
+            return Err(ProposalError::DuplicateId(a.id.clone()));
+        }
+    }
+    let lookup = |list: &'static str, id: &str| {
+        index
+            .get(id)
+            .copied()
+            .ok_or_else(|| ProposalError::UnknownApplicant {
+                list,
+                id: id.to_owned(),
+            })
+    };
+
+    let mut banned = Vec::new();
+    for (i, a) in applicants.iter().enumerate() {
+        for previous in &a.previous_partners {
+            if let Some(&j) = index.get(previous.as_str())
+                && i != j
+            {
+                banned.push(BannedPair {
+                    a: i,
+                    b: j,
+                    rule: Rule::PreviousPartners,
+                });
+            }
+        }
+    }
+    for (a, b) in &request.forbidden {
+        let (i, j) = (lookup("never-pair", a)?, lookup("never-pair", b)?);
+        banned.push(BannedPair {
+            a: i,
+            b: j,
+            rule: Rule::Forbidden,
+        });
+    }
+    let profiles: Vec<MatchProfile> = applicants.iter().map(|a| a.profile.clone()).collect();
+    let scorer = Scorer::new(
+        &profiles,
+        request.weights,
+        &request.program_languages,
+        request.round_start,
+        &banned,
+    )?;
+
+    // Locks: checked against the hard rules, then taken out of the engine's problem.
+    let mut locked_with: Vec<Option<usize>> = vec![None; n];
+    let mut locked_pairs = Vec::new();
+    for (a, b) in &request.locks {
+        let (i, j) = (lookup("lock", a)?, lookup("lock", b)?);
+        if i == j {
+            return Err(ProposalError::LockedWithSelf(a.clone()));
+        }
+        for (person, id) in [(i, a), (j, b)] {
+            if locked_with[person].is_some() {
+                return Err(ProposalError::LockedTwice(id.clone()));
+            }
+        }
+        if let Some(rule) = scorer.check(i, j) {
+            return Err(ProposalError::LockBreaksRule {
+                a: a.clone(),
+                b: b.clone(),
+                rule,
+            });
+        }
+        locked_with[i] = Some(j);
+        locked_with[j] = Some(i);
+        locked_pairs.push((i.min(j), i.max(j)));
+    }
+    let free: Vec<usize> = (0..n).filter(|&i| locked_with[i].is_none()).collect();
+    let local_score = |u: usize, v: usize| scorer.score(free[u], free[v]);
+
+    let options = CandidateOptions {
+        mode: request.mode.engine(),
+        ..CandidateOptions::default()
+    };
+    let priced = solve_all_pairs(free.len(), &local_score, &options)?;
+    let certified = verify(&priced.graph, &priced.matching).is_ok()
+        && check_all_pairs(free.len(), &local_score, &priced.matching).is_ok();
+
+    let policy = match request.leftover {
+        LeftoverPolicy::Trio => trio::LeftoverPolicy::Trio,
+        LeftoverPolicy::NextRound => trio::LeftoverPolicy::Report,
+    };
+    let leftovers = trio::leftovers(&priced.matching, &local_score, policy);
+
+    // Groups by global index: engine pairs, locked pairs, then trios attach to engine pairs.
+    let mut groups: BTreeMap<(usize, usize), (Vec<usize>, bool)> = BTreeMap::new();
+    for (u, v) in priced.matching.pairs() {
+        groups.insert((free[u], free[v]), (vec![free[u], free[v]], false));
+    }
+    for &(i, j) in &locked_pairs {
+        groups.insert((i, j), (vec![i, j], true));
+    }
+    let mut unmatched = Vec::new();
+    for leftover in leftovers {
+        match leftover {
+            Leftover::Trio { person, pair, .. } => {
+                if let Some((members, _)) = groups.get_mut(&(free[pair.0], free[pair.1])) {
+                    members.push(free[person]);
+                }
+            }
+            Leftover::Unmatched { person, reason } => {
+                let global = free[person];
+                let (kind, explanation) = match reason {
+                    UnmatchedReason::NoCompatiblePartner => (
+                        UnmatchedKind::NoPossiblePartner,
+                        scorer
+                            .rule_counts(global)
+                            .describe()
+                            .unwrap_or_else(|| reason.describe().to_owned()),
+                    ),
+                    UnmatchedReason::LeftOver => (
+                        UnmatchedKind::WaitsForNextRound,
+                        format!("{}; they wait for the next round", reason.describe()),
+                    ),
+                    UnmatchedReason::NoCompatiblePair => (
+                        UnmatchedKind::NoCompatiblePair,
+                        reason.describe().to_owned(),
+                    ),
+                    UnmatchedReason::CompatiblePairsTaken => (
+                        UnmatchedKind::CompatiblePairsTaken,
+                        reason.describe().to_owned(),
+                    ),
+                };
+                unmatched.push(Unmatched {
+                    id: applicants[global].id.clone(),
+                    name: applicants[global].name.clone(),
+                    reason: kind,
+                    explanation,
+                });
+            }
+        }
+    }
+
+    let mut partnerships: Vec<Partnership> = groups
+        .into_values()
+        .map(|(members, locked)| partnership(applicants, &scorer, &members, locked))
+        .collect();
+    partnerships.sort_by_key(|p| {
+        p.members
+            .first()
+            .and_then(|m| index.get(m.id.as_str()).copied())
+            .unwrap_or(usize::MAX)
+    });
+
+    let pair_scores: Vec<i64> = partnerships
+        .iter()
+        .flat_map(|p| p.pairs.iter().map(|s| s.score))
+        .collect();
+    Ok(Proposal {
+        mode: request.mode,
+        people: n,
+        total: partnerships.iter().map(|p| p.score).sum(),
+        lowest: pair_scores.iter().copied().min(),
+        histogram: histogram(&pair_scores, request.weights.max_score()),
+        partnerships,
+        unmatched,
+        certified,
+        candidate_pairs: priced.stats.candidate_edges,
+        priced_pairs: priced.stats.added_edges,
+    })
+}
+
+/// Builds a partnership from global indices: a pair, or a pair plus its third member.
+fn partnership(
+    applicants: &[Applicant],
+    scorer: &Scorer,
+    members: &[usize],
+    locked: bool,
+) -> Partnership {
+    let mut sorted = members.to_vec();
+    sorted.sort_unstable();
+    let name = |i: usize| applicants[i].name.as_str();
+    let mut pairs = Vec::new();
+    for (x, &i) in sorted.iter().enumerate() {
+        for &j in &sorted[x + 1..] {
+            let breakdown = scorer.breakdown(i, j);
+            if let Some(breakdown) = breakdown {
+                pairs.push(PairScore {
+                    a: applicants[i].id.clone(),
+                    b: applicants[j].id.clone(),
+                    score: breakdown.score,
+                    sentence: breakdown.sentence([name(i), name(j)]),
+                    breakdown,
+                });
+            }
+        }
+    }
+    let explanation = if let [only] = pairs.as_slice() {
+        only.sentence.clone()
+    } else {
+        // A trio: one clause per pair, each saying whom it is about.
+        sorted
+            .iter()
+            .enumerate()
+            .flat_map(|(x, &i)| sorted[x + 1..].iter().map(move |&j| (i, j)))
+            .zip(&pairs)
+            .map(|((i, j), p)| format!("{} and {}: {}", name(i), name(j), p.sentence))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    Partnership {
+        members: sorted
+            .iter()
+            .map(|&i| Member {
+                id: applicants[i].id.clone(),
+                name: applicants[i].name.clone(),
+                country: applicants[i].profile.country,
+            })
+            .collect(),
+        score: pairs.iter().map(|p| p.score).sum(),
+        locked,
+        explanation,
+        pairs,
+    }
+}
+
+/// Counts `scores` into equal buckets covering `0..=max`.
+fn histogram(scores: &[i64], max: i64) -> Vec<Bucket> {
+    let max = max.max(scores.iter().copied().max().unwrap_or(0)).max(0);
+    let buckets = i64::try_from(HISTOGRAM_BUCKETS).unwrap_or(10);
+    let width = (max + 1 + buckets - 1) / buckets;
+    let width = width.max(1);
+    let mut out: Vec<Bucket> = (0..buckets)
+        .map(|b| Bucket {
+            from: b * width,
+            to: (b + 1) * width - 1,
+            count: 0,
+        })
+        .collect();
+    for &s in scores {
+        let slot = usize::try_from(s.max(0) / width)
+            .unwrap_or(0)
+            .min(HISTOGRAM_BUCKETS - 1);
+        out[slot].count += 1;
+    }
+    out
+}

@@ -1,0 +1,451 @@
+//! Matching runs: rules held, locks and forbids, exactness, modes, leftovers, diffs and swaps.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers: a panic here is a failed test"
+)]
+
+use std::collections::BTreeSet;
+
+use iln_domain::application::{CommunicationWay, Interest, LanguageCode, MatchPreference};
+use iln_domain::country::CountryCode;
+use iln_domain::profile::{CareerStage, Sector};
+use iln_domain::proposal::{
+    self, Applicant, MatchMode, MatchRequest, Proposal, ProposalError, UnmatchedKind,
+};
+use iln_domain::round::LeftoverPolicy;
+use iln_domain::scoring::{History, MatchProfile, Rule, Weights};
+use iln_domain::timezone::TimeZoneName;
+use iln_matching::{Graph, Mode, Options};
+
+const PLACES: [(&str, &str); 7] = [
+    ("GB", "Europe/London"),
+    ("NG", "Africa/Lagos"),
+    ("AU", "Australia/Perth"),
+    ("IN", "Asia/Kolkata"),
+    ("US", "America/Chicago"),
+    ("BR", "America/Sao_Paulo"),
+    ("JP", "Asia/Tokyo"),
+];
+
+/// `count` applicants drawn from a fixed pseudo-random sequence.
+fn applicants(count: usize, seed: u64) -> Vec<Applicant> {
+    let mut state = seed;
+    let mut next = move |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    let topics = [
+        "open access",
+        "social media",
+        "advocacy",
+        "cataloguing",
+        "outreach",
+    ];
+    (0..count)
+        .map(|i| {
+            let (country, tz) = PLACES[next(PLACES.len() as u64) as usize];
+            let mut languages = BTreeSet::from([LanguageCode::english()]);
+            if next(4) == 0 {
+                languages = BTreeSet::from([LanguageCode::parse("pt").unwrap()]);
+            }
+            Applicant {
+                id: format!("p{i:03}"),
+                name: format!("Person {i}"),
+                profile: MatchProfile {
+                    country: CountryCode::parse(country).unwrap(),
+                    sector: Sector::ALL[next(11) as usize],
+                    career_stage: CareerStage::ALL[next(4) as usize],
+                    time_zone: TimeZoneName::parse(tz).unwrap(),
+                    interests: (0..next(4))
+                        .map(|_| Interest::parse(topics[next(5) as usize]).unwrap())
+                        .collect(),
+                    languages,
+                    communication: CommunicationWay::ALL
+                        .into_iter()
+                        .filter(|_| next(2) == 0)
+                        .collect(),
+                    preference: MatchPreference::ALL[next(3) as usize],
+                    history: History::default(),
+                },
+                previous_partners: BTreeSet::new(),
+            }
+        })
+        .collect()
+}
+
+fn request(applicants: Vec<Applicant>) -> MatchRequest {
+    MatchRequest {
+        applicants,
+        weights: Weights::default(),
+        program_languages: BTreeSet::from([
+            LanguageCode::english(),
+            LanguageCode::parse("pt").unwrap(),
+        ]),
+        round_start: "2027-03-01T00:00:00Z".parse().unwrap(),
+        leftover: LeftoverPolicy::Trio,
+        mode: MatchMode::BestTotal,
+        locks: Vec::new(),
+        forbidden: Vec::new(),
+    }
+}
+
+fn pair_ids(p: &Proposal) -> Vec<Vec<String>> {
+    p.partnerships.iter().map(|p| p.key()).collect()
+}
+
+fn position(req: &MatchRequest, id: &str) -> usize {
+    req.applicants.iter().position(|a| a.id == id).unwrap()
+}
+
+/// Checks every hard rule on every pair inside every partnership.
+fn assert_rules_hold(req: &MatchRequest, p: &Proposal) {
+    for part in &p.partnerships {
+        for pair in &part.pairs {
+            let (a, b) = (
+                &req.applicants[position(req, &pair.a)],
+                &req.applicants[position(req, &pair.b)],
+            );
+            assert_ne!(a.profile.country, b.profile.country, "{pair:?}");
+            assert!(
+                a.profile
+                    .languages
+                    .intersection(&b.profile.languages)
+                    .any(|l| req.program_languages.contains(l)),
+                "{} and {} share no program language",
+                a.id,
+                b.id
+            );
+            assert!(!a.previous_partners.contains(&b.id));
+            assert!(!b.previous_partners.contains(&a.id));
+            for (x, y) in &req.forbidden {
+                assert!(
+                    !((x == &a.id && y == &b.id) || (x == &b.id && y == &a.id)),
+                    "forbidden pair {x} {y} proposed"
+                );
+            }
+        }
+    }
+}
+
+/// The exact optimum over the complete graph of allowed pairs, by the engine's plain solver.
+fn exact_weight(req: &MatchRequest, mode: Mode) -> (i64, usize) {
+    let profiles: Vec<MatchProfile> = req.applicants.iter().map(|a| a.profile.clone()).collect();
+    let scorer = iln_domain::scoring::Scorer::new(
+        &profiles,
+        req.weights,
+        &req.program_languages,
+        req.round_start,
+        &[],
+    )
+    .unwrap();
+    let n = profiles.len();
+    let mut graph = Graph::new(n);
+    for u in 0..n {
+        for v in u + 1..n {
+            if let Some(w) = scorer.score(u, v) {
+                graph.add_edge(u, v, w).unwrap();
+            }
+        }
+    }
+    let m = iln_matching::solve(&graph, Options::new(mode)).unwrap();
+    (m.weight(), m.cardinality())
+}
+
+#[test]
+fn the_proposal_is_the_exact_optimum_and_keeps_the_rules() {
+    for seed in [1, 2, 3] {
+        let mut req = request(applicants(41, seed));
+        req.leftover = LeftoverPolicy::NextRound;
+        let p = proposal::run(&req).unwrap();
+        assert_rules_hold(&req, &p);
+        assert!(p.certified);
+        assert_eq!(p.trios(), 0);
+        let (weight, pairs) = exact_weight(&req, Mode::MaxWeight);
+        assert_eq!(p.total, weight, "seed {seed}");
+        assert_eq!(p.pairs(), pairs);
+        // Everyone is either in a partnership or unmatched with a reason.
+        let placed: usize = p.partnerships.iter().map(|p| p.members.len()).sum();
+        assert_eq!(placed + p.unmatched.len(), 41);
+        assert!(p.unmatched.iter().all(|u| !u.explanation.is_empty()));
+    }
+}
+
+#[test]
+fn maximum_participation_pairs_as_many_as_possible() {
+    let mut req = request(applicants(40, 9));
+    req.mode = MatchMode::MaxParticipation;
+    req.leftover = LeftoverPolicy::NextRound;
+    let p = proposal::run(&req).unwrap();
+    let (weight, pairs) = exact_weight(&req, Mode::MaxCardinality);
+    assert_eq!((p.total, p.pairs()), (weight, pairs));
+    assert!(p.certified);
+    let best = proposal::run(&MatchRequest {
+        mode: MatchMode::BestTotal,
+        ..req.clone()
+    })
+    .unwrap();
+    assert!(p.pairs() >= best.pairs());
+    assert!(p.total <= best.total);
+}
+
+#[test]
+fn fairness_raises_the_lowest_score() {
+    let mut req = request(applicants(40, 4));
+    req.leftover = LeftoverPolicy::NextRound;
+    req.mode = MatchMode::Fairness;
+    let fair = proposal::run(&req).unwrap();
+    req.mode = MatchMode::MaxParticipation;
+    let most = proposal::run(&req).unwrap();
+    assert_eq!(fair.pairs(), most.pairs());
+    assert!(fair.lowest >= most.lowest);
+    assert_rules_hold(&req, &fair);
+}
+
+#[test]
+fn the_same_request_gives_the_same_proposal() {
+    let req = request(applicants(35, 5));
+    let first = proposal::run(&req).unwrap();
+    let second = proposal::run(&req).unwrap();
+    assert_eq!(first, second);
+    assert!(proposal::diff(&first, &second).is_unchanged());
+}
+
+#[test]
+fn an_odd_person_out_joins_a_trio_or_waits_by_policy() {
+    // Three people in three countries: one pair, and the third joins it or waits.
+    let mut people = applicants(3, 1);
+    for (a, country) in people.iter_mut().zip(["GB", "NG", "KE"]) {
+        a.profile.country = CountryCode::parse(country).unwrap();
+        a.profile.languages = BTreeSet::from([LanguageCode::english()]);
+    }
+    let mut req = request(people);
+    let p = proposal::run(&req).unwrap();
+    assert_eq!((p.pairs(), p.trios(), p.unmatched.len()), (0, 1, 0));
+    let trio = &p.partnerships[0];
+    assert_eq!(trio.pairs.len(), 3);
+    assert_eq!(trio.score, trio.pairs.iter().map(|s| s.score).sum::<i64>());
+    assert!(trio.explanation.contains("Person 0 and Person 1: "));
+    assert_eq!(p.lowest, trio.pairs.iter().map(|s| s.score).min());
+
+    req.leftover = LeftoverPolicy::NextRound;
+    let p = proposal::run(&req).unwrap();
+    assert_eq!((p.pairs(), p.trios(), p.unmatched.len()), (1, 0, 1));
+    assert_eq!(p.unmatched[0].reason, UnmatchedKind::WaitsForNextRound);
+}
+
+#[test]
+fn someone_nobody_can_pair_with_is_told_why() {
+    let mut people = applicants(4, 2);
+    for (a, country) in people.iter_mut().zip(["GB", "NG", "KE", "GB"]) {
+        a.profile.country = CountryCode::parse(country).unwrap();
+        a.profile.languages = BTreeSet::from([LanguageCode::english()]);
+    }
+    people[3].profile.languages = BTreeSet::from([LanguageCode::parse("cy").unwrap()]);
+    let p = proposal::run(&request(people)).unwrap();
+    assert_eq!(p.unmatched.len(), 1);
+    let u = &p.unmatched[0];
+    assert_eq!(
+        (u.id.as_str(), u.reason),
+        ("p003", UnmatchedKind::NoPossiblePartner)
+    );
+    assert_eq!(
+        u.explanation,
+        "nobody else can be their partner: 1 other lives in the same country, 2 others share \
+         no program language"
+    );
+}
+
+#[test]
+fn previous_partners_and_forbidden_pairs_are_never_proposed() {
+    let mut req = request(applicants(30, 6));
+    let first = proposal::run(&req).unwrap();
+    // Forbid the first pair and make the second previous partners, then re-run.
+    let a = first.partnerships[0].key();
+    let b = first.partnerships[1].key();
+    req.forbidden.push((a[0].clone(), a[1].clone()));
+    let at = position(&req, &b[0]);
+    req.applicants[at].previous_partners.insert(b[1].clone());
+    let second = proposal::run(&req).unwrap();
+    assert_rules_hold(&req, &second);
+    let keys = pair_ids(&second);
+    assert!(!keys.iter().any(|k| k[..2] == a[..]));
+    assert!(!keys.iter().any(|k| k[..2] == b[..]));
+    let d = proposal::diff(&first, &second);
+    assert!(d.broken.contains(&a) && d.broken.contains(&b));
+    assert!(d.total_change <= 0);
+    assert_eq!(d.kept.len() + d.broken.len(), first.partnerships.len());
+    assert_eq!(d.kept.len() + d.new.len(), second.partnerships.len());
+}
+
+#[test]
+fn locks_hold_and_the_rest_is_optimised_around_them() {
+    let base = request(applicants(30, 7));
+    let first = proposal::run(&base).unwrap();
+    let mut held_swaps = 0;
+    for (one, two) in first
+        .partnerships
+        .iter()
+        .zip(first.partnerships.iter().skip(1))
+    {
+        let (one, two) = (one.key(), two.key());
+        // A swap of the first members of two pairs is a pair of locks.
+        let locks = first.swap(&one[0], &two[0]).unwrap();
+        assert_eq!(locks[0], (one[0].clone(), two[1].clone()));
+        assert_eq!(locks[1], (two[0].clone(), one[1].clone()));
+        let req = MatchRequest {
+            locks: locks.to_vec(),
+            ..base.clone()
+        };
+        match proposal::run(&req) {
+            Ok(second) => {
+                held_swaps += 1;
+                assert_rules_hold(&req, &second);
+                for (a, b) in &req.locks {
+                    let mut key = vec![a.clone(), b.clone()];
+                    key.sort();
+                    let held = second.partnerships.iter().find(|p| p.key() == key);
+                    assert!(held.unwrap().locked);
+                }
+                // The first run was optimal without locks, so locks can only cost.
+                assert!(second.total <= first.total);
+                assert!(second.certified);
+                let d = proposal::diff(&first, &second);
+                assert!(d.broken.contains(&one) && d.broken.contains(&two));
+            }
+            Err(ProposalError::LockBreaksRule { a, b, .. }) => {
+                let (i, j) = (position(&req, &a), position(&req, &b));
+                let (pa, pb) = (&req.applicants[i].profile, &req.applicants[j].profile);
+                assert!(
+                    pa.country == pb.country
+                        || pa.languages.intersection(&pb.languages).next().is_none()
+                );
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(held_swaps > 0);
+}
+
+#[test]
+fn a_lock_that_breaks_a_rule_or_names_a_stranger_is_refused() {
+    let mut people = applicants(6, 3);
+    for (a, country) in people.iter_mut().zip(["GB", "GB", "NG", "KE", "IN", "JP"]) {
+        a.profile.country = CountryCode::parse(country).unwrap();
+        a.profile.languages = BTreeSet::from([LanguageCode::english()]);
+    }
+    let mut req = request(people);
+    req.locks = vec![("p000".into(), "p001".into())];
+    assert_eq!(
+        proposal::run(&req).unwrap_err(),
+        ProposalError::LockBreaksRule {
+            a: "p000".into(),
+            b: "p001".into(),
+            rule: Rule::SameCountry
+        }
+    );
+    req.locks = vec![("p000".into(), "nobody".into())];
+    assert!(matches!(
+        proposal::run(&req).unwrap_err(),
+        ProposalError::UnknownApplicant { list: "lock", .. }
+    ));
+    req.locks = vec![("p000".into(), "p000".into())];
+    assert!(matches!(
+        proposal::run(&req).unwrap_err(),
+        ProposalError::LockedWithSelf(_)
+    ));
+    req.locks = vec![
+        ("p000".into(), "p002".into()),
+        ("p003".into(), "p002".into()),
+    ];
+    assert!(matches!(
+        proposal::run(&req).unwrap_err(),
+        ProposalError::LockedTwice(_)
+    ));
+    req.locks = vec![("p000".into(), "p002".into())];
+    req.forbidden = vec![("p002".into(), "p000".into())];
+    assert!(matches!(
+        proposal::run(&req).unwrap_err(),
+        ProposalError::LockBreaksRule {
+            rule: Rule::Forbidden,
+            ..
+        }
+    ));
+    req.forbidden = vec![("ghost".into(), "p000".into())];
+    assert!(matches!(
+        proposal::run(&req).unwrap_err(),
+        ProposalError::UnknownApplicant { .. }
+    ));
+    req.forbidden.clear();
+    let p = proposal::run(&req).unwrap();
+    assert!(
+        p.partnerships
+            .iter()
+            .any(|p| p.locked && p.key() == ["p000", "p002"])
+    );
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    let mut people = applicants(4, 1);
+    people[2].id = people[0].id.clone();
+    assert_eq!(
+        proposal::run(&request(people)).unwrap_err(),
+        ProposalError::DuplicateId("p000".into())
+    );
+}
+
+#[test]
+fn the_distribution_counts_every_pair_score() {
+    let p = proposal::run(&request(applicants(40, 8))).unwrap();
+    let scores: Vec<i64> = p
+        .partnerships
+        .iter()
+        .flat_map(|p| p.pairs.iter().map(|s| s.score))
+        .collect();
+    assert_eq!(p.histogram.len(), proposal::HISTOGRAM_BUCKETS);
+    assert_eq!(
+        p.histogram.iter().map(|b| b.count).sum::<usize>(),
+        scores.len()
+    );
+    for s in &scores {
+        let bucket = p
+            .histogram
+            .iter()
+            .find(|b| b.from <= *s && *s <= b.to)
+            .unwrap();
+        assert!(bucket.count > 0);
+    }
+    assert_eq!(p.lowest, scores.iter().copied().min());
+    assert_eq!(p.total, p.partnerships.iter().map(|p| p.score).sum::<i64>());
+    assert_eq!(p.histogram[0].from, 0);
+    assert!(p.histogram[9].to >= Weights::default().max_score());
+}
+
+#[test]
+fn tiny_rounds_work() {
+    let p = proposal::run(&request(Vec::new())).unwrap();
+    assert_eq!(
+        (p.partnerships.len(), p.unmatched.len(), p.total),
+        (0, 0, 0)
+    );
+    assert_eq!(p.lowest, None);
+    let p = proposal::run(&request(applicants(1, 1))).unwrap();
+    assert_eq!(p.unmatched.len(), 1);
+    assert_eq!(p.unmatched[0].explanation, "nobody else is in this round");
+}
+
+#[test]
+fn swapping_needs_two_people_in_different_pairs() {
+    let p = proposal::run(&request(applicants(20, 2))).unwrap();
+    let one = p.partnerships[0].key();
+    assert!(matches!(
+        p.swap(&one[0], &one[1]),
+        Err(ProposalError::SamePartnership(..))
+    ));
+    assert!(matches!(
+        p.swap(&one[0], "nobody"),
+        Err(ProposalError::NotPaired(_))
+    ));
+}
