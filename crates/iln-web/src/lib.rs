@@ -129,6 +129,18 @@ pub async fn serve(
     store: Store,
     clock: Arc<dyn Clock>,
 ) -> Result<(), WebError> {
+    serve_until(listener, config, store, clock, shutdown_signal()).await
+}
+
+/// [`serve`], stopping when `shutdown` resolves instead of on a signal (for tests and for
+/// embedding).
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    config: WebConfig,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), WebError> {
     // Refuse a bad sender address at start-up rather than on every delivery attempt.
     mail::build_message(
         &config.mail_from,
@@ -149,10 +161,10 @@ pub async fn serve(
 
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await;
     let _ = stop_worker.send(());
-    let _ = worker.await;
+    worker.await?;
     Ok(served?)
 }
 

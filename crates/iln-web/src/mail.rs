@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use iln_domain::clock::Clock;
 use iln_store::{OutboxEmail, Store};
-use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::Notify;
 
@@ -63,6 +64,10 @@ pub trait Mailer: Send + Sync + 'static {
 }
 
 /// Builds the MIME message: plain text always, with an HTML alternative when there is one.
+///
+/// Bodies are always quoted-printable: every reader (and our browser test) can decode it, long
+/// link lines are wrapped safely, and a `=` in a link is always written `=3D`, so a decoder never
+/// mistakes a token's characters for an escape.
 pub fn build_message(from: &str, email: &OutgoingEmail) -> Result<Message, MailError> {
     let from: Mailbox =
         from.parse()
@@ -84,16 +89,19 @@ pub fn build_message(from: &str, email: &OutgoingEmail) -> Result<Message, MailE
                 .singlepart(
                     SinglePart::builder()
                         .header(ContentType::TEXT_PLAIN)
+                        .header(ContentTransferEncoding::QuotedPrintable)
                         .body(email.text_body.clone()),
                 )
                 .singlepart(
                     SinglePart::builder()
                         .header(ContentType::TEXT_HTML)
+                        .header(ContentTransferEncoding::QuotedPrintable)
                         .body(html.clone()),
                 ),
         ),
         None => builder
             .header(ContentType::TEXT_PLAIN)
+            .header(ContentTransferEncoding::QuotedPrintable)
             .body(email.text_body.clone()),
     };
     message.map_err(|e| MailError::Build(e.to_string()))

@@ -6,3 +6,4 @@ mod helpers;
 mod mail;
 mod people;
 mod security;
+mod server;
