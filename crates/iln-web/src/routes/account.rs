@@ -14,7 +14,7 @@ use iln_store::{NewUser, StoreError, TokenPurpose, User};
 use jiff::SignedDuration;
 use serde::Deserialize;
 
-use super::{audit, ok, page, queue_email};
+use super::{FORM_INVALID, audit, ok, page, queue_email};
 use crate::auth::{
     ClientIp, MaybeViewer, Viewer, clear_session_cookie, expires_in, hash_password, start_session,
     verify_password,
@@ -126,10 +126,7 @@ pub async fn sign_up(
     let (Some(name), Some(email), Some(password), false) = (name, email, password, errors.any())
     else {
         let nav = Nav::new(None, &csrf);
-        return page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &sign_up_page(nav, &form, errors),
-        );
+        return page(FORM_INVALID, &sign_up_page(nav, &form, errors));
     };
 
     // Hash before looking the email up, so both paths spend the same time.
@@ -361,10 +358,7 @@ pub async fn resend(
         Ok(email) => email,
         Err(error) => {
             let message = Some(capitalise(&error.to_string()));
-            return page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &resend_page(nav, form.email, message),
-            );
+            return page(FORM_INVALID, &resend_page(nav, form.email, message));
         }
     };
     limits
@@ -449,15 +443,12 @@ pub async fn sign_in(
         Ok(email) => email,
         Err(error) => {
             let message = Some(capitalise(&error.to_string()));
-            return page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &sign_in_page(nav, form.email, message, None),
-            );
+            return page(FORM_INVALID, &sign_in_page(nav, form.email, message, None));
         }
     };
     if form.password.is_empty() {
         return page(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            FORM_INVALID,
             &sign_in_page(
                 nav,
                 form.email,
@@ -471,7 +462,7 @@ pub async fn sign_in(
     let matches = verify_password(form.password, hash).await?;
     let Some(user) = user.filter(|_| matches) else {
         return page(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            FORM_INVALID,
             &sign_in_page(
                 nav,
                 form.email,
@@ -482,7 +473,7 @@ pub async fn sign_in(
     };
     if !user.email_verified {
         return page(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            FORM_INVALID,
             &sign_in_page(
                 nav,
                 form.email,
@@ -558,10 +549,7 @@ pub async fn forgot(
         Ok(email) => email,
         Err(error) => {
             let message = Some(capitalise(&error.to_string()));
-            return page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &forgot_page(nav, form.email, message),
-            );
+            return page(FORM_INVALID, &forgot_page(nav, form.email, message));
         }
     };
     limits
@@ -647,7 +635,7 @@ pub async fn reset(
         Email::parse("nobody@invalid.example").map_err(|e| WebError::Internal(e.to_string()))?;
     if let Err(error) = NewPassword::parse(&form.password, &placeholder) {
         return page(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            FORM_INVALID,
             &reset_page(nav, capitalise(&error.to_string())),
         );
     }
@@ -678,7 +666,7 @@ pub async fn reset(
                 )
                 .await?;
             return page(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                FORM_INVALID,
                 &reset_page(nav, capitalise(&error.to_string())),
             );
         }
@@ -778,10 +766,7 @@ pub async fn change_password(
     let password = match (new_password, current_error) {
         (Ok(password), None) => password,
         (new, current_error) => {
-            return page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(current_error, new.err()),
-            );
+            return page(FORM_INVALID, &form_page(current_error, new.err()));
         }
     };
     let hash = hash_password(password).await?;

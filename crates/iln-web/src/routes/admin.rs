@@ -9,7 +9,7 @@ use iln_domain::country::CountryCode;
 use iln_store::{User, UserId};
 use serde::Deserialize;
 
-use super::{audit, ok, page};
+use super::{FORM_INVALID, audit, ok, page};
 use crate::auth::Admin;
 use crate::error::{WebError, capitalise};
 use crate::forms::{HtmlForm, PathId, page_number};
@@ -162,7 +162,7 @@ pub async fn set_role(
                 Some(id),
             )
             .await?;
-            return page(StatusCode::UNPROCESSABLE_ENTITY, &page_data);
+            return page(FORM_INVALID, &page_data);
         }
         (Ok(role), Ok(countries)) => {
             // Only country coordinators have a scope; other roles see all or nothing.
@@ -182,7 +182,7 @@ pub async fn set_role(
                 Some(id),
             )
             .await?;
-            return page(StatusCode::UNPROCESSABLE_ENTITY, &page_data);
+            return page(FORM_INVALID, &page_data);
         }
     };
     state.store().set_role(target.id, role, &countries).await?;

@@ -16,6 +16,11 @@ use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
 
+/// The status of a form shown again with messages next to the wrong fields. 200 rather than
+/// 422: browsers log every 4xx page load as a console error, which reads as a fault to people
+/// and to our browser tests, while the page itself is exactly what the person should see.
+pub const FORM_INVALID: StatusCode = StatusCode::OK;
+
 /// Renders a page with a status.
 pub fn page(status: StatusCode, template: &impl Template) -> Result<Response, WebError> {
     Ok((status, Html(template.render()?)).into_response())

@@ -111,12 +111,7 @@ async fn cross_site_posts_are_refused_with_403() {
     let ours = browser
         .post_raw("/signin", &fields, &[("origin", BASE)])
         .await;
-    assert_eq!(
-        ours.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        ours.body
-    );
+    assert_eq!(ours.status, StatusCode::OK, "{}", ours.body);
 }
 
 #[tokio::test]
