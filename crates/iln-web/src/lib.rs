@@ -158,14 +158,29 @@ pub async fn serve_until(
     let worker = tokio::spawn(state.outbox_worker().run(async {
         let _ = worker_stopped.await;
     }));
+    let janitor = tokio::spawn(purge_expired_sessions(state.clone()));
 
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     let _ = stop_worker.send(());
+    janitor.abort();
     worker.await?;
     Ok(served?)
+}
+
+/// Deletes expired sessions and tokens hourly; they are refused anyway, this keeps tables small.
+async fn purge_expired_sessions(state: AppState) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        match state.store().purge_expired(state.now()).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "deleted expired sessions"),
+            Err(error) => tracing::warn!(%error, "could not delete expired sessions"),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what service managers and containers send).

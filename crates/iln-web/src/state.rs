@@ -45,7 +45,7 @@ impl Limits {
         let hour = SignedDuration::from_hours(1);
         Self {
             sign_in_per_ip: RateLimiter::new(30, quarter_hour),
-            sign_in_per_email: RateLimiter::new(5, quarter_hour),
+            sign_in_per_email: RateLimiter::new(10, quarter_hour),
             reset_per_ip: RateLimiter::new(10, hour),
             reset_per_email: RateLimiter::new(3, hour),
             sign_up_per_ip: RateLimiter::new(20, hour),

@@ -210,9 +210,9 @@ pub struct BarChart {
 }
 
 impl BarChart {
-    const ROW: i64 = 26;
-    const LABEL_WIDTH: i64 = 170;
-    const MAX_BAR: i64 = 360;
+    const ROW: i64 = 28;
+    const LABEL_WIDTH: i64 = 150;
+    const MAX_BAR: i64 = 220;
     /// The chart shows the largest countries; the table below it lists all.
     const MAX_BARS: usize = 20;
 
@@ -230,7 +230,7 @@ impl BarChart {
                     count: row.count,
                     y: index * Self::ROW,
                     width,
-                    text_y: index * Self::ROW + 17,
+                    text_y: index * Self::ROW + 19,
                     label_x: Self::LABEL_WIDTH + width + 6,
                 }
             })
@@ -252,7 +252,7 @@ impl BarChart {
     }
 
     pub fn width(&self) -> i64 {
-        Self::LABEL_WIDTH + Self::MAX_BAR + 60
+        Self::LABEL_WIDTH + Self::MAX_BAR + 50
     }
 }
 

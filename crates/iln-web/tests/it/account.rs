@@ -172,7 +172,7 @@ async fn sign_in_is_rate_limited_per_email_with_retry_after() {
     let app = TestApp::new().await;
     app.user("target@example.org", Role::Participant, &[]).await;
     let mut browser = app.browser();
-    for _ in 0..5 {
+    for _ in 0..10 {
         let page = browser
             .post(
                 "/signin",
