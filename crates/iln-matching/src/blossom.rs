@@ -103,6 +103,18 @@ struct Core {
     queue: Vec<u32>,
     /// Scratch buffer for blossom leaves.
     scratch: Vec<u32>,
+    /// Vertices and blossoms whose stage state (label, best edge) was set in this stage, so a
+    /// stage costs time in proportion to its tree, not to the whole graph.
+    touched: Vec<u32>,
+    /// `stamp[x] == stage` when `x` is already in `touched`.
+    stamp: Vec<u32>,
+    stage_id: u32,
+    /// Edges marked tight (`allow`) in this stage.
+    touched_edges: Vec<u32>,
+    /// For a labelled top blossom: the root vertex of its alternating tree.
+    tree: Vec<u32>,
+    /// Trees still growing in this stage.
+    live: usize,
 }
 
 impl Core {
@@ -156,6 +168,28 @@ impl Core {
             allow: vec![false; m],
             queue: Vec::new(),
             scratch: Vec::new(),
+            touched: Vec::new(),
+            stamp: vec![0; 2 * n],
+            stage_id: 0,
+            touched_edges: Vec::new(),
+            tree: vec![NONE; 2 * n],
+            live: 0,
+        }
+    }
+
+    #[inline]
+    fn touch(&mut self, x: u32) {
+        if self.stamp[x as usize] != self.stage_id {
+            self.stamp[x as usize] = self.stage_id;
+            self.touched.push(x);
+        }
+    }
+
+    #[inline]
+    fn allow_edge(&mut self, k: u32) {
+        if !self.allow[k as usize] {
+            self.allow[k as usize] = true;
+            self.touched_edges.push(k);
         }
     }
 
@@ -294,19 +328,30 @@ impl Core {
         let mut p = p;
         loop {
             let b = self.in_blossom[w as usize];
+            self.touch(w);
+            self.touch(b);
+            self.tree[b as usize] = if p == NONE {
+                w
+            } else {
+                self.tree[self.in_blossom[self.ends[p as usize] as usize] as usize]
+            };
             self.label[w as usize] = t;
             self.label[b as usize] = t;
             self.label_end[w as usize] = p;
             self.label_end[b as usize] = p;
             self.best_edge[w as usize] = NONE;
             self.best_edge[b as usize] = NONE;
+            let mut buf = std::mem::take(&mut self.scratch);
+            self.leaves(b, &mut buf);
+            for &x in &buf {
+                self.touch(x);
+            }
             if t == S {
-                let mut buf = std::mem::take(&mut self.scratch);
-                self.leaves(b, &mut buf);
                 self.queue.extend_from_slice(&buf);
                 self.scratch = buf;
                 return;
             }
+            self.scratch = buf;
             // A T-blossom's base is matched (only a free top blossom's base is unmatched and
             // those are handled as augmenting targets before labelling), so label its mate S.
             let base = self.base[b as usize];
@@ -384,6 +429,8 @@ impl Core {
             w = self.ends[self.label_end[bw as usize] as usize];
             bw = self.in_blossom[w as usize];
         }
+        self.touch(b);
+        self.tree[bu] = self.tree[bb as usize];
         self.label[bu] = S;
         self.label_end[bu] = self.label_end[bb as usize];
         self.dual[bu] = 0;
@@ -499,16 +546,19 @@ impl Core {
                 self.label[self.ends[q as usize] as usize] = FREE;
                 self.assign_label(self.ends[(p ^ 1) as usize], T, p);
                 // Step to the next S-sub-blossom and note its forward endpoint.
-                self.allow[(endps[at(j - endptrick as isize)] / 2) as usize] = true;
+                self.allow_edge(endps[at(j - endptrick as isize)] / 2);
                 j += jstep;
                 p = endps[at(j - endptrick as isize)] ^ endptrick;
                 // Step to the next T-sub-blossom.
-                self.allow[(p / 2) as usize] = true;
+                self.allow_edge(p / 2);
                 j += jstep;
             }
             // Relabel the base T-sub-blossom without stepping through to its mate.
             let bv = childs[at(j)];
             let x = self.ends[(p ^ 1) as usize];
+            self.touch(x);
+            self.touch(bv);
+            self.tree[bv as usize] = self.tree[bu];
             self.label[x as usize] = T;
             self.label[bv as usize] = T;
             self.label_end[x as usize] = p;
@@ -521,17 +571,25 @@ impl Core {
                     j += jstep;
                     continue;
                 }
-                // A sub-blossom reached from outside through one of its vertices keeps that
-                // T-label; find such a vertex, if any.
+                // A sub-blossom joined to a growing tree by a tight edge becomes T through it
+                // (found by scanning, because trees come and go within a stage).
                 let mut sub = Vec::new();
                 self.leaves(bv, &mut sub);
-                if let Some(&v) = sub.iter().find(|&&v| self.label[v as usize] != FREE) {
-                    debug_assert_eq!(self.label[v as usize], T);
-                    self.label[v as usize] = FREE;
-                    let mb = self.mate[self.base[bv as usize] as usize];
-                    self.label[self.ends[mb as usize] as usize] = FREE;
-                    let le = self.label_end[v as usize];
-                    self.assign_label(v, T, le);
+                let mut entry = None;
+                'leaves: for &v in &sub {
+                    for i in self.neighbours(v) {
+                        let q = self.adj[i];
+                        let y = self.ends[q as usize];
+                        let by = self.in_blossom[y as usize];
+                        if by != bv && self.label[by as usize] == S && self.slack(q / 2) <= 0 {
+                            entry = Some((v, q));
+                            break 'leaves;
+                        }
+                    }
+                }
+                if let Some((v, q)) = entry {
+                    self.allow_edge(q / 2);
+                    self.assign_label(v, T, q);
                 }
                 j += jstep;
             }
@@ -624,39 +682,189 @@ impl Core {
     }
 
     fn run(&mut self) {
-        let n = self.n;
+        // Every free vertex with a positive dual roots a tree. When trees augment (or a tree
+        // unmatches), only those trees are dissolved; the others keep growing, so a stage
+        // normally runs until every root is matched or has a zero dual. Vertices freed by
+        // unmatch steps have zero duals and never become roots.
         loop {
-            // Start a stage: every free vertex with a positive dual is the root of a tree.
-            self.label.fill(FREE);
-            self.label_end.fill(NONE);
-            self.best_edge.fill(NONE);
-            for b in n..2 * n {
-                self.blossom_best[b] = None;
+            self.stage_id = self.stage_id.wrapping_add(1);
+            if self.stage_id == 0 {
+                self.stamp.fill(0);
+                self.stage_id = 1;
             }
-            self.allow.fill(false);
             self.queue.clear();
-            let mut roots = 0usize;
-            for v in 0..n {
-                let b = self.in_blossom[v] as usize;
-                if self.mate[v] == NONE && self.dual[v] > 0 && self.label[b] == FREE {
-                    self.assign_label(v as u32, S, NONE);
-                    roots += 1;
+            self.live = 0;
+            for r in 0..self.n {
+                let b = self.in_blossom[r] as usize;
+                if self.mate[r] == NONE && self.dual[r] > 0 && self.label[b] == FREE {
+                    self.assign_label(r as u32, S, NONE);
+                    self.live += 1;
                 }
             }
-            if roots == 0 {
+            if self.live == 0 {
                 break;
             }
             self.stage();
-            // Expand S-blossoms whose dual fell to zero: they are no longer needed.
-            for b in n..2 * n {
-                if self.parent[b] == NONE
-                    && self.base[b] != NONE
-                    && self.label[b] == S
-                    && self.dual[b] == 0
-                {
-                    self.expand_blossom(b as u32, true);
+            let touched = std::mem::take(&mut self.touched);
+            self.end_stage(&touched);
+            for k in std::mem::take(&mut self.touched_edges) {
+                self.allow[k as usize] = false;
+            }
+            self.touched = touched;
+            self.touched.clear();
+        }
+    }
+
+    /// Expands zero-dual S-blossoms among `list` and clears their stage state (the caller
+    /// clears the tight-edge marks it no longer trusts).
+    fn end_stage(&mut self, list: &[u32]) {
+        for &b in list {
+            let bu = b as usize;
+            if bu >= self.n
+                && self.parent[bu] == NONE
+                && self.base[bu] != NONE
+                && self.label[bu] == S
+                && self.dual[bu] == 0
+            {
+                self.expand_blossom(b, true);
+            }
+        }
+        for &x in list {
+            let x = x as usize;
+            self.label[x] = FREE;
+            self.label_end[x] = NONE;
+            self.best_edge[x] = NONE;
+            self.stamp[x] = 0;
+            if x >= self.n {
+                self.blossom_best[x] = None;
+            }
+        }
+    }
+
+    fn top_of(&self, x: u32) -> u32 {
+        if (x as usize) < self.n {
+            return self.in_blossom[x as usize];
+        }
+        let mut t = x;
+        while self.parent[t as usize] != NONE {
+            t = self.parent[t as usize];
+        }
+        t
+    }
+
+    /// Removes the trees rooted at `roots` after they augmented: their vertices become
+    /// unlabelled (their duals stay), and their edges to the remaining trees are tracked
+    /// again as edges to free vertices, so the other trees can keep growing in this stage.
+    fn dissolve(&mut self, roots: &[u32]) {
+        let touched = std::mem::take(&mut self.touched);
+        let mut dead = Vec::new();
+        let mut keep = Vec::with_capacity(touched.len());
+        for &x in &touched {
+            let top = self.top_of(x) as usize;
+            let in_dead_tree = self.label[top] != FREE && roots.contains(&self.tree[top]);
+            let released = x as usize >= self.n && self.base[x as usize] == NONE;
+            if in_dead_tree || released {
+                dead.push(x);
+            } else {
+                keep.push(x);
+            }
+        }
+        self.touched = keep;
+        // Their tight edges may stop being tight now that one end no longer moves.
+        for &x in &dead {
+            if (x as usize) < self.n {
+                for i in self.neighbours(x) {
+                    let k = self.adj[i] / 2;
+                    self.allow[k as usize] = false;
                 }
             }
+        }
+        self.end_stage(&dead);
+        // Edges from the remaining trees into the dissolved ones now decrease at rate one.
+        for &x in &dead {
+            if (x as usize) >= self.n {
+                continue;
+            }
+            let bx = self.in_blossom[x as usize];
+            let mut best = NONE;
+            let mut best_slack = i64::MAX;
+            for i in self.neighbours(x) {
+                let q = self.adj[i];
+                let y = self.ends[q as usize];
+                let by = self.in_blossom[y as usize];
+                if by != bx && self.label[by as usize] == S {
+                    let sl = self.slack(q / 2);
+                    if sl < best_slack {
+                        best_slack = sl;
+                        best = q / 2;
+                    }
+                }
+            }
+            if best != NONE {
+                self.touch(x);
+                self.best_edge[x as usize] = best;
+            }
+        }
+        self.live = self.live.saturating_sub(roots.len());
+    }
+
+    /// The vertex at the other end of edge `k` from vertex `x`.
+    #[inline]
+    fn other_end(&self, k: u32, x: u32) -> u32 {
+        let a = self.ends[2 * k as usize];
+        if a == x {
+            self.ends[2 * k as usize + 1]
+        } else {
+            a
+        }
+    }
+
+    /// Recomputes the least-slack edge from a free vertex to the growing trees.
+    fn recompute_free_best(&mut self, x: u32) {
+        let bx = self.in_blossom[x as usize];
+        let mut best = NONE;
+        let mut best_slack = i64::MAX;
+        for i in self.neighbours(x) {
+            let q = self.adj[i];
+            let y = self.ends[q as usize];
+            let by = self.in_blossom[y as usize];
+            if by != bx && self.label[by as usize] == S {
+                let sl = self.slack(q / 2);
+                if sl < best_slack {
+                    best_slack = sl;
+                    best = q / 2;
+                }
+            }
+        }
+        self.best_edge[x as usize] = best;
+    }
+
+    /// Recomputes the least-slack edge from S-blossom `b` to another S-blossom.
+    fn recompute_blossom_best(&mut self, b: u32) {
+        let mut buf = std::mem::take(&mut self.scratch);
+        self.leaves(b, &mut buf);
+        let mut best = NONE;
+        let mut best_slack = i64::MAX;
+        for &x in &buf {
+            for i in self.neighbours(x) {
+                let q = self.adj[i];
+                let y = self.ends[q as usize];
+                let by = self.in_blossom[y as usize];
+                if by != b && self.label[by as usize] == S {
+                    let sl = self.slack(q / 2);
+                    if sl < best_slack {
+                        best_slack = sl;
+                        best = q / 2;
+                    }
+                }
+            }
+        }
+        self.scratch = buf;
+        self.best_edge[b as usize] = best;
+        if (b as usize) >= self.n {
+            // The per-blossom list is only a cache for add_blossom; drop it so it is rebuilt
+            // from the leaves.
+            self.blossom_best[b as usize] = None;
         }
     }
 
@@ -665,6 +873,10 @@ impl Core {
         let n = self.n;
         loop {
             while let Some(v) = self.queue.pop() {
+                if self.label[self.in_blossom[v as usize] as usize] != S {
+                    // Its tree was dissolved after an augmentation.
+                    continue;
+                }
                 for i in self.neighbours(v) {
                     let p = self.adj[i];
                     let k = p / 2;
@@ -679,7 +891,7 @@ impl Core {
                     if !self.allow[k as usize] {
                         kslack = self.slack(k);
                         if kslack <= 0 {
-                            self.allow[k as usize] = true;
+                            self.allow_edge(k);
                         }
                     }
                     if self.allow[k as usize] {
@@ -687,9 +899,14 @@ impl Core {
                             FREE => {
                                 if self.mate[self.base[bw as usize] as usize] == NONE {
                                     // A single free vertex (dual zero) ends an augmenting path.
+                                    let t = self.tree[bv as usize];
                                     self.flip_to_root(v, p);
                                     self.flip_to_root(w, p ^ 1);
-                                    return;
+                                    self.dissolve(&[t]);
+                                    if self.live == 0 {
+                                        return;
+                                    }
+                                    break;
                                 }
                                 self.assign_label(w, T, p ^ 1);
                             }
@@ -698,17 +915,18 @@ impl Core {
                                 if base != NONE {
                                     self.add_blossom(base, k);
                                 } else {
+                                    let trees = [self.tree[bv as usize], self.tree[bw as usize]];
                                     self.augment_matching(k);
-                                    return;
+                                    self.dissolve(&trees);
+                                    if self.live == 0 {
+                                        return;
+                                    }
+                                    break;
                                 }
                             }
-                            _ => {
-                                if self.label[w as usize] == FREE {
-                                    // w is inside a T-blossom but not yet reached from outside.
-                                    self.label[w as usize] = T;
-                                    self.label_end[w as usize] = p ^ 1;
-                                }
-                            }
+                            // An edge into a T-blossom stays tight while both trees grow; if the
+                            // blossom is expanded, its parts are rescanned for such edges.
+                            _ => {}
                         }
                     } else if self.label[bw as usize] == S {
                         let cur = self.best_edge[bv as usize];
@@ -718,78 +936,104 @@ impl Core {
                     } else if self.label[w as usize] == FREE {
                         let cur = self.best_edge[w as usize];
                         if cur == NONE || kslack < self.slack(cur) {
+                            self.touch(w);
                             self.best_edge[w as usize] = k;
                         }
                     }
                 }
             }
 
-            // No tight edge left to follow: adjust the duals.
+            // No tight edge left to follow: adjust the duals. Only this stage's tree and its
+            // neighbours can be involved, and all of them are in `touched`.
             let mut delta = i64::MAX;
             let mut kind = 0u8;
             let mut what = NONE;
-            // 1: an S-vertex's dual reaches zero.
-            for v in 0..n {
-                if self.label[self.in_blossom[v] as usize] == S && self.dual[v] < delta {
-                    delta = self.dual[v];
-                    kind = 1;
-                    what = v as u32;
-                }
-            }
-            // 2: an edge from an S-vertex to a free vertex becomes tight.
-            for v in 0..n {
-                let e = self.best_edge[v];
-                if self.label[self.in_blossom[v] as usize] == FREE && e != NONE {
-                    let d = self.slack(e);
-                    if d < delta {
-                        delta = d;
-                        kind = 2;
-                        what = e;
+            for at in 0..self.touched.len() {
+                let x = self.touched[at];
+                let xu = x as usize;
+                // Best edges may point into trees dissolved since they were recorded.
+                if xu < n
+                    && self.best_edge[xu] != NONE
+                    && self.label[self.in_blossom[xu] as usize] == FREE
+                {
+                    let y = self.other_end(self.best_edge[xu], x);
+                    if self.label[self.in_blossom[y as usize] as usize] != S {
+                        self.recompute_free_best(x);
                     }
                 }
-            }
-            // 3: an edge between two S-blossoms becomes tight.
-            for b in 0..2 * n {
-                let e = self.best_edge[b];
-                if self.parent[b] == NONE && self.label[b] == S && e != NONE {
+                if self.parent[xu] == NONE
+                    && self.label[xu] == S
+                    && self.best_edge[xu] != NONE
+                    && (xu < n || self.base[xu] != NONE)
+                {
+                    let e = self.best_edge[xu] as usize;
+                    let (a, c) = (self.ends[2 * e], self.ends[2 * e + 1]);
+                    let (ta, tc) = (self.in_blossom[a as usize], self.in_blossom[c as usize]);
+                    let ok = ta != tc
+                        && self.label[ta as usize] == S
+                        && self.label[tc as usize] == S
+                        && (ta == x || tc == x);
+                    if !ok {
+                        self.recompute_blossom_best(x);
+                    }
+                }
+                if xu < n {
+                    let top = self.in_blossom[xu] as usize;
+                    match self.label[top] {
+                        // 1: an S-vertex's dual reaches zero.
+                        S if self.dual[xu] < delta => {
+                            delta = self.dual[xu];
+                            kind = 1;
+                            what = x;
+                        }
+                        // 2: an edge from an S-vertex to a free vertex becomes tight.
+                        FREE if self.best_edge[xu] != NONE => {
+                            let d = self.slack(self.best_edge[xu]);
+                            if d < delta {
+                                delta = d;
+                                kind = 2;
+                                what = self.best_edge[xu];
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if self.parent[xu] != NONE || (xu >= n && self.base[xu] == NONE) {
+                    continue;
+                }
+                let e = self.best_edge[xu];
+                if self.label[xu] == S && e != NONE {
+                    // 3: an edge between two S-blossoms becomes tight.
                     let s2 = self.slack(e);
                     debug_assert!(s2 % 2 == 0, "S-S slacks are even");
-                    let d = s2 / 2;
-                    if d < delta {
-                        delta = d;
+                    if s2 / 2 < delta {
+                        delta = s2 / 2;
                         kind = 3;
                         what = e;
                     }
-                }
-            }
-            // 4: a T-blossom's dual reaches zero.
-            for b in n..2 * n {
-                if self.base[b] != NONE
-                    && self.parent[b] == NONE
-                    && self.label[b] == T
-                    && self.dual[b] < delta
-                {
-                    delta = self.dual[b];
+                } else if xu >= n && self.label[xu] == T && self.dual[xu] < delta {
+                    // 4: a T-blossom's dual reaches zero.
+                    delta = self.dual[xu];
                     kind = 4;
-                    what = b as u32;
+                    what = x;
                 }
             }
             debug_assert!(kind != 0, "a stage always has an S-vertex");
             if kind == 0 {
                 return;
             }
-            for v in 0..n {
-                match self.label[self.in_blossom[v] as usize] {
-                    S => self.dual[v] -= delta,
-                    T => self.dual[v] += delta,
-                    _ => {}
-                }
-            }
-            for b in n..2 * n {
-                if self.base[b] != NONE && self.parent[b] == NONE {
-                    match self.label[b] {
-                        S => self.dual[b] += delta,
-                        T => self.dual[b] -= delta,
+            for i in 0..self.touched.len() {
+                let xu = self.touched[i] as usize;
+                if xu < n {
+                    match self.label[self.in_blossom[xu] as usize] {
+                        S => self.dual[xu] -= delta,
+                        T => self.dual[xu] += delta,
+                        _ => {}
+                    }
+                } else if self.base[xu] != NONE && self.parent[xu] == NONE {
+                    match self.label[xu] {
+                        S => self.dual[xu] += delta,
+                        T => self.dual[xu] -= delta,
                         _ => {}
                     }
                 }
@@ -797,11 +1041,15 @@ impl Core {
             match kind {
                 1 => {
                     // Leave `what` single with a zero dual and match its root instead.
+                    let t = self.tree[self.in_blossom[what as usize] as usize];
                     self.flip_to_root(what, NONE);
-                    return;
+                    self.dissolve(&[t]);
+                    if self.live == 0 {
+                        return;
+                    }
                 }
                 2 => {
-                    self.allow[what as usize] = true;
+                    self.allow_edge(what);
                     let (mut i, j) = (
                         self.ends[2 * what as usize],
                         self.ends[2 * what as usize + 1],
@@ -812,7 +1060,7 @@ impl Core {
                     self.queue.push(i);
                 }
                 3 => {
-                    self.allow[what as usize] = true;
+                    self.allow_edge(what);
                     self.queue.push(self.ends[2 * what as usize]);
                 }
                 _ => self.expand_blossom(what, false),

@@ -1,0 +1,289 @@
+//! The matching benchmark program behind `scripts/bench-matching`: generates synthetic rounds
+//! as edge lists, and times our engine, rustworkx-core and mwmatching on them (LEMON runs
+//! from its own C++ driver in `scripts/bench/`). Never a timed test: it prints numbers.
+//!
+//! Usage (through `cargo bench -p iln-matching --bench matching -- ...`):
+//! - `gen N K SEED FILE`: a round of N people, each keeping their top-K candidates
+//! - `solve ENGINE FILE [REPEAT]`: ENGINE is `ours`, `rustworkx` or `mwmatching`; prints
+//!   `seconds weight cardinality` for each repeat on one line each
+//! - `pricing N K SEED`: times top-k, the solve on it, the whole pricing pass and the
+//!   certificate checks over all pairs
+
+use std::io::Write;
+use std::time::Instant;
+
+use iln_matching::candidates::{CandidateOptions, check_all_pairs, solve_all_pairs, top_k_graph};
+use iln_matching::edgelist;
+use iln_matching::{Mode, Options, solve, verify};
+
+/// A synthetic round: about 60 countries of Zipf-like sizes, same-country pairs forbidden,
+/// and integer scores from shared interests, sector, career stage and time zones.
+struct Round {
+    country: Vec<u8>,
+    interests: Vec<u32>,
+    sector: Vec<u8>,
+    stage: Vec<u8>,
+    tz: Vec<i8>,
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // splitmix64: fast and good enough for synthetic data.
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+impl Round {
+    fn new(n: usize, seed: u64) -> Self {
+        const COUNTRIES: usize = 60;
+        let mut rng = Rng(seed);
+        // Zipf weights 1/(rank+1) over 60 countries; a fixed time zone per country.
+        let weights: Vec<f64> = (0..COUNTRIES).map(|r| 1.0 / (r as f64 + 1.0)).collect();
+        let total: f64 = weights.iter().sum();
+        let tz_of: Vec<i8> = (0..COUNTRIES).map(|_| rng.below(24) as i8 - 11).collect();
+        let mut round = Round {
+            country: Vec::with_capacity(n),
+            interests: Vec::with_capacity(n),
+            sector: Vec::with_capacity(n),
+            stage: Vec::with_capacity(n),
+            tz: Vec::with_capacity(n),
+        };
+        for _ in 0..n {
+            let mut x = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * total;
+            let mut c = 0;
+            while c + 1 < COUNTRIES && x >= weights[c] {
+                x -= weights[c];
+                c += 1;
+            }
+            round.country.push(c as u8);
+            // Three to six of 24 interest areas.
+            let mut mask = 0u32;
+            for _ in 0..3 + rng.below(4) {
+                mask |= 1 << rng.below(24);
+            }
+            round.interests.push(mask);
+            round.sector.push(rng.below(11) as u8);
+            round.stage.push(rng.below(4) as u8);
+            round.tz.push(tz_of[c]);
+        }
+        round
+    }
+
+    fn len(&self) -> usize {
+        self.country.len()
+    }
+
+    fn score(&self, i: usize, j: usize) -> Option<i64> {
+        if self.country[i] == self.country[j] {
+            return None;
+        }
+        let shared = i64::from((self.interests[i] & self.interests[j]).count_ones());
+        let sector = if self.sector[i] == self.sector[j] {
+            8
+        } else {
+            0
+        };
+        let stage = match self.stage[i].abs_diff(self.stage[j]) {
+            0 => 6,
+            1 => 3,
+            _ => 0,
+        };
+        let gap = i64::from(
+            self.tz[i]
+                .abs_diff(self.tz[j])
+                .min(24 - self.tz[i].abs_diff(self.tz[j])),
+        );
+        let overlap = (8 - gap).max(0);
+        Some(10 * shared + sector + stage + overlap)
+    }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(2)
+}
+
+fn arg<T: std::str::FromStr>(args: &[String], i: usize, what: &str) -> T {
+    args.get(i)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fail(&format!("missing or bad {what}")))
+}
+
+fn main() {
+    // `cargo bench` appends `--bench`; ignore flags.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("gen") => generate(&args),
+        Some("solve") => run_solver(&args),
+        Some("pricing") => pricing(&args),
+        // `cargo bench` with no arguments: a quick smoke run so the bench target is useful.
+        None => {
+            let round = Round::new(2000, 1);
+            let score = |i: usize, j: usize| round.score(i, j);
+            let options = CandidateOptions {
+                k: 16,
+                ..CandidateOptions::default()
+            };
+            let (g, _) =
+                top_k_graph(round.len(), &score, &options).unwrap_or_else(|e| fail(&e.to_string()));
+            let t = Instant::now();
+            let m = solve(&g, Options::default()).unwrap_or_else(|e| fail(&e.to_string()));
+            println!(
+                "2000 people, k=16, {} edges: weight {} in {:.3} s",
+                g.edge_count(),
+                m.weight(),
+                t.elapsed().as_secs_f64()
+            );
+        }
+        Some(other) => fail(&format!("unknown command {other}")),
+    }
+}
+
+fn generate(args: &[String]) {
+    let n: usize = arg(args, 1, "N");
+    let k: usize = arg(args, 2, "K");
+    let seed: u64 = arg(args, 3, "SEED");
+    let path: String = arg(args, 4, "FILE");
+    let round = Round::new(n, seed);
+    let score = |i: usize, j: usize| round.score(i, j);
+    let options = CandidateOptions {
+        k,
+        max_k: k,
+        ..CandidateOptions::default()
+    };
+    let (g, _) = top_k_graph(n, &score, &options).unwrap_or_else(|e| fail(&e.to_string()));
+    let file = std::fs::File::create(&path).unwrap_or_else(|e| fail(&e.to_string()));
+    let mut out = std::io::BufWriter::new(file);
+    let write = |out: &mut std::io::BufWriter<std::fs::File>, s: String| {
+        out.write_all(s.as_bytes())
+            .unwrap_or_else(|e| fail(&e.to_string()))
+    };
+    write(
+        &mut out,
+        format!("# synthetic round: {n} people, top-{k} candidates, seed {seed}\n"),
+    );
+    for e in g.edges() {
+        write(&mut out, format!("{} {} {}\n", e.u, e.v, e.weight));
+    }
+    out.flush().unwrap_or_else(|e| fail(&e.to_string()));
+    eprintln!("{path}: {n} people, {} edges", g.edge_count());
+}
+
+fn run_solver(args: &[String]) {
+    let engine: String = arg(args, 1, "ENGINE");
+    let path: String = arg(args, 2, "FILE");
+    let repeat: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&e.to_string()));
+    let list = edgelist::parse(&text).unwrap_or_else(|e| fail(&e.to_string()));
+    let g = list.graph;
+    for _ in 0..repeat {
+        let (seconds, weight, cardinality) = match engine.as_str() {
+            "ours" => {
+                let t = Instant::now();
+                let m = solve(&g, Options::default()).unwrap_or_else(|e| fail(&e.to_string()));
+                let s = t.elapsed().as_secs_f64();
+                if verify(&g, &m).is_err() {
+                    fail("our result failed its certificate check");
+                }
+                (s, m.weight(), m.cardinality())
+            }
+            "rustworkx" => {
+                use rustworkx_core::petgraph::graph::UnGraph;
+                let mut pg: UnGraph<(), i64> = UnGraph::new_undirected();
+                let nodes: Vec<_> = (0..g.node_count()).map(|_| pg.add_node(())).collect();
+                for e in g.edges() {
+                    pg.add_edge(nodes[e.u], nodes[e.v], e.weight);
+                }
+                let t = Instant::now();
+                let pairs = rustworkx_core::max_weight_matching::max_weight_matching(
+                    &pg,
+                    false,
+                    |e: rustworkx_core::petgraph::graph::EdgeReference<'_, i64>| {
+                        Ok::<i128, ()>(i128::from(*e.weight()))
+                    },
+                    false,
+                )
+                .unwrap_or_else(|_| fail("rustworkx failed"));
+                let s = t.elapsed().as_secs_f64();
+                let w = pairs
+                    .iter()
+                    .map(|&(u, v)| g.weight(u, v).unwrap_or(0))
+                    .sum::<i64>();
+                (s, w, pairs.len())
+            }
+            "mwmatching" => {
+                let edges: Vec<(usize, usize, i32)> = g
+                    .edges()
+                    .iter()
+                    .map(|e| (e.u, e.v, i32::try_from(e.weight).unwrap_or(0)))
+                    .collect();
+                let t = Instant::now();
+                let mate = mwmatching::Matching::new(edges).solve();
+                let s = t.elapsed().as_secs_f64();
+                let mut w = 0i64;
+                let mut c = 0usize;
+                for (u, &v) in mate.iter().enumerate() {
+                    if v != mwmatching::SENTINEL && u < v {
+                        w += g.weight(u, v).unwrap_or(0);
+                        c += 1;
+                    }
+                }
+                (s, w, c)
+            }
+            other => fail(&format!("unknown engine {other}")),
+        };
+        println!("{seconds:.6} {weight} {cardinality}");
+    }
+}
+
+fn pricing(args: &[String]) {
+    let n: usize = arg(args, 1, "N");
+    let k: usize = arg(args, 2, "K");
+    let seed: u64 = arg(args, 3, "SEED");
+    let round = Round::new(n, seed);
+    let score = |i: usize, j: usize| round.score(i, j);
+    let options = CandidateOptions {
+        k,
+        max_k: 4 * k,
+        add_per_person: 8,
+        mode: Mode::MaxWeight,
+    };
+    let t = Instant::now();
+    let (g, _) = top_k_graph(n, &score, &options).unwrap_or_else(|e| fail(&e.to_string()));
+    let top_k = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let plain = solve(&g, Options::default()).unwrap_or_else(|e| fail(&e.to_string()));
+    let plain_solve = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let priced = solve_all_pairs(n, &score, &options).unwrap_or_else(|e| fail(&e.to_string()));
+    let whole = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    verify(&priced.graph, &priced.matching).unwrap_or_else(|e| fail(&e.to_string()));
+    check_all_pairs(n, &score, &priced.matching).unwrap_or_else(|e| fail(&e.to_string()));
+    let certify = t.elapsed().as_secs_f64();
+    println!(
+        "people {n} k {k} edges {} top_k_s {top_k:.3} solve_s {plain_solve:.3} \
+         priced_total_s {whole:.3} pricing_overhead_s {:.3} certify_all_pairs_s {certify:.3} \
+         weight_topk {} weight_all_pairs {} added_edges {} solves {} scans {}",
+        g.edge_count(),
+        whole - top_k - plain_solve,
+        plain.weight(),
+        priced.matching.weight(),
+        priced.stats.added_edges,
+        priced.stats.solves,
+        priced.stats.scans,
+    );
+}
