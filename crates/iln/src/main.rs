@@ -1,1 +1,171 @@
-fn main() {}
+//! `iln`, the one binary of the International Librarians' Network platform: the web server,
+//! migrations, the demo network, account administration and the matching engine's CLI.
+//!
+//! Layout: `main.rs` parses the command line and reports errors; `config` builds the typed
+//! configuration; `serve` and `admin` run those subcommands; `demo` loads the demo network and
+//! `solve` is the matching engine on the command line.
+
+mod admin;
+mod config;
+mod demo;
+mod serve;
+mod solve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use iln_domain::clock::SystemClock;
+use iln_store::Store;
+
+use crate::config::{Config, Overrides};
+
+/// The International Librarians' Network: peer mentoring for librarians across countries.
+#[derive(Debug, Parser)]
+#[command(name = "iln", version, propagate_version = true)]
+struct Cli {
+    /// The database: sqlite:PATH (created if missing) or postgres://USER@HOST/DB
+    /// [default: sqlite:iln.db]
+    #[arg(long, global = true, env = "ILN_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+
+    /// A TOML configuration file [default: iln.toml, when it exists]
+    #[arg(long, global = true, env = "ILN_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web platform (applies migrations first)
+    Serve(serve::ServeArgs),
+    /// Create or update the database schema, then exit
+    Migrate,
+    /// Load the demo network (700 people in about 60 countries) into an empty database
+    Demo {
+        /// The seed of the generator: the same seed always gives the same network
+        #[arg(long, default_value_t = iln_domain::demo::DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// Manage accounts from the command line
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Solve maximum-weight matching on a weighted edge list and print the pairs as JSON
+    Solve(solve::SolveArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+
+    // `solve` reads a file and writes JSON: it needs no configuration, database or runtime, and
+    // has its own exit codes (2 for input the user must fix).
+    if let Command::Solve(args) = &cli.command {
+        let stdin = std::io::stdin();
+        let stdout = std::io::stdout();
+        return match solve::run(args, &mut stdin.lock(), &mut stdout.lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
+            }
+        };
+    }
+
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: could not start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // `{:#}` joins the causes into one line: "what we tried: why it failed".
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let bind = match &cli.command {
+        Command::Serve(args) => args.bind.clone(),
+        _ => None,
+    };
+    let config = Config::load(
+        cli.config.as_deref(),
+        &Overrides {
+            database_url: cli.database_url.clone(),
+            bind,
+        },
+    )?;
+    match cli.command {
+        Command::Serve(args) => serve::run(&config, &args).await,
+        Command::Migrate => {
+            let store = open(&config).await?;
+            println!(
+                "The database at {} ({}) is up to date.",
+                store.location(),
+                store.backend().as_str()
+            );
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo { seed } => {
+            let store = open(&config).await?;
+            let accounts = demo::load(&store, &SystemClock, seed).await?;
+            println!(
+                "Loaded the demo network (seed {seed}) into {}.",
+                store.location()
+            );
+            print!("{accounts}");
+            store.close().await;
+            Ok(())
+        }
+        Command::Admin(command) => {
+            let store = open(&config).await?;
+            let result = admin::run(&store, command, &SystemClock).await;
+            store.close().await;
+            result
+        }
+        Command::Solve(_) => unreachable_solve(),
+    }
+}
+
+/// `solve` returns from `main` before the runtime starts; reaching here would be a bug in
+/// `main`, reported as an error rather than a panic.
+fn unreachable_solve() -> anyhow::Result<()> {
+    anyhow::bail!("internal error: solve is handled before the runtime starts")
+}
+
+/// Opens the configured database and brings its schema up to date: every command that uses
+/// the database goes through here, so none of them runs against an old schema.
+pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
+    let store = Store::connect(&config.database_url).await?;
+    store
+        .migrate()
+        .await
+        .with_context(|| format!("database at {}", store.location()))?;
+    Ok(store)
+}
+
+/// Logs to stderr; `RUST_LOG` chooses what (default: our info messages, sqlx's warnings).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in files and CI logs.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .init();
+}

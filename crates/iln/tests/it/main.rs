@@ -1,3 +1,6 @@
 //! The `iln` binary's one integration-test binary: each module tests one subcommand or flow.
 
+mod admin;
+mod cli;
 mod demo;
+mod serve;

@@ -1,0 +1,115 @@
+//! `iln serve`: migrate, optionally load the demo network, then run the web platform.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use iln_domain::account::Email;
+use iln_domain::clock::{Clock, SystemClock};
+use iln_domain::demo::DEFAULT_SEED;
+
+use crate::config::Config;
+use crate::demo::{self, DemoAccounts};
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "ILN_BIND", value_name = "ADDR")]
+    pub bind: Option<String>,
+
+    /// Load the demo network first if the database has no accounts, and print the demo
+    /// accounts and their passwords
+    #[arg(long)]
+    pub demo: bool,
+}
+
+pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
+    let store = crate::open(config).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+
+    if args.demo {
+        if store.is_empty().await? {
+            let accounts = demo::load(&store, clock.as_ref(), DEFAULT_SEED).await?;
+            println!("Loaded the demo network into {}.", store.location());
+            print!("{accounts}");
+        } else {
+            let accounts = DemoAccounts::standard();
+            if demo_already_loaded(&store, &accounts).await? {
+                println!(
+                    "The demo network is already in {} (passwords as first printed, unless \
+                     changed since):",
+                    store.location()
+                );
+                print!("{accounts}");
+            } else {
+                println!(
+                    "The database at {} already has accounts, so the demo network was not loaded.",
+                    store.location()
+                );
+            }
+        }
+    }
+
+    let listener = tokio::net::TcpListener::bind(&config.bind)
+        .await
+        .with_context(|| format!("could not listen on {}", config.bind))?;
+    let address = listener
+        .local_addr()
+        .context("could not read the listening address")?;
+    let web = config.web(address);
+    // Listen for the stop signals before saying we are up: a SIGTERM sent right after the
+    // banner must stop the server gracefully, not kill it the default way.
+    let shutdown = shutdown_signal()?;
+    println!(
+        "ILN is listening on http://{address} (public address {})",
+        web.base_url
+    );
+    tracing::info!(%address, database = store.location(), backend = store.backend().as_str(), "serving");
+
+    iln_web::serve_until(listener, web, store.clone(), clock, shutdown)
+        .await
+        .context("the web server stopped")?;
+    store.close().await;
+    Ok(())
+}
+
+/// Whether the demo's admin account exists, meaning the demo was loaded into this database
+/// earlier (by `iln demo` or a previous `serve --demo`).
+async fn demo_already_loaded(
+    store: &iln_store::Store,
+    accounts: &DemoAccounts,
+) -> anyhow::Result<bool> {
+    for account in &accounts.accounts {
+        let Ok(email) = Email::parse(&account.email) else {
+            return Ok(false);
+        };
+        if store.user_by_email(&email).await?.is_none() {
+            return Ok(false);
+        }
+    }
+    Ok(!accounts.accounts.is_empty())
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM (what service managers and containers send). The
+/// handlers are installed when this is called, not when the future is first polled.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("could not listen for Ctrl-C")?;
+    let mut terminate = signal(SignalKind::terminate()).context("could not listen for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        tracing::info!("shutting down");
+    })
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    })
+}

@@ -1,0 +1,192 @@
+//! `iln admin create-user` and `set-password` against a real SQLite file, checked through the
+//! store.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use iln_domain::account::{Email, Role, verify_password};
+use iln_domain::country::CountryCode;
+use iln_store::Store;
+
+use crate::cli::{Scratch, assert_one_line_error, run};
+
+async fn store(scratch: &Scratch) -> Store {
+    Store::connect(&scratch.database_url())
+        .await
+        .expect("open the test database")
+}
+
+#[tokio::test]
+async fn create_user_then_set_password() {
+    let scratch = Scratch::new();
+    let (code, stdout, stderr) = run(scratch
+        .iln()
+        .env("ILN_PASSWORD", "catalogue-otter-lantern")
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "Nomvula@Example.org",
+            "--role",
+            "country_coordinator",
+            "--country",
+            "ZA",
+            "--country",
+            "botswana",
+            "--name",
+            "Nomvula Dlamini",
+        ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("nomvula@example.org"), "{stdout}");
+
+    let email = Email::parse("nomvula@example.org").unwrap();
+    let db = store(&scratch).await;
+    let user = db.user_by_email(&email).await.unwrap().unwrap();
+    assert_eq!(user.role, Role::CountryCoordinator);
+    assert_eq!(
+        user.countries,
+        vec![
+            CountryCode::parse("BW").unwrap(),
+            CountryCode::parse("ZA").unwrap()
+        ]
+    );
+    assert_eq!(user.display_name.as_str(), "Nomvula Dlamini");
+    assert!(user.email_verified);
+    let hash = user.password_hash.clone().unwrap();
+    assert!(verify_password("catalogue-otter-lantern", &hash));
+    db.create_session(
+        "abc",
+        user.id,
+        jiff::Timestamp::UNIX_EPOCH,
+        jiff::Timestamp::MAX,
+    )
+    .await
+    .unwrap();
+    db.close().await;
+
+    // The password piped on standard input, as a script would.
+    let mut child = scratch
+        .iln()
+        .args(["admin", "set-password", "--email", "nomvula@example.org"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"reading-room-lamp\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let db = store(&scratch).await;
+    let user = db.user_by_email(&email).await.unwrap().unwrap();
+    let hash = user.password_hash.unwrap();
+    assert!(verify_password("reading-room-lamp", &hash));
+    assert!(!verify_password("catalogue-otter-lantern", &hash));
+    // The old session is gone.
+    assert_eq!(
+        db.session_user("abc", jiff::Timestamp::UNIX_EPOCH)
+            .await
+            .unwrap(),
+        None
+    );
+    let audit = db.list_audit(10, 0).await.unwrap();
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["cli.set_password", "cli.create_user"]);
+    db.close().await;
+}
+
+#[tokio::test]
+async fn refused_input_changes_nothing() {
+    let scratch = Scratch::new();
+    let create = |email: &str, role: &str, extra: &[&str], password: &str| {
+        let mut command = scratch.iln();
+        command
+            .env("ILN_PASSWORD", password)
+            .args(["admin", "create-user", "--email", email, "--role", role])
+            .args(extra);
+        run(&mut command)
+    };
+    assert_one_line_error(
+        &create("a@example.org", "admin", &[], "password123"),
+        "most common",
+    );
+    assert_one_line_error(
+        &create("a@example.org", "admin", &[], "short"),
+        "at least 8 characters",
+    );
+    assert_one_line_error(
+        &create("a@example.org", "admin", &[], "a@example.org"),
+        "cannot be your email",
+    );
+    assert_one_line_error(
+        &create("not-an-email", "admin", &[], "catalogue-otter-lantern"),
+        "--email",
+    );
+    assert_one_line_error(
+        &create("a@example.org", "librarian", &[], "catalogue-otter-lantern"),
+        "unknown role",
+    );
+    assert_one_line_error(
+        &create(
+            "a@example.org",
+            "country_coordinator",
+            &[],
+            "catalogue-otter-lantern",
+        ),
+        "at least one --country",
+    );
+    assert_one_line_error(
+        &create(
+            "a@example.org",
+            "participant",
+            &["--country", "GH"],
+            "catalogue-otter-lantern",
+        ),
+        "only a country coordinator",
+    );
+    assert_one_line_error(
+        &create(
+            "a@example.org",
+            "country_coordinator",
+            &["--country", "Atlantis"],
+            "catalogue-otter-lantern",
+        ),
+        "Atlantis",
+    );
+    let db = store(&scratch).await;
+    assert!(db.list_users().await.unwrap().is_empty());
+    db.close().await;
+
+    let (code, _, stderr) = create("a@example.org", "admin", &[], "catalogue-otter-lantern");
+    assert_eq!(code, 0, "{stderr}");
+    assert_one_line_error(
+        &create(
+            "A@example.org",
+            "participant",
+            &[],
+            "catalogue-otter-lantern",
+        ),
+        "already exists",
+    );
+    let mut command = scratch.iln();
+    command
+        .env("ILN_PASSWORD", "catalogue-otter-lantern")
+        .args(["admin", "set-password", "--email", "nobody@example.org"]);
+    assert_one_line_error(
+        &run(&mut command),
+        "no account with the email nobody@example.org",
+    );
+    // No password at all: standard input is empty.
+    let mut command = scratch.iln();
+    command.args(["admin", "set-password", "--email", "a@example.org"]);
+    assert_one_line_error(&run(&mut command), "no password given");
+}
