@@ -2,11 +2,18 @@
 //! made of (languages, interests, ways to communicate, how to be matched), likely duplicates
 //! and the country cap.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
+
+use crate::account::{DisplayName, Email};
+use crate::country::CountryCode;
+use crate::profile::{CareerStage, Sector};
+use crate::round::CountryCap;
+use crate::scoring::{History, MatchProfile};
+use crate::timezone::TimeZoneName;
 
 /// An ISO 639-1 language code ("en", "es"), lower case, known to the table below.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -153,30 +160,14 @@ impl InterestCatalogue {
         Ok(InterestCatalogue { interests })
     }
 
-    /// The topics the real program's discussion rounds were about, as a starting list.
+    /// The topics the real program's discussions and back-coded forms used (the same list
+    /// the demo network draws from), as a starting list for coordinators to edit.
     pub fn default_topics() -> InterestCatalogue {
-        let names = [
-            "social media",
-            "technology",
-            "disaster response",
-            "conferences and events",
-            "information literacy",
-            "open access",
-            "digital libraries",
-            "cataloguing and metadata",
-            "reference services",
-            "children and young people",
-            "research support",
-            "collection development",
-            "library management",
-            "advocacy",
-            "marketing and outreach",
-            "archives and preservation",
-            "scholarly communication",
-            "professional development",
-        ];
         InterestCatalogue {
-            interests: names.iter().map(|n| Interest(n.to_string())).collect(),
+            interests: crate::demo::INTERESTS
+                .iter()
+                .filter_map(|n| Interest::parse(n).ok())
+                .collect(),
         }
     }
 
@@ -371,6 +362,545 @@ pub(crate) fn split_list(input: &str) -> impl Iterator<Item = &str> {
         .split([';', ','])
         .map(str::trim)
         .filter(|s| !s.is_empty())
+}
+
+/// Longest free-text answers: enough for a paragraph, short enough to read in a review queue.
+pub const LONG_TEXT_MAX_LEN: usize = 2000;
+/// Longest one-line answers (city, institution, role, other interests).
+pub const SHORT_TEXT_MAX_LEN: usize = 200;
+/// The most areas of interest one person may pick.
+pub const MAX_INTERESTS: usize = 10;
+
+/// The fields of the application form, named as the errors name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationField {
+    Name,
+    Email,
+    Country,
+    City,
+    TimeZone,
+    Institution,
+    Sector,
+    Role,
+    CareerStage,
+    Interests,
+    OtherInterests,
+    Languages,
+    Communication,
+    MatchPreference,
+    Goals,
+    Offer,
+    Consent,
+}
+
+impl ApplicationField {
+    /// The form field's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationField::Name => "name",
+            ApplicationField::Email => "email",
+            ApplicationField::Country => "country",
+            ApplicationField::City => "city",
+            ApplicationField::TimeZone => "time_zone",
+            ApplicationField::Institution => "institution",
+            ApplicationField::Sector => "sector",
+            ApplicationField::Role => "role",
+            ApplicationField::CareerStage => "career_stage",
+            ApplicationField::Interests => "interests",
+            ApplicationField::OtherInterests => "other_interests",
+            ApplicationField::Languages => "languages",
+            ApplicationField::Communication => "communication",
+            ApplicationField::MatchPreference => "match_preference",
+            ApplicationField::Goals => "goals",
+            ApplicationField::Offer => "offer",
+            ApplicationField::Consent => "consent",
+        }
+    }
+}
+
+impl fmt::Display for ApplicationField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One wrong field of the application form, with a message for the person filling it in.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: ApplicationField,
+    pub message: String,
+}
+
+/// What a person sent on the application form, as raw text. Multi-valued fields come as the
+/// list of checked boxes; `languages` also accepts one `;`- or `,`-separated text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApplicationForm {
+    pub name: String,
+    pub email: String,
+    pub country: String,
+    pub city: String,
+    /// Blank takes the country's usual zone.
+    pub time_zone: String,
+    pub institution: String,
+    pub sector: String,
+    pub role: String,
+    pub career_stage: String,
+    pub interests: Vec<String>,
+    pub other_interests: String,
+    pub languages: Vec<String>,
+    pub communication: Vec<String>,
+    pub match_preference: String,
+    pub goals: String,
+    pub offer: String,
+    /// "on", "yes", "true" or "1" when the box is ticked.
+    pub consent: String,
+}
+
+/// A complete, valid application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Application {
+    pub name: DisplayName,
+    pub email: Email,
+    pub country: CountryCode,
+    pub city: String,
+    pub time_zone: TimeZoneName,
+    pub institution: String,
+    pub sector: Sector,
+    pub role: String,
+    pub career_stage: CareerStage,
+    /// Chosen from the round's catalogue.
+    pub interests: BTreeSet<Interest>,
+    /// Free text for interests not in the catalogue; coordinators may code it later.
+    pub other_interests: String,
+    pub languages: BTreeSet<LanguageCode>,
+    pub communication: BTreeSet<CommunicationWay>,
+    pub preference: MatchPreference,
+    pub goals: String,
+    pub offer: String,
+}
+
+impl Application {
+    /// Parses the form against the round's interest catalogue, with one error per wrong
+    /// field, in form order.
+    pub fn parse(
+        form: &ApplicationForm,
+        catalogue: &InterestCatalogue,
+    ) -> Result<Application, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut fail = |field: ApplicationField, message: String| {
+            errors.push(FieldError { field, message });
+        };
+        let name = DisplayName::parse(&form.name)
+            .map_err(|e| fail(ApplicationField::Name, e.to_string()))
+            .ok();
+        let email = Email::parse(&form.email)
+            .map_err(|e| fail(ApplicationField::Email, e.to_string()))
+            .ok();
+        let country = CountryCode::parse(&form.country)
+            .map_err(|e| fail(ApplicationField::Country, e.to_string()))
+            .ok();
+        let city = short_text(&form.city, true)
+            .map_err(|m| fail(ApplicationField::City, m))
+            .ok();
+        let time_zone = if form.time_zone.trim().is_empty() {
+            // Suggested from the country; without a valid country the country error says it.
+            country.and_then(|c| TimeZoneName::parse(c.default_time_zone()).ok())
+        } else {
+            TimeZoneName::parse(&form.time_zone)
+                .map_err(|e| fail(ApplicationField::TimeZone, e.to_string()))
+                .ok()
+        };
+        let institution = short_text(&form.institution, true)
+            .map_err(|m| fail(ApplicationField::Institution, m))
+            .ok();
+        let sector = Sector::parse(&form.sector)
+            .map_err(|e| fail(ApplicationField::Sector, e.to_string()))
+            .ok();
+        let role = short_text(&form.role, true)
+            .map_err(|m| fail(ApplicationField::Role, m))
+            .ok();
+        let career_stage = CareerStage::parse(&form.career_stage)
+            .map_err(|e| fail(ApplicationField::CareerStage, e.to_string()))
+            .ok();
+        let interests = {
+            let picked: Result<BTreeSet<Interest>, InterestError> = form
+                .interests
+                .iter()
+                .filter(|i| !i.trim().is_empty())
+                .map(|i| catalogue.pick(i))
+                .collect();
+            match picked {
+                Ok(set) if set.len() > MAX_INTERESTS => {
+                    fail(
+                        ApplicationField::Interests,
+                        format!("choose at most {MAX_INTERESTS} areas of interest"),
+                    );
+                    None
+                }
+                Ok(set) => Some(set),
+                Err(e) => {
+                    fail(ApplicationField::Interests, e.to_string());
+                    None
+                }
+            }
+        };
+        let other_interests = short_text(&form.other_interests, false)
+            .map_err(|m| fail(ApplicationField::OtherInterests, m))
+            .ok();
+        let languages = {
+            let parsed: Result<BTreeSet<LanguageCode>, LanguageError> = form
+                .languages
+                .iter()
+                .flat_map(|l| split_list(l))
+                .map(LanguageCode::parse)
+                .collect();
+            match parsed {
+                Ok(set) if set.is_empty() => {
+                    fail(
+                        ApplicationField::Languages,
+                        "choose at least one language you can work in".to_owned(),
+                    );
+                    None
+                }
+                Ok(set) => Some(set),
+                Err(e) => {
+                    fail(ApplicationField::Languages, e.to_string());
+                    None
+                }
+            }
+        };
+        let communication = {
+            let parsed: Result<BTreeSet<CommunicationWay>, ApplicationValueError> = form
+                .communication
+                .iter()
+                .filter(|w| !w.trim().is_empty())
+                .map(|w| CommunicationWay::parse(w))
+                .collect();
+            match parsed {
+                Ok(set) if set.is_empty() => {
+                    fail(
+                        ApplicationField::Communication,
+                        "choose at least one way to keep in touch".to_owned(),
+                    );
+                    None
+                }
+                Ok(set) => Some(set),
+                Err(e) => {
+                    fail(ApplicationField::Communication, e.to_string());
+                    None
+                }
+            }
+        };
+        let preference = if form.match_preference.trim().is_empty() {
+            fail(
+                ApplicationField::MatchPreference,
+                "choose how you would like to be matched".to_owned(),
+            );
+            None
+        } else {
+            MatchPreference::parse(&form.match_preference)
+                .map_err(|e| fail(ApplicationField::MatchPreference, e.to_string()))
+                .ok()
+        };
+        let goals = long_text(&form.goals, true)
+            .map_err(|m| fail(ApplicationField::Goals, m))
+            .ok();
+        let offer = long_text(&form.offer, false)
+            .map_err(|m| fail(ApplicationField::Offer, m))
+            .ok();
+        let consent = matches!(
+            form.consent.trim().to_lowercase().as_str(),
+            "on" | "yes" | "true" | "1"
+        );
+        if !consent {
+            fail(
+                ApplicationField::Consent,
+                "agree to the code of conduct and the privacy notice to apply".to_owned(),
+            );
+        }
+
+        match (
+            name,
+            email,
+            country,
+            city,
+            time_zone,
+            institution,
+            sector,
+            role,
+            career_stage,
+            interests,
+            other_interests,
+            languages,
+            communication,
+            preference,
+            goals,
+            offer,
+        ) {
+            (
+                Some(name),
+                Some(email),
+                Some(country),
+                Some(city),
+                Some(time_zone),
+                Some(institution),
+                Some(sector),
+                Some(role),
+                Some(career_stage),
+                Some(interests),
+                Some(other_interests),
+                Some(languages),
+                Some(communication),
+                Some(preference),
+                Some(goals),
+                Some(offer),
+            ) if errors.is_empty() => Ok(Application {
+                name,
+                email,
+                country,
+                city,
+                time_zone,
+                institution,
+                sector,
+                role,
+                career_stage,
+                interests,
+                other_interests,
+                languages,
+                communication,
+                preference,
+                goals,
+                offer,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The application as a form, to fill in a returning person's previous answers. Consent
+    /// is left blank: it is given again for every round.
+    pub fn to_form(&self) -> ApplicationForm {
+        ApplicationForm {
+            name: self.name.as_str().to_owned(),
+            email: self.email.as_str().to_owned(),
+            country: self.country.as_str().to_owned(),
+            city: self.city.clone(),
+            time_zone: self.time_zone.as_str().to_owned(),
+            institution: self.institution.clone(),
+            sector: self.sector.as_str().to_owned(),
+            role: self.role.clone(),
+            career_stage: self.career_stage.as_str().to_owned(),
+            interests: self
+                .interests
+                .iter()
+                .map(|i| i.as_str().to_owned())
+                .collect(),
+            other_interests: self.other_interests.clone(),
+            languages: self
+                .languages
+                .iter()
+                .map(|l| l.as_str().to_owned())
+                .collect(),
+            communication: self
+                .communication
+                .iter()
+                .map(|w| w.as_str().to_owned())
+                .collect(),
+            match_preference: self.preference.as_str().to_owned(),
+            goals: self.goals.clone(),
+            offer: self.offer.clone(),
+            consent: String::new(),
+        }
+    }
+
+    /// What scoring needs from this application, with the person's history.
+    pub fn match_profile(&self, history: History) -> MatchProfile {
+        MatchProfile {
+            country: self.country,
+            sector: self.sector,
+            career_stage: self.career_stage,
+            time_zone: self.time_zone.clone(),
+            interests: self.interests.clone(),
+            languages: self.languages.clone(),
+            communication: self.communication.clone(),
+            preference: self.preference,
+            history,
+        }
+    }
+
+    /// The fields duplicate detection compares.
+    pub fn identity(&self) -> Identity {
+        Identity {
+            email: self.email.as_str().to_owned(),
+            name: self.name.as_str().to_owned(),
+            institution: self.institution.clone(),
+            country: self.country,
+        }
+    }
+}
+
+/// A trimmed one-line answer of at most [`SHORT_TEXT_MAX_LEN`] characters.
+fn short_text(input: &str, required: bool) -> Result<String, String> {
+    let trimmed = input.trim();
+    if required && trimmed.is_empty() {
+        return Err("this field is required".to_owned());
+    }
+    if trimmed.chars().count() > SHORT_TEXT_MAX_LEN {
+        return Err(format!("use at most {SHORT_TEXT_MAX_LEN} characters"));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err("use a single line of text".to_owned());
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A trimmed paragraph of at most [`LONG_TEXT_MAX_LEN`] characters; line breaks are fine.
+fn long_text(input: &str, required: bool) -> Result<String, String> {
+    let trimmed = input.trim();
+    if required && trimmed.is_empty() {
+        return Err("this field is required".to_owned());
+    }
+    if trimmed.chars().count() > LONG_TEXT_MAX_LEN {
+        return Err(format!("use at most {LONG_TEXT_MAX_LEN} characters"));
+    }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err("remove the control characters".to_owned());
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// What duplicate detection compares of an application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub email: String,
+    pub name: String,
+    pub institution: String,
+    pub country: CountryCode,
+}
+
+/// Why applications look like the same person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateReason {
+    SameEmail,
+    SameNameInstitutionCountry,
+}
+
+impl DuplicateReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            DuplicateReason::SameEmail => "same email address",
+            DuplicateReason::SameNameInstitutionCountry => "same name, institution and country",
+        }
+    }
+}
+
+/// Applications that look like the same person, for a coordinator to merge or keep.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateGroup {
+    /// Positions in the list given, ascending.
+    pub members: Vec<usize>,
+    pub reason: DuplicateReason,
+}
+
+/// Finds likely duplicates: the same email (ignoring case), or the same name, institution and
+/// country once names are normalised (case, accents, punctuation and word order ignored, so
+/// "Silva, Ana" matches "ana silva"). A group found by email is not reported again by name.
+/// Groups come sorted by their first member.
+pub fn find_duplicates(people: &[Identity]) -> Vec<DuplicateGroup> {
+    let mut by_email: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_name: BTreeMap<(String, String, CountryCode), Vec<usize>> = BTreeMap::new();
+    for (n, p) in people.iter().enumerate() {
+        let email = p.email.trim().to_lowercase();
+        if !email.is_empty() {
+            by_email.entry(email).or_default().push(n);
+        }
+        let name = normalise_name(&p.name);
+        if !name.is_empty() {
+            by_name
+                .entry((name, normalise_name(&p.institution), p.country))
+                .or_default()
+                .push(n);
+        }
+    }
+    let mut groups: Vec<DuplicateGroup> = by_email
+        .into_values()
+        .filter(|m| m.len() > 1)
+        .map(|members| DuplicateGroup {
+            members,
+            reason: DuplicateReason::SameEmail,
+        })
+        .collect();
+    for members in by_name.into_values().filter(|m| m.len() > 1) {
+        let covered = groups
+            .iter()
+            .any(|g| members.iter().all(|m| g.members.contains(m)));
+        if !covered {
+            groups.push(DuplicateGroup {
+                members,
+                reason: DuplicateReason::SameNameInstitutionCountry,
+            });
+        }
+    }
+    groups.sort_by(|a, b| a.members.cmp(&b.members).then(a.reason.cmp(&b.reason)));
+    groups
+}
+
+/// Lower case, common Latin accents removed, punctuation dropped, words sorted.
+fn normalise_name(input: &str) -> String {
+    let folded: String = input
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+            'ç' | 'ć' | 'č' => 'c',
+            'ď' | 'đ' => 'd',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => 'i',
+            'ł' | 'ľ' | 'ĺ' => 'l',
+            'ñ' | 'ń' | 'ň' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+            'ř' | 'ŕ' => 'r',
+            'ś' | 'š' | 'ş' | 'ș' => 's',
+            'ť' | 'ţ' | 'ț' => 't',
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ź' | 'ż' | 'ž' => 'z',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    let mut words: Vec<&str> = folded.split_whitespace().collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+/// Which applicants the country cap defers to the next round. `countries` is in order of
+/// arrival; a country may fill at most the cap's share of all the applications (at least
+/// one place), and its applicants beyond that, the latest first to go, are deferred. Returns
+/// their positions, ascending.
+///
+/// The share is of everyone who applied, not of those kept, so the rule is easy to explain
+/// ("no country takes more than 20% of the places applied for") and one country's
+/// deferrals never change another country's limit.
+pub fn country_cap_deferrals(countries: &[CountryCode], cap: CountryCap) -> Vec<usize> {
+    let limit = cap.limit(countries.len());
+    let mut kept: BTreeMap<CountryCode, usize> = BTreeMap::new();
+    let mut deferred = Vec::new();
+    for (n, country) in countries.iter().enumerate() {
+        let count = kept.entry(*country).or_insert(0);
+        if *count < limit {
+            *count += 1;
+        } else {
+            deferred.push(n);
+        }
+    }
+    deferred
 }
 
 /// ISO 639-1 codes with their English names, sorted by code.

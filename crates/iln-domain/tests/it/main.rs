@@ -1,6 +1,7 @@
 //! iln-domain's one integration-test binary: each module tests one module of the crate.
 
 mod account;
+mod application;
 mod clock;
 mod country;
 mod demo;
