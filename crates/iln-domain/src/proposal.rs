@@ -543,3 +543,272 @@ fn histogram(scores: &[i64], max: i64) -> Vec<Bucket> {
     }
     out
 }
+
+/// The columns of the `iln match` input, in the documented order. Files may order them
+/// differently; they are found by name.
+pub const APPLICANT_COLUMNS: [&str; 11] = [
+    "id",
+    "name",
+    "email",
+    "country",
+    "time_zone",
+    "sector",
+    "career_stage",
+    "interests",
+    "languages",
+    "match_preference",
+    "previous_partners",
+];
+
+/// The columns of the `iln match` output.
+pub const PARTNERSHIP_COLUMNS: [&str; 6] = [
+    "partnership",
+    "member_ids",
+    "member_names",
+    "countries",
+    "score",
+    "explanation",
+];
+
+/// A problem with the header of an applicants file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum HeaderError {
+    #[error("the header has no {0:?} column; it needs {columns}", columns = APPLICANT_COLUMNS.join(","))]
+    Missing(&'static str),
+    #[error("the header has the column {0:?} twice")]
+    Repeated(String),
+}
+
+/// Where each of [`APPLICANT_COLUMNS`] is in a file's header; other columns are ignored.
+pub fn column_positions(header: &[&str]) -> Result<[usize; 11], HeaderError> {
+    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    for (n, name) in names.iter().enumerate() {
+        if names[..n].contains(name) && APPLICANT_COLUMNS.contains(&name.as_str()) {
+            return Err(HeaderError::Repeated(name.clone()));
+        }
+    }
+    let mut positions = [0usize; 11];
+    for (slot, column) in positions.iter_mut().zip(APPLICANT_COLUMNS) {
+        *slot = names
+            .iter()
+            .position(|n| n == column)
+            .ok_or(HeaderError::Missing(column))?;
+    }
+    Ok(positions)
+}
+
+/// A wrong value in one column of an applicants file.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{column}: {message}")]
+pub struct ColumnError {
+    pub column: &'static str,
+    pub message: String,
+}
+
+/// Longest id and name accepted from a file; longer values are mistakes, not people.
+const FIELD_MAX_LEN: usize = 200;
+
+/// Parses one applicant from the values of [`APPLICANT_COLUMNS`], in that order, with one
+/// error per wrong column. Communication ways are not in the file, so none are shared and
+/// that criterion scores nothing; history starts empty (see [`fill_history`]).
+pub fn parse_applicant(values: [&str; 11]) -> Result<Applicant, Vec<ColumnError>> {
+    use crate::account::Email;
+    use crate::application::{Interest, MatchPreference, parse_languages, split_list};
+    use crate::profile::{CareerStage, Sector};
+    use crate::scoring::History;
+    use crate::timezone::TimeZoneName;
+
+    let [
+        id,
+        name,
+        email,
+        country,
+        time_zone,
+        sector,
+        career_stage,
+        interests,
+        languages,
+        preference,
+        previous,
+    ] = values;
+    let mut errors = Vec::new();
+    let mut fail = |column: &'static str, message: String| {
+        errors.push(ColumnError { column, message });
+    };
+    let text = |column: &'static str, value: &str, fail: &mut dyn FnMut(&'static str, String)| {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            fail(column, "must not be empty".to_owned());
+        } else if trimmed.chars().count() > FIELD_MAX_LEN {
+            fail(column, format!("has more than {FIELD_MAX_LEN} characters"));
+        } else if trimmed.contains(';') {
+            // Output joins trio members' ids and names with `;`.
+            fail(column, "cannot contain ;".to_owned());
+        }
+        trimmed.to_owned()
+    };
+    let id = text("id", id, &mut fail);
+    let name = text("name", name, &mut fail);
+    if let Err(e) = Email::parse(email) {
+        fail("email", e.to_string());
+    }
+    let country = CountryCode::parse(country)
+        .map_err(|e| fail("country", e.to_string()))
+        .ok();
+    let time_zone = TimeZoneName::parse(time_zone)
+        .map_err(|e| fail("time_zone", e.to_string()))
+        .ok();
+    let sector = Sector::parse(sector)
+        .map_err(|e| fail("sector", e.to_string()))
+        .ok();
+    let career_stage = CareerStage::parse(career_stage)
+        .map_err(|e| fail("career_stage", e.to_string()))
+        .ok();
+    let interests: Option<BTreeSet<Interest>> = split_list(interests)
+        .map(Interest::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|e| fail("interests", e.to_string()))
+        .ok();
+    let languages = match parse_languages(languages) {
+        Ok(set) if set.is_empty() => {
+            fail("languages", "list at least one language code".to_owned());
+            None
+        }
+        Ok(set) => Some(set),
+        Err(e) => {
+            fail("languages", e.to_string());
+            None
+        }
+    };
+    let preference = if preference.trim().is_empty() {
+        Some(MatchPreference::Any)
+    } else {
+        MatchPreference::parse(preference)
+            .map_err(|e| fail("match_preference", e.to_string()))
+            .ok()
+    };
+    let previous_partners: BTreeSet<String> = split_list(previous).map(str::to_owned).collect();
+    match (
+        country,
+        time_zone,
+        sector,
+        career_stage,
+        interests,
+        languages,
+        preference,
+    ) {
+        (
+            Some(country),
+            Some(time_zone),
+            Some(sector),
+            Some(career_stage),
+            Some(interests),
+            Some(languages),
+            Some(preference),
+        ) if errors.is_empty() => Ok(Applicant {
+            id,
+            name,
+            profile: MatchProfile {
+                country,
+                sector,
+                career_stage,
+                time_zone,
+                interests,
+                languages,
+                communication: BTreeSet::new(),
+                preference,
+                history: History::default(),
+            },
+            previous_partners,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Fills each applicant's history from their previous partners who are in the same list:
+/// their countries and sectors count as already known for the wider-network bonus.
+pub fn fill_history(applicants: &mut [Applicant]) {
+    let known: HashMap<String, (CountryCode, crate::profile::Sector)> = applicants
+        .iter()
+        .map(|a| (a.id.clone(), (a.profile.country, a.profile.sector)))
+        .collect();
+    for a in applicants.iter_mut() {
+        for previous in &a.previous_partners {
+            if let Some(&(country, sector)) = known.get(previous) {
+                a.profile.history.countries.insert(country);
+                a.profile.history.sectors.insert(sector);
+            }
+        }
+    }
+}
+
+impl Proposal {
+    /// The rows of the `iln match` output, one per partnership, in [`PARTNERSHIP_COLUMNS`]
+    /// order; trio members are joined by `;`.
+    pub fn rows(&self) -> Vec<[String; 6]> {
+        self.partnerships
+            .iter()
+            .enumerate()
+            .map(|(n, p)| {
+                let join = |f: &dyn Fn(&Member) -> String| {
+                    p.members.iter().map(f).collect::<Vec<_>>().join(";")
+                };
+                [
+                    (n + 1).to_string(),
+                    join(&|m| m.id.clone()),
+                    join(&|m| m.name.clone()),
+                    join(&|m| m.country.as_str().to_owned()),
+                    p.score.to_string(),
+                    p.explanation.clone(),
+                ]
+            })
+            .collect()
+    }
+
+    /// The summary `iln match` prints: people, partnerships, trios, unmatched and why, total
+    /// and lowest score, certified or not; one fact per line.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let mut out = format!(
+            "people: {}\npartnerships: {} ({}, {})\n",
+            self.people,
+            self.partnerships.len(),
+            plural(self.pairs(), "pair", "pairs"),
+            plural(self.trios(), "trio", "trios")
+        );
+        out.push_str(&format!("unmatched: {}\n", self.unmatched.len()));
+        for u in &self.unmatched {
+            out.push_str(&format!("  {} ({}): {}\n", u.id, u.name, u.explanation));
+        }
+        out.push_str(&format!("total score: {}\n", self.total));
+        match self.lowest {
+            Some(lowest) => out.push_str(&format!("lowest pair score: {lowest}\n")),
+            None => out.push_str("lowest pair score: none\n"),
+        }
+        out.push_str(&format!("mode: {}\n", self.mode.as_str()));
+        out.push_str(if self.certified {
+            "certified: yes, optimal over all allowed pairs\n"
+        } else {
+            "certified: no\n"
+        });
+        out
+    }
+}
+
+/// The start day `iln match` uses when none is given: a fixed day, so the same file gives the
+/// same pairs on any day of the year; mid-January is northern winter and southern summer.
+pub const DEFAULT_START_DATE: &str = "2027-01-15";
+
+/// Midnight UTC at the start of a `YYYY-MM-DD` day, or `None` when the text is not a date.
+pub fn parse_start_date(input: &str) -> Option<Timestamp> {
+    let date: jiff::civil::Date = input.trim().parse().ok()?;
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
+}

@@ -449,3 +449,131 @@ fn swapping_needs_two_people_in_different_pairs() {
         Err(ProposalError::NotPaired(_))
     ));
 }
+
+#[test]
+fn applicant_rows_parse_with_one_error_per_column() {
+    let a = proposal::parse_applicant([
+        " a1 ",
+        "Ana Silva",
+        "ana@example.org",
+        "Brazil",
+        "America/Sao_Paulo",
+        "Academic library",
+        "early",
+        "Social Media; disaster response",
+        "pt;en",
+        "",
+        "b2; c3",
+    ])
+    .unwrap();
+    assert_eq!(a.id, "a1");
+    assert_eq!(a.profile.country.as_str(), "BR");
+    assert_eq!(a.profile.preference, MatchPreference::Any);
+    assert_eq!(a.profile.interests.len(), 2);
+    assert!(a.profile.communication.is_empty());
+    assert_eq!(
+        a.previous_partners,
+        BTreeSet::from(["b2".to_owned(), "c3".to_owned()])
+    );
+
+    let errors = proposal::parse_applicant([
+        "",
+        "A;B",
+        "nope",
+        "Atlantis",
+        "Mars/Base",
+        "bakery",
+        "ancient",
+        "",
+        "",
+        "sometimes",
+        "",
+    ])
+    .unwrap_err();
+    let columns: Vec<&str> = errors.iter().map(|e| e.column).collect();
+    assert_eq!(
+        columns,
+        [
+            "id",
+            "name",
+            "email",
+            "country",
+            "time_zone",
+            "sector",
+            "career_stage",
+            "languages",
+            "match_preference"
+        ]
+    );
+    assert_eq!(errors[0].to_string(), "id: must not be empty");
+}
+
+#[test]
+fn the_header_is_read_by_column_name() {
+    let mut header: Vec<&str> = proposal::APPLICANT_COLUMNS.to_vec();
+    header.reverse();
+    header.push("notes");
+    let positions = proposal::column_positions(&header).unwrap();
+    assert_eq!(positions[0], 10);
+    assert_eq!(positions[10], 0);
+    let missing = proposal::column_positions(&["id", "name"]).unwrap_err();
+    assert_eq!(missing, proposal::HeaderError::Missing("email"));
+    let mut twice: Vec<&str> = proposal::APPLICANT_COLUMNS.to_vec();
+    twice.push("ID");
+    assert!(matches!(
+        proposal::column_positions(&twice),
+        Err(proposal::HeaderError::Repeated(_))
+    ));
+}
+
+#[test]
+fn history_comes_from_previous_partners_in_the_same_file() {
+    let mut people = applicants(3, 1);
+    people[0].previous_partners.insert("p001".into());
+    people[0]
+        .previous_partners
+        .insert("someone-from-2015".into());
+    proposal::fill_history(&mut people);
+    assert_eq!(
+        people[0].profile.history.countries,
+        BTreeSet::from([people[1].profile.country])
+    );
+    assert_eq!(
+        people[0].profile.history.sectors,
+        BTreeSet::from([people[1].profile.sector])
+    );
+    assert!(people[1].profile.history.is_empty());
+}
+
+#[test]
+fn output_rows_and_summary_follow_the_documented_format() {
+    let mut people = applicants(3, 1);
+    for (a, country) in people.iter_mut().zip(["GB", "NG", "KE"]) {
+        a.profile.country = CountryCode::parse(country).unwrap();
+        a.profile.languages = BTreeSet::from([LanguageCode::english()]);
+    }
+    let p = proposal::run(&request(people)).unwrap();
+    let rows = p.rows();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "1");
+    assert_eq!(rows[0][1], "p000;p001;p002");
+    assert_eq!(rows[0][2], "Person 0;Person 1;Person 2");
+    assert_eq!(rows[0][3], "GB;NG;KE");
+    assert_eq!(rows[0][4], p.total.to_string());
+    assert_eq!(rows[0][5], p.partnerships[0].explanation);
+    let summary = p.summary();
+    assert!(summary.starts_with("people: 3\npartnerships: 1 (0 pairs, 1 trio)\nunmatched: 0\n"));
+    assert!(summary.contains(&format!("total score: {}\n", p.total)));
+    assert!(summary.ends_with("certified: yes, optimal over all allowed pairs\n"));
+}
+
+#[test]
+fn start_dates_parse_as_midnight_utc() {
+    assert_eq!(
+        proposal::parse_start_date(" 2027-03-01 "),
+        Some("2027-03-01T00:00:00Z".parse().unwrap())
+    );
+    assert!(proposal::parse_start_date(proposal::DEFAULT_START_DATE).is_some());
+    assert_eq!(proposal::parse_start_date("March"), None);
+    assert_eq!(proposal::parse_start_date("2027-02-30"), None);
+}
