@@ -14,20 +14,20 @@ impl Store {
         entry: &NewAuditEntry<'_>,
         now: Timestamp,
     ) -> Result<AuditId, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
-            "INSERT INTO audit_log (at, actor_id, action, target, detail) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(codec::ts(now))
-        .bind(entry.actor.map(|actor| actor.0))
-        .bind(entry.action)
-        .bind(entry.target.as_deref())
-        .bind(entry.detail.as_deref())
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(AuditId(row.try_get("id")?))
+        let id = self
+            .insert_returning_id(
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor_id, action, target, detail) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(codec::ts(now))
+                .bind(entry.actor.map(|actor| actor.0))
+                .bind(entry.action)
+                .bind(entry.target.as_deref())
+                .bind(entry.detail.as_deref()),
+            )
+            .await?;
+        Ok(AuditId(id))
     }
 
     /// A page of the log, newest first, with each actor's email.

@@ -44,20 +44,21 @@ impl Store {
         email: &NewEmail,
         now: Timestamp,
     ) -> Result<EmailId, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
-            "INSERT INTO outbox (to_address, subject, text_body, html_body, status, attempts, \
-             created_at, due_at) VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) RETURNING id",
-        )
-        .bind(email.to.as_str())
-        .bind(email.subject.as_str())
-        .bind(email.text_body.as_str())
-        .bind(email.html_body.as_deref())
-        .bind(codec::ts(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(EmailId(row.try_get("id")?))
+        let id = self
+            .insert_returning_id(
+                sqlx::query(
+                    "INSERT INTO outbox (to_address, subject, text_body, html_body, status, \
+                     attempts, created_at, due_at) \
+                     VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) RETURNING id",
+                )
+                .bind(email.to.as_str())
+                .bind(email.subject.as_str())
+                .bind(email.text_body.as_str())
+                .bind(email.html_body.as_deref())
+                .bind(codec::ts(now)),
+            )
+            .await?;
+        Ok(EmailId(id))
     }
 
     /// Takes up to `limit` pending emails that are due at `now` and not leased by another
@@ -112,20 +113,16 @@ impl Store {
 
     /// Records a successful delivery.
     pub async fn mark_email_sent(&self, id: EmailId, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        let updated = sqlx::query(
-            "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, \
-             last_error = NULL WHERE id = $2",
+        self.write_one(
+            sqlx::query(
+                "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, \
+                 last_error = NULL WHERE id = $2",
+            )
+            .bind(codec::ts(now))
+            .bind(id.0),
+            || format!("email {id}"),
         )
-        .bind(codec::ts(now))
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("email {id}")));
-        }
-        Ok(())
+        .await
     }
 
     /// Records a failed delivery: pending again from `retry_at`, or given up on when None.
@@ -135,35 +132,22 @@ impl Store {
         error: &str,
         retry_at: Option<Timestamp>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        let updated = match retry_at {
-            Some(retry_at) => {
-                sqlx::query(
-                    "UPDATE outbox SET status = 'pending', last_error = $1, due_at = $2, \
-                     lease_until = NULL WHERE id = $3",
-                )
-                .bind(error)
-                .bind(codec::ts(retry_at))
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?
-            }
-            None => {
-                sqlx::query(
-                    "UPDATE outbox SET status = 'failed', last_error = $1, lease_until = NULL \
-                     WHERE id = $2",
-                )
-                .bind(error)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?
-            }
+        let statement = match retry_at {
+            Some(retry_at) => sqlx::query(
+                "UPDATE outbox SET status = 'pending', last_error = $1, due_at = $2, \
+                 lease_until = NULL WHERE id = $3",
+            )
+            .bind(error)
+            .bind(codec::ts(retry_at))
+            .bind(id.0),
+            None => sqlx::query(
+                "UPDATE outbox SET status = 'failed', last_error = $1, lease_until = NULL \
+                 WHERE id = $2",
+            )
+            .bind(error)
+            .bind(id.0),
         };
-        tx.commit().await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("email {id}")));
-        }
-        Ok(())
+        self.write_one(statement, || format!("email {id}")).await
     }
 
     /// A page of the outbox, newest first.

@@ -63,28 +63,28 @@ impl Store {
     ) -> Result<PersonId, StoreError> {
         let languages = codec::string_list(&person.languages)?;
         let interests = codec::string_list(&person.interests)?;
-        let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
-            "INSERT INTO people (user_id, full_name, email, country, city, institution, sector, \
-             career_stage, time_zone, languages, interests, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(person.user.map(|user| user.0))
-        .bind(person.full_name.as_str())
-        .bind(person.email.as_str())
-        .bind(person.country.as_str())
-        .bind(person.city.as_str())
-        .bind(person.institution.as_str())
-        .bind(person.sector.as_str())
-        .bind(person.career_stage.as_str())
-        .bind(person.time_zone.as_str())
-        .bind(languages)
-        .bind(interests)
-        .bind(codec::ts(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(PersonId(row.try_get("id")?))
+        let id = self
+            .insert_returning_id(
+                sqlx::query(
+                    "INSERT INTO people (user_id, full_name, email, country, city, institution, \
+                     sector, career_stage, time_zone, languages, interests, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                )
+                .bind(person.user.map(|user| user.0))
+                .bind(person.full_name.as_str())
+                .bind(person.email.as_str())
+                .bind(person.country.as_str())
+                .bind(person.city.as_str())
+                .bind(person.institution.as_str())
+                .bind(person.sector.as_str())
+                .bind(person.career_stage.as_str())
+                .bind(person.time_zone.as_str())
+                .bind(languages)
+                .bind(interests)
+                .bind(codec::ts(now)),
+            )
+            .await?;
+        Ok(PersonId(id))
     }
 
     /// The profile with this id, whatever its country: callers that serve a scoped reader

@@ -16,18 +16,17 @@ impl Store {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "INSERT INTO sessions (session_sha256, user_id, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4)",
+        self.write(
+            sqlx::query(
+                "INSERT INTO sessions (session_sha256, user_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(session_sha256_hex)
+            .bind(user.0)
+            .bind(codec::ts(now))
+            .bind(codec::ts(expires_at)),
         )
-        .bind(session_sha256_hex)
-        .bind(user.0)
-        .bind(codec::ts(now))
-        .bind(codec::ts(expires_at))
-        .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -51,23 +50,17 @@ impl Store {
 
     /// Ends one session (sign-out). Deleting a session that does not exist is not an error.
     pub async fn delete_session(&self, session_sha256_hex: &str) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM sessions WHERE session_sha256 = $1")
-            .bind(session_sha256_hex)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        self.write(
+            sqlx::query("DELETE FROM sessions WHERE session_sha256 = $1").bind(session_sha256_hex),
+        )
+        .await?;
         Ok(())
     }
 
     /// Ends every session of a user, for example after a password reset.
     pub async fn delete_sessions_of(&self, user: UserId) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user.0)
-            .execute(&mut *tx)
+        self.write(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0))
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 

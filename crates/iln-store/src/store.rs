@@ -3,8 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow, install_default_drivers};
 use sqlx::migrate::Migrator;
+use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Row, Transaction};
 
 use crate::StoreError;
@@ -194,6 +195,54 @@ impl Store {
             Backend::Postgres => self.pool.begin().await?,
         };
         Ok(tx)
+    }
+
+    /// Runs one writing statement in its own write transaction; returns the rows it changed.
+    pub(crate) async fn write(
+        &self,
+        statement: Query<'_, Any, AnyArguments>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let done = statement.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Runs one writing statement with a RETURNING clause in its own write transaction, and
+    /// gives back the row it returned, if any.
+    pub(crate) async fn write_returning(
+        &self,
+        statement: Query<'_, Any, AnyArguments>,
+    ) -> Result<Option<AnyRow>, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let row = statement.fetch_optional(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    /// Runs an `INSERT … RETURNING id` and gives back the new id.
+    pub(crate) async fn insert_returning_id(
+        &self,
+        statement: Query<'_, Any, AnyArguments>,
+    ) -> Result<i64, StoreError> {
+        let row = self
+            .write_returning(statement)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("an insert returned no id".to_owned()))?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// [`Store::write`] for a statement that must change a row: when it changes none, the
+    /// row `what` names does not exist.
+    pub(crate) async fn write_one(
+        &self,
+        statement: Query<'_, Any, AnyArguments>,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), StoreError> {
+        if self.write(statement).await? == 0 {
+            return Err(StoreError::NotFound(what()));
+        }
+        Ok(())
     }
 }
 

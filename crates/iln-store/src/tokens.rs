@@ -15,18 +15,17 @@ impl Store {
         token_sha256_hex: &str,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        sqlx::query(
-            "INSERT INTO tokens (token_sha256, user_id, purpose, expires_at) \
-             VALUES ($1, $2, $3, $4)",
+        self.write(
+            sqlx::query(
+                "INSERT INTO tokens (token_sha256, user_id, purpose, expires_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(token_sha256_hex)
+            .bind(user.0)
+            .bind(purpose.as_str())
+            .bind(codec::ts(expires_at)),
         )
-        .bind(token_sha256_hex)
-        .bind(user.0)
-        .bind(purpose.as_str())
-        .bind(codec::ts(expires_at))
-        .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -39,16 +38,16 @@ impl Store {
         token_sha256_hex: &str,
         now: Timestamp,
     ) -> Result<Option<UserId>, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let row = sqlx::query(
-            "DELETE FROM tokens WHERE token_sha256 = $1 AND purpose = $2 \
-             RETURNING user_id, expires_at",
-        )
-        .bind(token_sha256_hex)
-        .bind(purpose.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        let row = self
+            .write_returning(
+                sqlx::query(
+                    "DELETE FROM tokens WHERE token_sha256 = $1 AND purpose = $2 \
+                     RETURNING user_id, expires_at",
+                )
+                .bind(token_sha256_hex)
+                .bind(purpose.as_str()),
+            )
+            .await?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -66,13 +65,12 @@ impl Store {
         user: UserId,
         purpose: TokenPurpose,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM tokens WHERE user_id = $1 AND purpose = $2")
-            .bind(user.0)
-            .bind(purpose.as_str())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        self.write(
+            sqlx::query("DELETE FROM tokens WHERE user_id = $1 AND purpose = $2")
+                .bind(user.0)
+                .bind(purpose.as_str()),
+        )
+        .await?;
         Ok(())
     }
 }

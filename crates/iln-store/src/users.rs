@@ -141,35 +141,28 @@ impl Store {
         id: UserId,
         hash: &PasswordHash,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash.as_str())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("user {id}")));
-        }
-        tx.commit().await?;
-        Ok(())
+        self.write_one(
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(hash.as_str())
+                .bind(id.0),
+            || format!("user {id}"),
+        )
+        .await
     }
 
     /// Records that the account's owner proved they read its email. Verifying twice keeps
     /// the first time.
     pub async fn mark_email_verified(&self, id: UserId, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        let updated = sqlx::query(
-            "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2",
+        self.write_one(
+            sqlx::query(
+                "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) \
+                 WHERE id = $2",
+            )
+            .bind(codec::ts(now))
+            .bind(id.0),
+            || format!("user {id}"),
         )
-        .bind(codec::ts(now))
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("user {id}")));
-        }
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Reads the user of an optional row and loads its countries.

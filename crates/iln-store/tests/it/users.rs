@@ -14,6 +14,7 @@ crate::store_tests!(
     passwords_and_verification_change,
     changing_a_missing_user_is_not_found,
     is_empty_until_the_first_user,
+    concurrent_writers_in_two_pools_all_succeed,
 );
 
 fn cc(code: &str) -> CountryCode {
@@ -160,4 +161,38 @@ async fn is_empty_until_the_first_user(db: &TestDb) {
     participant(store, "first@example.org").await;
     assert!(!store.is_empty().await.unwrap());
     store.ping().await.unwrap();
+}
+
+async fn concurrent_writers_in_two_pools_all_succeed(db: &TestDb) {
+    // Two stores on one database stand for two processes (the server and `iln admin`, or two
+    // app servers). On SQLite their writers must wait for each other (the busy timeout)
+    // rather than fail with "database is locked".
+    let other = iln_store::Store::connect(&db.url).await.unwrap();
+    let mut tasks = Vec::new();
+    for n in 0..24 {
+        let store = if n % 2 == 0 {
+            db.store.clone()
+        } else {
+            other.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            let id = participant(&store, &format!("writer{n}@example.org")).await;
+            store
+                .set_role(id, Role::CountryCoordinator, &[cc("GH"), cc("KE")])
+                .await
+                .unwrap();
+            store.mark_email_verified(id, at(n)).await.unwrap();
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let users = db.store.list_users().await.unwrap();
+    assert_eq!(users.len(), 24);
+    assert!(
+        users
+            .iter()
+            .all(|u| u.email_verified && u.countries.len() == 2)
+    );
+    other.close().await;
 }
