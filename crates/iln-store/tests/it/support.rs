@@ -53,6 +53,7 @@ impl TestDb {
             return None;
         };
         sqlx::any::install_default_drivers();
+        ensure_database(&server).await;
         let mut bytes = [0_u8; 8];
         rand::rng().fill_bytes(&mut bytes);
         let schema = format!(
@@ -96,6 +97,24 @@ impl TestDb {
         AnyConnection::connect(&self.url)
             .await
             .expect("raw connection")
+    }
+}
+
+/// Creates the test database when the server does not have it yet (a fresh CI machine), so the
+/// suite needs only a running server. Parallel tests may race to create it; losing is fine.
+async fn ensure_database(server: &str) {
+    use sqlx::migrate::MigrateDatabase;
+    if sqlx::Any::database_exists(server)
+        .await
+        .expect("ILN_TEST_POSTGRES_URL should name a reachable PostgreSQL server")
+    {
+        return;
+    }
+    if let Err(error) = sqlx::Any::create_database(server).await {
+        assert!(
+            sqlx::Any::database_exists(server).await.unwrap_or(false),
+            "could not create the test database: {error}"
+        );
     }
 }
 
