@@ -343,6 +343,7 @@ pub struct UserRow {
 pub struct UsersPage {
     pub nav: Nav,
     pub users: Vec<UserRow>,
+    pub pager: Pager,
     pub roles: Vec<(&'static str, &'static str)>,
 }
 

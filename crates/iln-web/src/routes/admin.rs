@@ -18,6 +18,16 @@ use crate::state::AppState;
 use crate::templates::{AuditPage, AuditRow, EmailRow, Nav, OutboxPage, Pager, UserRow, UsersPage};
 
 const PER_PAGE: i64 = 50;
+/// Each user is a card with a form: fewer per page keeps the page light on a phone.
+const USERS_PER_PAGE: i64 = 25;
+
+fn role_rank(role: Role) -> u8 {
+    match role {
+        Role::Admin => 0,
+        Role::CountryCoordinator => 1,
+        Role::Participant => 2,
+    }
+}
 const ROLES: [Role; 3] = [Role::Admin, Role::CountryCoordinator, Role::Participant];
 
 fn codes_text(countries: &[CountryCode]) -> String {
@@ -52,20 +62,34 @@ async fn users_page(
     csrf: &str,
     adjust: impl FnOnce(&mut UserRow),
     target: Option<i64>,
+    page: Option<i64>,
 ) -> Result<UsersPage, WebError> {
-    let mut users: Vec<UserRow> = state
-        .store()
-        .list_users()
-        .await?
-        .iter()
-        .map(|user| user_row(user, admin))
-        .collect();
-    if let Some(row) = users.iter_mut().find(|row| Some(row.id) == target) {
+    let mut all = state.store().list_users().await?;
+    // Staff first (admins, then country coordinators), each group in the order they joined:
+    // the people whose roles get managed most are on the first page.
+    all.sort_by_key(|user| (role_rank(user.role), user.id));
+    let mut users: Vec<UserRow> = all.iter().map(|user| user_row(user, admin)).collect();
+    let position = users.iter().position(|row| Some(row.id) == target);
+    if let Some(row) = position.and_then(|index| users.get_mut(index)) {
         adjust(row);
     }
+    let total = i64::try_from(users.len()).unwrap_or(i64::MAX);
+    // Without an explicit page, show the one holding the user just changed.
+    let page = page.unwrap_or_else(|| {
+        position
+            .and_then(|index| i64::try_from(index).ok())
+            .map_or(1, |index| index / USERS_PER_PAGE + 1)
+    });
+    let pager = Pager::new(page, USERS_PER_PAGE, total, "/admin/users");
+    let users = users
+        .into_iter()
+        .skip(usize::try_from(pager.offset(USERS_PER_PAGE)).unwrap_or(0))
+        .take(usize::try_from(USERS_PER_PAGE).unwrap_or(0))
+        .collect();
     Ok(UsersPage {
         nav: Nav::new(Some(&admin.0), csrf),
         users,
+        pager,
         roles: ROLES
             .iter()
             .map(|role| (role.as_str(), role.label()))
@@ -85,7 +109,12 @@ pub async fn users(
             .find(|(key, _)| key == "saved")
             .and_then(|(_, value)| value.parse::<i64>().ok())
     });
-    ok(&users_page(&state, &admin, &csrf, |row| row.saved = true, saved).await?)
+    let page = query.as_deref().and_then(|query| {
+        form_urlencoded::parse(query.as_bytes())
+            .any(|(key, _)| key == "page")
+            .then(|| page_number(Some(query)))
+    });
+    ok(&users_page(&state, &admin, &csrf, |row| row.saved = true, saved, page).await?)
 }
 
 #[derive(Deserialize)]
@@ -145,6 +174,7 @@ pub async fn set_role(
             &csrf,
             invalid(Some("You cannot change your own role".to_owned()), None),
             Some(id),
+            None,
         )
         .await?;
         return page(StatusCode::FORBIDDEN, &page_data);
@@ -160,6 +190,7 @@ pub async fn set_role(
                 &csrf,
                 invalid(None, Some(message)),
                 Some(id),
+                None,
             )
             .await?;
             return page(FORM_INVALID, &page_data);
@@ -180,6 +211,7 @@ pub async fn set_role(
                 &csrf,
                 invalid(role.err(), countries.err()),
                 Some(id),
+                None,
             )
             .await?;
             return page(FORM_INVALID, &page_data);

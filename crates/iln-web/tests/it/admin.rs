@@ -149,3 +149,50 @@ async fn only_admins_reach_admin_pages() {
         Role::Admin
     );
 }
+
+#[tokio::test]
+async fn the_user_list_is_paged_with_staff_first() {
+    let app = TestApp::new().await;
+    app.user("admin@iln.test", Role::Admin, &[]).await;
+    let mut last = None;
+    for index in 0..30 {
+        last = Some(
+            app.user(
+                &format!("member{index:02}@iln.test"),
+                Role::Participant,
+                &[],
+            )
+            .await,
+        );
+    }
+    app.user("coord@iln.test", Role::CountryCoordinator, &["PE"])
+        .await;
+    let last = last.unwrap();
+    let mut browser = app.browser();
+    browser.sign_in("admin@iln.test").await;
+
+    let first = browser.get("/admin/users").await;
+    assert_eq!(first.body.matches("class=\"card\"").count(), 25);
+    assert!(
+        first.body.contains("coord@iln.test"),
+        "staff on the first page"
+    );
+    assert!(!first.body.contains("member29@iln.test"));
+    assert!(first.body.contains("Page 1 of 2 (32 in all)"));
+    let second = browser.get("/admin/users?page=2").await;
+    assert_eq!(second.body.matches("class=\"card\"").count(), 7);
+    assert!(second.body.contains("member29@iln.test"));
+
+    let saved = browser
+        .post(
+            &format!("/admin/users/{last}/role"),
+            &[("role", "country_coordinator"), ("countries", "Peru")],
+        )
+        .await;
+    let after = browser.get(saved.location()).await;
+    assert!(
+        after.body.contains("Saved: Country coordinator for PE"),
+        "{}",
+        after.body
+    );
+}
