@@ -6,57 +6,24 @@
 #[path = "../../src/demo.rs"]
 mod loader;
 
-use std::path::PathBuf;
-
 use iln_domain::account::{Email, Role, verify_password};
 use iln_domain::clock::SystemClock;
 use iln_domain::country::CountryCode;
 use iln_domain::demo;
 use iln_store::{PeopleScope, Store};
 
-/// A fresh SQLite file in the temp folder, removed (with its WAL files) when dropped.
-struct TempDb {
-    path: PathBuf,
-}
+use crate::cli::{Scratch, assert_one_line_error, run};
 
-impl TempDb {
-    fn new(name: &str) -> TempDb {
-        let path =
-            std::env::temp_dir().join(format!("iln-demo-test-{}-{name}.db", std::process::id()));
-        let db = TempDb { path };
-        db.remove();
-        db
-    }
-
-    fn url(&self) -> String {
-        format!("sqlite:{}", self.path.display())
-    }
-
-    fn remove(&self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut file = self.path.clone().into_os_string();
-            file.push(suffix);
-            let _ = std::fs::remove_file(file);
-        }
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        self.remove();
-    }
-}
-
-async fn migrated(db: &TempDb) -> Result<Store, iln_store::StoreError> {
-    let store = Store::connect(&db.url()).await?;
+async fn migrated(scratch: &Scratch) -> Result<Store, iln_store::StoreError> {
+    let store = Store::connect(&scratch.database_url()).await?;
     store.migrate().await?;
     Ok(store)
 }
 
 #[tokio::test]
 async fn loads_everyone_and_the_three_accounts_can_sign_in() {
-    let db = TempDb::new("load");
-    let store = migrated(&db).await.unwrap();
+    let scratch = Scratch::new();
+    let store = migrated(&scratch).await.unwrap();
     let accounts = loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
         .await
         .unwrap();
@@ -103,8 +70,8 @@ async fn loads_everyone_and_the_three_accounts_can_sign_in() {
 
 #[tokio::test]
 async fn roles_scopes_and_links_are_stored() {
-    let db = TempDb::new("roles");
-    let store = migrated(&db).await.unwrap();
+    let scratch = Scratch::new();
+    let store = migrated(&scratch).await.unwrap();
     loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
         .await
         .unwrap();
@@ -174,8 +141,8 @@ async fn roles_scopes_and_links_are_stored() {
 
 #[tokio::test]
 async fn a_second_load_is_refused_and_changes_nothing() {
-    let db = TempDb::new("twice");
-    let store = migrated(&db).await.unwrap();
+    let scratch = Scratch::new();
+    let store = migrated(&scratch).await.unwrap();
     loader::load(&store, &SystemClock, 1).await.unwrap();
     let error = loader::load(&store, &SystemClock, 2).await.unwrap_err();
     let message = format!("{error:#}");
@@ -191,8 +158,8 @@ async fn a_second_load_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn refuses_a_database_that_has_any_account() {
-    let db = TempDb::new("someone");
-    let store = migrated(&db).await.unwrap();
+    let scratch = Scratch::new();
+    let store = migrated(&scratch).await.unwrap();
     let email = Email::parse("ada@example.org").unwrap();
     store
         .create_user(
@@ -230,4 +197,21 @@ fn the_printed_table_names_every_role_email_and_password() {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
     assert_eq!(text.lines().count(), 4);
+}
+
+#[test]
+fn the_demo_command_loads_once_and_then_refuses_in_one_line() {
+    let scratch = Scratch::new();
+    let (code, stdout, stderr) = run(scratch.iln().arg("demo"));
+    assert_eq!(code, 0, "stderr: {stderr}");
+    for needle in [
+        demo::ADMIN_EMAIL,
+        demo::ADMIN_PASSWORD,
+        demo::COORDINATOR_EMAIL,
+        demo::PARTICIPANT_PASSWORD,
+    ] {
+        assert!(stdout.contains(needle), "{needle} missing from {stdout}");
+    }
+    let again = run(scratch.iln().args(["demo", "--seed", "7"]));
+    assert_one_line_error(&again, "already has accounts");
 }
