@@ -251,3 +251,23 @@ fn the_largest_countries_have_their_own_coordinators() {
     let emails: HashSet<&str> = net.accounts.iter().map(|a| a.email.as_str()).collect();
     assert_eq!(emails.len(), net.accounts.len());
 }
+
+#[test]
+fn invariants_hold_for_other_seeds_too() {
+    for seed in [0, 1, 42, 9_999, u64::MAX] {
+        let net = demo::generate(seed);
+        assert_eq!(net.seed, seed);
+        assert_eq!(net.people.len(), 700, "seed {seed}");
+        assert_eq!(net.accounts.len(), 3 + 16, "seed {seed}");
+        let emails: HashSet<&str> = net.people.iter().map(|p| p.email.as_str()).collect();
+        assert_eq!(emails.len(), 700, "seed {seed}");
+        let account_emails: HashSet<&str> = net.accounts.iter().map(|a| a.email.as_str()).collect();
+        assert_eq!(account_emails.len(), net.accounts.len(), "seed {seed}");
+        assert!(
+            net.people
+                .iter()
+                .all(|p| p.time_zone != TimeZoneName::utc())
+        );
+        assert_eq!(net.people[0].email, demo::PARTICIPANT_EMAIL);
+    }
+}
