@@ -354,3 +354,48 @@ async fn changing_the_password_ends_other_sessions_but_keeps_this_one() {
     assert_eq!(browser.get("/dashboard").await.status, StatusCode::OK);
     assert_eq!(other.get("/dashboard").await.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn sign_in_is_rate_limited_per_ip_across_emails() {
+    let app = TestApp::with_proxy_headers(true).await;
+    let mut browser = app.browser();
+    let csrf = browser.csrf().await;
+    let mut statuses = Vec::new();
+    for index in 0..31 {
+        let email = format!("guess{index}@example.org");
+        let page = browser
+            .post_raw(
+                "/signin",
+                &[
+                    ("csrf", &csrf),
+                    ("email", &email),
+                    ("password", "wrong-guess-123"),
+                ],
+                &[
+                    ("origin", crate::helpers::BASE),
+                    ("x-forwarded-for", "203.0.113.7"),
+                ],
+            )
+            .await;
+        statuses.push(page.status);
+    }
+    assert!(statuses[..30].iter().all(|s| *s == StatusCode::OK));
+    assert_eq!(statuses[30], StatusCode::TOO_MANY_REQUESTS);
+    // Another address is not affected; the proxy's last entry is the one that counts.
+    let email = "another@example.org";
+    let other = browser
+        .post_raw(
+            "/signin",
+            &[
+                ("csrf", &csrf),
+                ("email", &email),
+                ("password", "wrong-guess-123"),
+            ],
+            &[
+                ("origin", crate::helpers::BASE),
+                ("x-forwarded-for", "203.0.113.7, 198.51.100.2"),
+            ],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+}

@@ -63,6 +63,11 @@ pub fn between(text: &str, start: &str, end: &str) -> Option<String> {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::with_proxy_headers(false).await
+    }
+
+    /// An app that takes the client address from `X-Forwarded-For`, as behind a proxy.
+    pub async fn with_proxy_headers(trust_proxy_headers: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("iln.db").display());
         let store = Store::connect(&url).await.unwrap();
@@ -78,7 +83,7 @@ impl TestApp {
             mail_transport: MailTransportConfig::Files {
                 dir: dir.path().join("mail"),
             },
-            trust_proxy_headers: false,
+            trust_proxy_headers,
         };
         let state = AppState::new(config, store.clone(), clock.clone(), mailer.clone());
         Self {
