@@ -49,6 +49,13 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
         }
     }
 
+    if !args.demo && store.is_empty().await? {
+        println!(
+            "There are no accounts yet: create the first program coordinator with\n  \
+             iln admin create-user --email YOU@EXAMPLE.ORG --role admin"
+        );
+    }
+
     let listener = tokio::net::TcpListener::bind(&config.bind)
         .await
         .with_context(|| format!("could not listen on {}", config.bind))?;
@@ -59,10 +66,14 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     // Listen for the stop signals before saying we are up: a SIGTERM sent right after the
     // banner must stop the server gracefully, not kill it the default way.
     let shutdown = shutdown_signal()?;
-    println!(
-        "ILN is listening on http://{address} (public address {})",
-        web.base_url
-    );
+    if web.base_url == format!("http://{address}") {
+        println!("ILN is listening on http://{address}");
+    } else {
+        println!(
+            "ILN is listening on http://{address} (public address {})",
+            web.base_url
+        );
+    }
     tracing::info!(%address, database = store.location(), backend = store.backend().as_str(), "serving");
 
     iln_web::serve_until(listener, web, store.clone(), clock, shutdown)

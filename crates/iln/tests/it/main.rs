@@ -3,4 +3,5 @@
 mod admin;
 mod cli;
 mod demo;
+mod postgres;
 mod serve;

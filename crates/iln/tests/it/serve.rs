@@ -10,11 +10,11 @@ use std::time::Duration;
 use crate::cli::Scratch;
 
 /// The server process, killed if a test fails before stopping it.
-struct Running {
+pub struct Running {
     child: Child,
-    address: String,
+    pub address: String,
     /// Everything it printed up to and including the "listening" line.
-    banner: String,
+    pub banner: String,
 }
 
 impl Drop for Running {
@@ -25,10 +25,14 @@ impl Drop for Running {
 }
 
 fn start(scratch: &Scratch, extra: &[&str]) -> Running {
-    let mut child = scratch
-        .iln()
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .args(extra)
+    let mut command = scratch.iln();
+    command.args(["serve", "--bind", "127.0.0.1:0"]).args(extra);
+    start_command(command)
+}
+
+/// Starts a prepared `iln serve` command and waits for its "listening" line.
+pub fn start_command(mut command: std::process::Command) -> Running {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -64,7 +68,7 @@ fn start(scratch: &Scratch, extra: &[&str]) -> Running {
 }
 
 /// A minimal HTTP/1.1 GET, enough to read a status line without an HTTP client dependency.
-fn get_status(address: &str, path: &str) -> String {
+pub fn get_status(address: &str, path: &str) -> String {
     let mut stream = TcpStream::connect(address).expect("connect to the server");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -82,7 +86,7 @@ fn get_status(address: &str, path: &str) -> String {
 }
 
 /// Sends SIGTERM and expects a graceful, successful exit.
-fn stop(mut running: Running) {
+pub fn stop(mut running: Running) {
     let pid = running.child.id().to_string();
     let status = std::process::Command::new("kill")
         .args(["-TERM", &pid])
