@@ -388,7 +388,7 @@ async fn sign_in_is_rate_limited_per_ip_across_emails() {
             "/signin",
             &[
                 ("csrf", &csrf),
-                ("email", &email),
+                ("email", email),
                 ("password", "wrong-guess-123"),
             ],
             &[
