@@ -14,6 +14,9 @@
 //! exact integer arithmetic. For an edge `k = (u, v)`:
 //! `slack(k) = dual[u] + dual[v] + 2 * sum(dual[B] for blossoms B containing u and v) - 4 * w`.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 /// The "no vertex / no endpoint / no edge" marker in the compact `u32` arrays.
 const NONE: u32 = u32::MAX;
 
@@ -90,23 +93,37 @@ struct Core {
     /// `endps[b][i]` is the endpoint in `childs[b][i]` of the edge to `childs[b][i + 1]`.
     endps: Vec<Vec<u32>>,
     base: Vec<u32>,
-    /// Least-slack edge to an S-blossom (for a free vertex or an S-blossom), or `NONE`.
-    best_edge: Vec<u32>,
-    /// For S-blossoms: least-slack edges to each other S-blossom, kept to rebuild `best_edge`.
-    blossom_best: Vec<Option<Vec<u32>>>,
     unused: Vec<u32>,
     /// Vertex duals (doubled) then blossom duals (in units where an S-blossom gains what its
-    /// vertices lose).
+    /// vertices lose). Duals move lazily: for an entity under a labelled top blossom the
+    /// stored value is its dual at stage time `since[x]`; S-vertices then lose and T-vertices
+    /// gain `now - since[x]` (top blossoms the opposite), so a dual adjustment is O(1).
     dual: Vec<i64>,
+    since: Vec<i64>,
+    /// The stage's total dual adjustment so far.
+    now: i64,
+    /// Events keyed by the stage time at which they happen (ties broken by id, so the run is
+    /// deterministic). Entries are checked when popped and dropped if stale.
+    /// 1: an S-vertex's dual reaches zero (key `dual + since`).
+    zero_vertex: BinaryHeap<Reverse<(i64, u32)>>,
+    /// 2: a free vertex's least-slack edge from an S-vertex becomes tight (keyed by vertex;
+    /// the edge is `free_best[vertex]`).
+    to_free: BinaryHeap<Reverse<(i64, u32)>>,
+    /// For a free vertex: its least-slack edge from an S-vertex, or `NONE`.
+    free_best: Vec<u32>,
+    /// 3: an edge between two S-blossoms becomes tight (key is twice the time).
+    between_s: BinaryHeap<Reverse<(i64, u32)>>,
+    /// 4: a T-blossom's dual reaches zero.
+    zero_blossom: BinaryHeap<Reverse<(i64, u32)>>,
     /// Edges known to be tight in this stage.
     allow: Vec<bool>,
     queue: Vec<u32>,
     /// Scratch buffer for blossom leaves.
     scratch: Vec<u32>,
-    /// Vertices and blossoms whose stage state (label, best edge) was set in this stage, so a
-    /// stage costs time in proportion to its tree, not to the whole graph.
+    /// Vertices and blossoms whose label was set in this stage, so clearing a stage costs
+    /// time in proportion to what it touched, not to the whole graph.
     touched: Vec<u32>,
-    /// `stamp[x] == stage` when `x` is already in `touched`.
+    /// `stamp[x] == stage_id` when `x` is already in `touched`.
     stamp: Vec<u32>,
     stage_id: u32,
     /// Edges marked tight (`allow`) in this stage.
@@ -161,10 +178,15 @@ impl Core {
             childs: vec![Vec::new(); 2 * n],
             endps: vec![Vec::new(); 2 * n],
             base,
-            best_edge: vec![NONE; 2 * n],
-            blossom_best: vec![None; 2 * n],
             unused: (n as u32..2 * n as u32).rev().collect(),
             dual: vec![0; 2 * n],
+            since: vec![0; 2 * n],
+            now: 0,
+            zero_vertex: BinaryHeap::new(),
+            to_free: BinaryHeap::new(),
+            free_best: vec![NONE; n],
+            between_s: BinaryHeap::new(),
+            zero_blossom: BinaryHeap::new(),
             allow: vec![false; m],
             queue: Vec::new(),
             scratch: Vec::new(),
@@ -193,11 +215,104 @@ impl Core {
         }
     }
 
+    /// The current dual of vertex `v`.
+    #[inline]
+    fn vdual(&self, v: u32) -> i64 {
+        let v = v as usize;
+        match self.label[self.in_blossom[v] as usize] {
+            S => self.dual[v] - (self.now - self.since[v]),
+            T => self.dual[v] + (self.now - self.since[v]),
+            _ => self.dual[v],
+        }
+    }
+
+    /// The current dual of blossom `b` (only top blossoms move).
+    #[inline]
+    fn bdual(&self, b: u32) -> i64 {
+        let bu = b as usize;
+        if self.parent[bu] != NONE || self.base[bu] == NONE {
+            return self.dual[bu];
+        }
+        match self.label[bu] {
+            S => self.dual[bu] + (self.now - self.since[bu]),
+            T => self.dual[bu] - (self.now - self.since[bu]),
+            _ => self.dual[bu],
+        }
+    }
+
+    /// Stores the current dual of vertex `v` and restarts its clock (before a label change).
+    #[inline]
+    fn settle_vertex(&mut self, v: u32) {
+        self.dual[v as usize] = self.vdual(v);
+        self.since[v as usize] = self.now;
+    }
+
+    fn settle_blossom(&mut self, b: u32) {
+        self.dual[b as usize] = self.bdual(b);
+        self.since[b as usize] = self.now;
+    }
+
+    /// The stage time at which S-vertex `v`'s dual reaches zero; constant while it stays S.
+    #[inline]
+    fn s_key(&self, v: u32) -> i64 {
+        self.dual[v as usize] + self.since[v as usize]
+    }
+
     #[inline]
     fn slack(&self, k: u32) -> i64 {
         let k = k as usize;
-        self.dual[self.ends[2 * k] as usize] + self.dual[self.ends[2 * k + 1] as usize]
-            - self.cost[k]
+        self.vdual(self.ends[2 * k]) + self.vdual(self.ends[2 * k + 1]) - self.cost[k]
+    }
+
+    /// The event time of edge `k` from an S-vertex to free vertex `w`, if its other end is
+    /// still an S-vertex.
+    #[inline]
+    fn free_key(&self, w: u32, k: u32) -> Option<i64> {
+        let a = self.ends[2 * k as usize];
+        let y = if a == w {
+            self.ends[2 * k as usize + 1]
+        } else {
+            a
+        };
+        (self.label[self.in_blossom[y as usize] as usize] == S)
+            .then(|| self.s_key(y) + self.dual[w as usize] - self.cost[k as usize])
+    }
+
+    /// Recomputes free vertex `w`'s least-slack edge from the S-vertices and queues it.
+    fn refresh_free(&mut self, w: u32) {
+        self.free_best[w as usize] = NONE;
+        let bw = self.in_blossom[w as usize];
+        for i in self.neighbours(w) {
+            let q = self.adj[i];
+            let y = self.ends[q as usize];
+            let by = self.in_blossom[y as usize];
+            if by != bw && self.label[by as usize] == S {
+                self.watch_edge(y, w, q / 2);
+            }
+        }
+    }
+
+    /// Records when a non-tight edge from S-vertex `v` to `w` becomes tight, by the label of
+    /// `w`'s top blossom: free (rate one) or S (rate two); edges to T-vertices keep their slack.
+    #[inline]
+    fn watch_edge(&mut self, v: u32, w: u32, k: u32) {
+        match self.label[self.in_blossom[w as usize] as usize] {
+            FREE => {
+                let key = self.s_key(v) + self.dual[w as usize] - self.cost[k as usize];
+                let cur = self.free_best[w as usize];
+                if cur == NONE || self.free_key(w, cur).is_none_or(|c| key < c) {
+                    self.touch(w);
+                    self.free_best[w as usize] = k;
+                    self.to_free.push(Reverse((key, w)));
+                }
+            }
+            S => {
+                let key = self.s_key(v) + self.s_key(w) - self.cost[k as usize];
+                debug_assert!(key % 2 == 0, "S-S slacks are even");
+                self.between_s.push(Reverse((key, k)));
+            }
+            _ => {}
+        }
     }
 
     #[inline]
@@ -335,25 +450,34 @@ impl Core {
             } else {
                 self.tree[self.in_blossom[self.ends[p as usize] as usize] as usize]
             };
+            // The blossom was free, so its stored duals are current; start their clocks.
             self.label[w as usize] = t;
             self.label[b as usize] = t;
             self.label_end[w as usize] = p;
             self.label_end[b as usize] = p;
-            self.best_edge[w as usize] = NONE;
-            self.best_edge[b as usize] = NONE;
+            self.since[b as usize] = self.now;
             let mut buf = std::mem::take(&mut self.scratch);
             self.leaves(b, &mut buf);
             for &x in &buf {
                 self.touch(x);
+                self.since[x as usize] = self.now;
             }
             if t == S {
+                for &x in &buf {
+                    let key = self.s_key(x);
+                    self.zero_vertex.push(Reverse((key, x)));
+                }
                 self.queue.extend_from_slice(&buf);
                 self.scratch = buf;
                 return;
             }
             self.scratch = buf;
-            // A T-blossom's base is matched (only a free top blossom's base is unmatched and
-            // those are handled as augmenting targets before labelling), so label its mate S.
+            if b as usize >= self.n {
+                let key = self.dual[b as usize] + self.since[b as usize];
+                self.zero_blossom.push(Reverse((key, b)));
+            }
+            // A T-blossom's base is matched (a free top blossom's base is an augmenting
+            // target, handled before labelling), so label its mate S.
             let base = self.base[b as usize];
             let m = self.mate[base as usize];
             debug_assert!(m != NONE);
@@ -406,13 +530,9 @@ impl Core {
         let b = self.unused.pop().unwrap_or(NONE);
         debug_assert!(b != NONE);
         let bu = b as usize;
-        self.base[bu] = base;
-        self.parent[bu] = NONE;
-        self.parent[bb as usize] = b;
         let mut path = Vec::new();
         let mut endps = Vec::new();
         while bv != bb {
-            self.parent[bv as usize] = b;
             path.push(bv);
             endps.push(self.label_end[bv as usize]);
             v = self.ends[self.label_end[bv as usize] as usize];
@@ -423,92 +543,67 @@ impl Core {
         endps.reverse();
         endps.push(2 * k);
         while bw != bb {
-            self.parent[bw as usize] = b;
             path.push(bw);
             endps.push(self.label_end[bw as usize] ^ 1);
             w = self.ends[self.label_end[bw as usize] as usize];
             bw = self.in_blossom[w as usize];
         }
+        // Settle the children's duals under their old labels before they stop moving on
+        // their own (T-children's vertices now move as S).
+        let mut buf = std::mem::take(&mut self.scratch);
+        let mut leaves = Vec::new();
+        for &c in &path {
+            self.leaves(c, &mut buf);
+            let was_t = self.label[c as usize] == T;
+            for &x in &buf {
+                self.settle_vertex(x);
+                if was_t {
+                    leaves.push(x);
+                }
+            }
+            self.settle_blossom(c);
+        }
+        self.scratch = buf;
+        for &c in &path {
+            self.parent[c as usize] = b;
+        }
+        self.base[bu] = base;
+        self.parent[bu] = NONE;
         self.touch(b);
         self.tree[bu] = self.tree[bb as usize];
         self.label[bu] = S;
         self.label_end[bu] = self.label_end[bb as usize];
         self.dual[bu] = 0;
-        // Collect leaves through the children (the new blossom's child list is set below).
-        let mut buf = std::mem::take(&mut self.scratch);
-        buf.clear();
+        self.since[bu] = self.now;
         for &c in &path {
             let mut sub = Vec::new();
             self.leaves(c, &mut sub);
-            buf.extend_from_slice(&sub);
-        }
-        for &x in &buf {
-            if self.label[self.in_blossom[x as usize] as usize] == T {
-                // Former T-vertices become S and must be scanned.
-                self.queue.push(x);
-            }
-            self.in_blossom[x as usize] = b;
-        }
-        self.scratch = buf;
-        // Least-slack edges from the new blossom to every other S-blossom.
-        let mut best_to: Vec<(u32, u32)> = Vec::new(); // (other top blossom, edge)
-        let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-        for &c in &path {
-            let lists: Vec<u32> = match self.blossom_best[c as usize].take() {
-                Some(list) => list,
-                None => {
-                    let mut sub = Vec::new();
-                    self.leaves(c, &mut sub);
-                    let mut ks = Vec::new();
-                    for x in sub {
-                        for i in self.neighbours(x) {
-                            ks.push(self.adj[i] / 2);
-                        }
-                    }
-                    ks
-                }
-            };
-            for k2 in lists {
-                let (mut i, mut j) = (self.ends[2 * k2 as usize], self.ends[2 * k2 as usize + 1]);
-                if self.in_blossom[j as usize] == b {
-                    std::mem::swap(&mut i, &mut j);
-                }
-                let _ = i;
-                let bj = self.in_blossom[j as usize];
-                if bj != b && self.label[bj as usize] == S {
-                    let s = self.slack(k2);
-                    match slot.get(&bj) {
-                        Some(&at) => {
-                            if s < self.slack(best_to[at].1) {
-                                best_to[at].1 = k2;
-                            }
-                        }
-                        None => {
-                            slot.insert(bj, best_to.len());
-                            best_to.push((bj, k2));
-                        }
-                    }
-                }
-            }
-            self.best_edge[c as usize] = NONE;
-        }
-        // Order by the other blossom's index so results never depend on hashing.
-        best_to.sort_unstable();
-        let list: Vec<u32> = best_to.into_iter().map(|(_, k2)| k2).collect();
-        let mut best = NONE;
-        for &k2 in &list {
-            if best == NONE || self.slack(k2) < self.slack(best) {
-                best = k2;
+            for x in sub {
+                self.in_blossom[x as usize] = b;
             }
         }
-        self.best_edge[bu] = best;
-        self.blossom_best[bu] = Some(list);
+        // Former T-vertices become S: they must be scanned and can now reach zero.
+        for x in leaves {
+            let key = self.s_key(x);
+            self.zero_vertex.push(Reverse((key, x)));
+            self.queue.push(x);
+        }
         self.childs[bu] = path;
         self.endps[bu] = endps;
     }
 
     fn expand_blossom(&mut self, b: u32, end_stage: bool) {
         let bu = b as usize;
+        // Settle every dual inside before the labels change.
+        if self.parent[bu] == NONE {
+            let mut buf = std::mem::take(&mut self.scratch);
+            self.leaves(b, &mut buf);
+            for &x in &buf {
+                self.settle_vertex(x);
+            }
+            self.scratch = buf;
+            self.settle_blossom(b);
+        }
         let childs = self.childs[bu].clone();
         for &s in &childs {
             self.parent[s as usize] = NONE;
@@ -563,33 +658,50 @@ impl Core {
             self.label[bv as usize] = T;
             self.label_end[x as usize] = p;
             self.label_end[bv as usize] = p;
-            self.best_edge[bv as usize] = NONE;
+            self.since[bv as usize] = self.now;
+            let mut sub = Vec::new();
+            self.leaves(bv, &mut sub);
+            for &y in &sub {
+                self.touch(y);
+                self.since[y as usize] = self.now;
+            }
+            if bv as usize >= self.n {
+                let key = self.dual[bv as usize] + self.since[bv as usize];
+                self.zero_blossom.push(Reverse((key, bv)));
+            }
             j += jstep;
             while childs[at(j)] != entry {
                 let bv = childs[at(j)];
-                if self.label[bv as usize] == S {
+                if self.label[bv as usize] != FREE {
                     j += jstep;
                     continue;
                 }
-                // A sub-blossom joined to a growing tree by a tight edge becomes T through it
-                // (found by scanning, because trees come and go within a stage).
+                // A free sub-blossom joined to a growing tree by a tight edge becomes T
+                // through it; otherwise its edges to S-vertices are watched again.
                 let mut sub = Vec::new();
                 self.leaves(bv, &mut sub);
-                let mut entry = None;
+                let mut entry_edge = None;
                 'leaves: for &v in &sub {
                     for i in self.neighbours(v) {
                         let q = self.adj[i];
                         let y = self.ends[q as usize];
                         let by = self.in_blossom[y as usize];
                         if by != bv && self.label[by as usize] == S && self.slack(q / 2) <= 0 {
-                            entry = Some((v, q));
+                            entry_edge = Some((v, q));
                             break 'leaves;
                         }
                     }
                 }
-                if let Some((v, q)) = entry {
-                    self.allow_edge(q / 2);
-                    self.assign_label(v, T, q);
+                match entry_edge {
+                    Some((v, q)) => {
+                        self.allow_edge(q / 2);
+                        self.assign_label(v, T, q);
+                    }
+                    None => {
+                        for &v in &sub {
+                            self.refresh_free(v);
+                        }
+                    }
                 }
                 j += jstep;
             }
@@ -599,8 +711,6 @@ impl Core {
         self.childs[bu] = Vec::new();
         self.endps[bu] = Vec::new();
         self.base[bu] = NONE;
-        self.blossom_best[bu] = None;
-        self.best_edge[bu] = NONE;
         self.dual[bu] = 0;
         self.unused.push(b);
     }
@@ -692,7 +802,12 @@ impl Core {
                 self.stamp.fill(0);
                 self.stage_id = 1;
             }
+            self.now = 0;
             self.queue.clear();
+            self.zero_vertex.clear();
+            self.to_free.clear();
+            self.between_s.clear();
+            self.zero_blossom.clear();
             self.live = 0;
             for r in 0..self.n {
                 let b = self.in_blossom[r] as usize;
@@ -715,9 +830,16 @@ impl Core {
         }
     }
 
-    /// Expands zero-dual S-blossoms among `list` and clears their stage state (the caller
-    /// clears the tight-edge marks it no longer trusts).
+    /// Settles the duals of `list`, expands its zero-dual S-blossoms and clears its stage
+    /// state (the caller clears the tight-edge marks it no longer trusts).
     fn end_stage(&mut self, list: &[u32]) {
+        for &x in list {
+            if (x as usize) < self.n {
+                self.settle_vertex(x);
+            } else {
+                self.settle_blossom(x);
+            }
+        }
         for &b in list {
             let bu = b as usize;
             if bu >= self.n
@@ -733,10 +855,9 @@ impl Core {
             let x = x as usize;
             self.label[x] = FREE;
             self.label_end[x] = NONE;
-            self.best_edge[x] = NONE;
             self.stamp[x] = 0;
-            if x >= self.n {
-                self.blossom_best[x] = None;
+            if x < self.n {
+                self.free_best[x] = NONE;
             }
         }
     }
@@ -753,8 +874,8 @@ impl Core {
     }
 
     /// Removes the trees rooted at `roots` after they augmented: their vertices become
-    /// unlabelled (their duals stay), and their edges to the remaining trees are tracked
-    /// again as edges to free vertices, so the other trees can keep growing in this stage.
+    /// unlabelled (keeping their current duals), and their edges to the remaining trees are
+    /// watched again as edges to free vertices, so the other trees keep growing.
     fn dissolve(&mut self, roots: &[u32]) {
         let touched = std::mem::take(&mut self.touched);
         let mut dead = Vec::new();
@@ -770,107 +891,133 @@ impl Core {
             }
         }
         self.touched = keep;
-        // Their tight edges may stop being tight now that one end no longer moves.
+        // Their tight edges may stop being tight now that one end no longer moves, and free
+        // vertices whose best edge came from a dead S-vertex need a new one.
+        let mut stale = Vec::new();
         for &x in &dead {
             if (x as usize) < self.n {
+                let was_s = self.label[self.in_blossom[x as usize] as usize] == S;
                 for i in self.neighbours(x) {
-                    let k = self.adj[i] / 2;
-                    self.allow[k as usize] = false;
+                    let q = self.adj[i];
+                    self.allow[(q / 2) as usize] = false;
+                    let y = self.ends[q as usize];
+                    if was_s && self.free_best[y as usize] == q / 2 {
+                        stale.push(y);
+                    }
                 }
             }
         }
         self.end_stage(&dead);
-        // Edges from the remaining trees into the dissolved ones now decrease at rate one.
         for &x in &dead {
-            if (x as usize) >= self.n {
-                continue;
+            if (x as usize) < self.n {
+                self.refresh_free(x);
             }
-            let bx = self.in_blossom[x as usize];
-            let mut best = NONE;
-            let mut best_slack = i64::MAX;
-            for i in self.neighbours(x) {
-                let q = self.adj[i];
-                let y = self.ends[q as usize];
-                let by = self.in_blossom[y as usize];
-                if by != bx && self.label[by as usize] == S {
-                    let sl = self.slack(q / 2);
-                    if sl < best_slack {
-                        best_slack = sl;
-                        best = q / 2;
-                    }
-                }
-            }
-            if best != NONE {
-                self.touch(x);
-                self.best_edge[x as usize] = best;
+        }
+        for y in stale {
+            if self.label[self.in_blossom[y as usize] as usize] == FREE {
+                self.refresh_free(y);
             }
         }
         self.live = self.live.saturating_sub(roots.len());
     }
 
-    /// The vertex at the other end of edge `k` from vertex `x`.
-    #[inline]
-    fn other_end(&self, k: u32, x: u32) -> u32 {
-        let a = self.ends[2 * k as usize];
-        if a == x {
-            self.ends[2 * k as usize + 1]
-        } else {
-            a
+    /// Handles edge `p` (remote endpoint) from S-vertex `v`; true when it augmented.
+    fn scan_edge(&mut self, v: u32, p: u32) -> bool {
+        let k = p / 2;
+        let w = self.ends[p as usize];
+        let bv = self.in_blossom[v as usize];
+        let bw = self.in_blossom[w as usize];
+        if bv == bw {
+            return false;
         }
-    }
-
-    /// Recomputes the least-slack edge from a free vertex to the growing trees.
-    fn recompute_free_best(&mut self, x: u32) {
-        let bx = self.in_blossom[x as usize];
-        let mut best = NONE;
-        let mut best_slack = i64::MAX;
-        for i in self.neighbours(x) {
-            let q = self.adj[i];
-            let y = self.ends[q as usize];
-            let by = self.in_blossom[y as usize];
-            if by != bx && self.label[by as usize] == S {
-                let sl = self.slack(q / 2);
-                if sl < best_slack {
-                    best_slack = sl;
-                    best = q / 2;
+        if !self.allow[k as usize] {
+            if self.slack(k) > 0 {
+                self.watch_edge(v, w, k);
+                return false;
+            }
+            self.allow_edge(k);
+        }
+        match self.label[bw as usize] {
+            FREE => {
+                if self.mate[self.base[bw as usize] as usize] == NONE {
+                    // A single free vertex (dual zero) ends an augmenting path.
+                    let t = self.tree[bv as usize];
+                    self.flip_to_root(v, p);
+                    self.flip_to_root(w, p ^ 1);
+                    self.dissolve(&[t]);
+                    return true;
+                }
+                self.assign_label(w, T, p ^ 1);
+            }
+            S => {
+                let base = self.scan_blossom(v, w);
+                if base != NONE {
+                    self.add_blossom(base, k);
+                } else {
+                    let trees = [self.tree[bv as usize], self.tree[bw as usize]];
+                    self.augment_matching(k);
+                    self.dissolve(&trees);
+                    return true;
                 }
             }
+            // An edge into a T-blossom stays tight while both trees grow; if the blossom is
+            // expanded, its parts are rescanned for such edges.
+            _ => {}
         }
-        self.best_edge[x as usize] = best;
+        false
     }
 
-    /// Recomputes the least-slack edge from S-blossom `b` to another S-blossom.
-    fn recompute_blossom_best(&mut self, b: u32) {
-        let mut buf = std::mem::take(&mut self.scratch);
-        self.leaves(b, &mut buf);
-        let mut best = NONE;
-        let mut best_slack = i64::MAX;
-        for &x in &buf {
-            for i in self.neighbours(x) {
-                let q = self.adj[i];
-                let y = self.ends[q as usize];
-                let by = self.in_blossom[y as usize];
-                if by != b && self.label[by as usize] == S {
-                    let sl = self.slack(q / 2);
-                    if sl < best_slack {
-                        best_slack = sl;
-                        best = q / 2;
-                    }
+    /// The earliest valid event in `heap`, dropping stale entries.
+    fn peek_valid(&mut self, which: u8) -> Option<(i64, u32)> {
+        loop {
+            let heap = match which {
+                1 => &self.zero_vertex,
+                2 => &self.to_free,
+                3 => &self.between_s,
+                _ => &self.zero_blossom,
+            };
+            let Reverse((key, id)) = *heap.peek()?;
+            let valid = match which {
+                1 => {
+                    self.label[self.in_blossom[id as usize] as usize] == S && self.s_key(id) == key
                 }
+                2 => {
+                    let e = self.free_best[id as usize];
+                    self.label[self.in_blossom[id as usize] as usize] == FREE
+                        && e != NONE
+                        && self.free_key(id, e) == Some(key)
+                }
+                3 => {
+                    let (a, c) = (self.ends[2 * id as usize], self.ends[2 * id as usize + 1]);
+                    let (ta, tc) = (self.in_blossom[a as usize], self.in_blossom[c as usize]);
+                    ta != tc
+                        && self.label[ta as usize] == S
+                        && self.label[tc as usize] == S
+                        && self.s_key(a) + self.s_key(c) - self.cost[id as usize] == key
+                }
+                _ => {
+                    let bu = id as usize;
+                    self.base[bu] != NONE
+                        && self.parent[bu] == NONE
+                        && self.label[bu] == T
+                        && self.dual[bu] + self.since[bu] == key
+                }
+            };
+            if valid {
+                return Some((key, id));
             }
-        }
-        self.scratch = buf;
-        self.best_edge[b as usize] = best;
-        if (b as usize) >= self.n {
-            // The per-blossom list is only a cache for add_blossom; drop it so it is rebuilt
-            // from the leaves.
-            self.blossom_best[b as usize] = None;
+            match which {
+                1 => self.zero_vertex.pop(),
+                2 => self.to_free.pop(),
+                3 => self.between_s.pop(),
+                _ => self.zero_blossom.pop(),
+            };
         }
     }
 
-    /// One stage: grow trees until an augmentation or an unmatch step.
+    /// One stage: grow all trees, adjusting duals in O(log n) per step through the event
+    /// queues, until no tree is left.
     fn stage(&mut self) {
-        let n = self.n;
         loop {
             while let Some(v) = self.queue.pop() {
                 if self.label[self.in_blossom[v as usize] as usize] != S {
@@ -879,167 +1026,37 @@ impl Core {
                 }
                 for i in self.neighbours(v) {
                     let p = self.adj[i];
-                    let k = p / 2;
-                    let w = self.ends[p as usize];
-                    // Re-read every time: a blossom formed by an earlier edge may now hold v.
-                    let bv = self.in_blossom[v as usize];
-                    let bw = self.in_blossom[w as usize];
-                    if bv == bw {
-                        continue;
+                    if self.scan_edge(v, p) {
+                        break;
                     }
-                    let mut kslack = 0;
-                    if !self.allow[k as usize] {
-                        kslack = self.slack(k);
-                        if kslack <= 0 {
-                            self.allow_edge(k);
-                        }
-                    }
-                    if self.allow[k as usize] {
-                        match self.label[bw as usize] {
-                            FREE => {
-                                if self.mate[self.base[bw as usize] as usize] == NONE {
-                                    // A single free vertex (dual zero) ends an augmenting path.
-                                    let t = self.tree[bv as usize];
-                                    self.flip_to_root(v, p);
-                                    self.flip_to_root(w, p ^ 1);
-                                    self.dissolve(&[t]);
-                                    if self.live == 0 {
-                                        return;
-                                    }
-                                    break;
-                                }
-                                self.assign_label(w, T, p ^ 1);
-                            }
-                            S => {
-                                let base = self.scan_blossom(v, w);
-                                if base != NONE {
-                                    self.add_blossom(base, k);
-                                } else {
-                                    let trees = [self.tree[bv as usize], self.tree[bw as usize]];
-                                    self.augment_matching(k);
-                                    self.dissolve(&trees);
-                                    if self.live == 0 {
-                                        return;
-                                    }
-                                    break;
-                                }
-                            }
-                            // An edge into a T-blossom stays tight while both trees grow; if the
-                            // blossom is expanded, its parts are rescanned for such edges.
-                            _ => {}
-                        }
-                    } else if self.label[bw as usize] == S {
-                        let cur = self.best_edge[bv as usize];
-                        if cur == NONE || kslack < self.slack(cur) {
-                            self.best_edge[bv as usize] = k;
-                        }
-                    } else if self.label[w as usize] == FREE {
-                        let cur = self.best_edge[w as usize];
-                        if cur == NONE || kslack < self.slack(cur) {
-                            self.touch(w);
-                            self.best_edge[w as usize] = k;
-                        }
+                    if self.label[self.in_blossom[v as usize] as usize] != S {
+                        break;
                     }
                 }
             }
-
-            // No tight edge left to follow: adjust the duals. Only this stage's tree and its
-            // neighbours can be involved, and all of them are in `touched`.
-            let mut delta = i64::MAX;
-            let mut kind = 0u8;
-            let mut what = NONE;
-            for at in 0..self.touched.len() {
-                let x = self.touched[at];
-                let xu = x as usize;
-                // Best edges may point into trees dissolved since they were recorded.
-                if xu < n
-                    && self.best_edge[xu] != NONE
-                    && self.label[self.in_blossom[xu] as usize] == FREE
-                {
-                    let y = self.other_end(self.best_edge[xu], x);
-                    if self.label[self.in_blossom[y as usize] as usize] != S {
-                        self.recompute_free_best(x);
-                    }
-                }
-                if self.parent[xu] == NONE
-                    && self.label[xu] == S
-                    && self.best_edge[xu] != NONE
-                    && (xu < n || self.base[xu] != NONE)
-                {
-                    let e = self.best_edge[xu] as usize;
-                    let (a, c) = (self.ends[2 * e], self.ends[2 * e + 1]);
-                    let (ta, tc) = (self.in_blossom[a as usize], self.in_blossom[c as usize]);
-                    let ok = ta != tc
-                        && self.label[ta as usize] == S
-                        && self.label[tc as usize] == S
-                        && (ta == x || tc == x);
-                    if !ok {
-                        self.recompute_blossom_best(x);
-                    }
-                }
-                if xu < n {
-                    let top = self.in_blossom[xu] as usize;
-                    match self.label[top] {
-                        // 1: an S-vertex's dual reaches zero.
-                        S if self.dual[xu] < delta => {
-                            delta = self.dual[xu];
-                            kind = 1;
-                            what = x;
-                        }
-                        // 2: an edge from an S-vertex to a free vertex becomes tight.
-                        FREE if self.best_edge[xu] != NONE => {
-                            let d = self.slack(self.best_edge[xu]);
-                            if d < delta {
-                                delta = d;
-                                kind = 2;
-                                what = self.best_edge[xu];
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                if self.parent[xu] != NONE || (xu >= n && self.base[xu] == NONE) {
-                    continue;
-                }
-                let e = self.best_edge[xu];
-                if self.label[xu] == S && e != NONE {
-                    // 3: an edge between two S-blossoms becomes tight.
-                    let s2 = self.slack(e);
-                    debug_assert!(s2 % 2 == 0, "S-S slacks are even");
-                    if s2 / 2 < delta {
-                        delta = s2 / 2;
-                        kind = 3;
-                        what = e;
-                    }
-                } else if xu >= n && self.label[xu] == T && self.dual[xu] < delta {
-                    // 4: a T-blossom's dual reaches zero.
-                    delta = self.dual[xu];
-                    kind = 4;
-                    what = x;
-                }
-            }
-            debug_assert!(kind != 0, "a stage always has an S-vertex");
-            if kind == 0 {
+            if self.live == 0 {
                 return;
             }
-            for i in 0..self.touched.len() {
-                let xu = self.touched[i] as usize;
-                if xu < n {
-                    match self.label[self.in_blossom[xu] as usize] {
-                        S => self.dual[xu] -= delta,
-                        T => self.dual[xu] += delta,
-                        _ => {}
-                    }
-                } else if self.base[xu] != NONE && self.parent[xu] == NONE {
-                    match self.label[xu] {
-                        S => self.dual[xu] += delta,
-                        T => self.dual[xu] -= delta,
-                        _ => {}
+            // The next event: the earliest stage time among the four queues (S-S keys are
+            // twice a time); ties go to the lower kind, as in the textbook order.
+            let mut best: Option<(i64, u8, u32)> = None;
+            for which in 1..=4u8 {
+                if let Some((key, id)) = self.peek_valid(which) {
+                    let time = if which == 3 { key / 2 } else { key };
+                    if best.is_none_or(|(t, _, _)| time < t) {
+                        best = Some((time, which, id));
                     }
                 }
             }
+            let Some((time, kind, what)) = best else {
+                debug_assert!(false, "a live tree always has an S-vertex");
+                return;
+            };
+            debug_assert!(time >= self.now, "events never lie in the past");
+            self.now = time.max(self.now);
             match kind {
                 1 => {
+                    self.zero_vertex.pop();
                     // Leave `what` single with a zero dual and match its root instead.
                     let t = self.tree[self.in_blossom[what as usize] as usize];
                     self.flip_to_root(what, NONE);
@@ -1048,22 +1065,26 @@ impl Core {
                         return;
                     }
                 }
-                2 => {
-                    self.allow_edge(what);
-                    let (mut i, j) = (
-                        self.ends[2 * what as usize],
-                        self.ends[2 * what as usize + 1],
-                    );
-                    if self.label[self.in_blossom[i as usize] as usize] == FREE {
-                        i = j;
-                    }
-                    self.queue.push(i);
+                2 | 3 => {
+                    let what = if kind == 2 {
+                        self.to_free.pop();
+                        self.free_best[what as usize]
+                    } else {
+                        self.between_s.pop();
+                        what
+                    };
+                    let a = self.ends[2 * what as usize];
+                    let (v, p) = if self.label[self.in_blossom[a as usize] as usize] == S {
+                        (a, 2 * what + 1)
+                    } else {
+                        (self.ends[2 * what as usize + 1], 2 * what)
+                    };
+                    self.scan_edge(v, p);
                 }
-                3 => {
-                    self.allow_edge(what);
-                    self.queue.push(self.ends[2 * what as usize]);
+                _ => {
+                    self.zero_blossom.pop();
+                    self.expand_blossom(what, false);
                 }
-                _ => self.expand_blossom(what, false),
             }
         }
     }
