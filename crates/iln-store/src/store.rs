@@ -16,6 +16,8 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 /// How long we wait for a first connection before telling the user the database is
 /// unreachable, instead of hanging at start-up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a health check waits for the database.
+const PING_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long SQLite waits for another writer (another process, say `iln admin` while the server
 /// runs) before giving up with "database is locked".
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
@@ -157,9 +159,12 @@ impl Store {
         Ok(())
     }
 
-    /// Checks that the database answers (for `/healthz`).
+    /// Checks that the database answers (for `/healthz`), within a few seconds: a health
+    /// check that hangs as long as the pool's acquire timeout is no use to a load balancer.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").fetch_one(&self.pool).await?;
+        tokio::time::timeout(PING_TIMEOUT, sqlx::query("SELECT 1").fetch_one(&self.pool))
+            .await
+            .map_err(|_| StoreError::Database(sqlx::Error::PoolTimedOut))??;
         Ok(())
     }
 

@@ -117,7 +117,10 @@ async fn a_new_sqlite_file_is_created_in_wal_mode_and_migrates_twice() {
     // Running the migrations again is a no-op, as `serve` does at every start.
     store.migrate().await.unwrap();
     assert!(store.is_empty().await.unwrap());
+    store.ping().await.unwrap();
     store.close().await;
+    // A closed store is not healthy: /healthz must say so rather than hang.
+    assert!(store.ping().await.is_err());
     assert!(path.exists());
     let wal: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(
