@@ -203,9 +203,17 @@ fn form_field(body: &Bytes, name: &str) -> Option<String> {
 }
 
 /// Adds the security headers to every response, errors included.
-pub async fn headers(request: Request, next: Next) -> Response {
+pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // Served over HTTPS (that is when cookies are Secure): browsers must never fall back to
+    // plain HTTP, where a session cookie could be stripped or a page altered.
+    if state.config().secure_cookies {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     let fixed: [(HeaderName, &str); 5] = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

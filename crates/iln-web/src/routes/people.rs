@@ -4,6 +4,7 @@
 
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
+use iln_domain::application::LanguageCode;
 use iln_domain::timezone::TimeZoneName;
 use iln_store::{PeopleScope, Person, PersonId};
 
@@ -25,6 +26,14 @@ fn scope_of(viewer: &Viewer) -> Result<PeopleScope, WebError> {
     })
 }
 
+/// "Swahili" for "sw"; what was stored, when it is not a code we know.
+fn language_name(stored: &str) -> String {
+    match LanguageCode::parse(stored) {
+        Ok(code) => code.name().to_owned(),
+        Err(_) => stored.to_owned(),
+    }
+}
+
 pub fn person_view(person: &Person, zone: &TimeZoneName) -> PersonView {
     PersonView {
         id: person.id.0,
@@ -36,7 +45,12 @@ pub fn person_view(person: &Person, zone: &TimeZoneName) -> PersonView {
         sector: person.sector.label(),
         career_stage: person.career_stage.label(),
         time_zone: person.time_zone.as_str().to_owned(),
-        languages: person.languages.join(", "),
+        languages: person
+            .languages
+            .iter()
+            .map(|language| language_name(language))
+            .collect::<Vec<_>>()
+            .join(", "),
         interests: person.interests.join(", "),
         joined: when(person.created_at, zone),
     }

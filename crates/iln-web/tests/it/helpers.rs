@@ -158,7 +158,7 @@ impl TestApp {
                     sector: Sector::National,
                     career_stage: CareerStage::Mid,
                     time_zone: TimeZoneName::parse(country.default_time_zone()).unwrap(),
-                    languages: vec!["English".to_owned()],
+                    languages: vec!["en".to_owned()],
                     interests: vec!["Cataloguing".to_owned()],
                 },
                 self.clock_now(),

@@ -65,6 +65,10 @@ async fn participants_and_visitors_cannot_read_people() {
     let dashboard = browser.get("/dashboard").await;
     assert!(dashboard.body.contains("Pat Own"));
     assert!(dashboard.body.contains("Brazil"));
+    assert!(
+        dashboard.body.contains("<dd>English</dd>"),
+        "languages by name"
+    );
 }
 
 #[tokio::test]

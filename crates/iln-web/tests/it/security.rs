@@ -15,6 +15,8 @@ fn assert_security_headers(page: &crate::helpers::Page) {
     assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(page.headers[header::X_FRAME_OPTIONS], "DENY");
     assert!(page.headers.contains_key(header::REFERRER_POLICY));
+    // The test app is plain HTTP: no HSTS there.
+    assert!(!page.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
 }
 
 #[tokio::test]
