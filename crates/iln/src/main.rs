@@ -40,6 +40,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    #[command(flatten)]
+    Database(DatabaseCommand),
+    /// Solve maximum-weight matching on a weighted edge list and print the pairs as JSON
+    Solve(solve::SolveArgs),
+}
+
+/// The subcommands that use the configuration and the database.
+#[derive(Debug, Subcommand)]
+enum DatabaseCommand {
     /// Run the web platform (applies migrations first)
     Serve(serve::ServeArgs),
     /// Create or update the database schema, then exit
@@ -53,26 +62,20 @@ enum Command {
     /// Manage accounts from the command line
     #[command(subcommand)]
     Admin(admin::AdminCommand),
-    /// Solve maximum-weight matching on a weighted edge list and print the pairs as JSON
-    Solve(solve::SolveArgs),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-
-    // `solve` reads a file and writes JSON: it needs no configuration, database or runtime, and
-    // has its own exit codes (2 for input the user must fix).
-    if let Command::Solve(args) = &cli.command {
-        let stdin = std::io::stdin();
-        let stdout = std::io::stdout();
-        return match solve::run(args, &mut stdin.lock(), &mut stdout.lock()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
-            }
-        };
-    }
+    let Cli {
+        database_url,
+        config,
+        command,
+    } = Cli::parse();
+    let command = match command {
+        // `solve` reads a file and writes JSON: it needs no configuration, database or
+        // runtime, and has its own exit codes (2 for input the user must fix).
+        Command::Solve(args) => return solve_main(&args),
+        Command::Database(command) => command,
+    };
 
     init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -85,7 +88,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(database_url, config, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // `{:#}` joins the causes into one line: "what we tried: why it failed".
@@ -95,21 +98,31 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    let bind = match &cli.command {
-        Command::Serve(args) => args.bind.clone(),
+fn solve_main(args: &solve::SolveArgs) -> ExitCode {
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    match solve::run(args, &mut stdin.lock(), &mut stdout.lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+async fn run(
+    database_url: Option<String>,
+    config_file: Option<PathBuf>,
+    command: DatabaseCommand,
+) -> anyhow::Result<()> {
+    let bind = match &command {
+        DatabaseCommand::Serve(args) => args.bind.clone(),
         _ => None,
     };
-    let config = Config::load(
-        cli.config.as_deref(),
-        &Overrides {
-            database_url: cli.database_url.clone(),
-            bind,
-        },
-    )?;
-    match cli.command {
-        Command::Serve(args) => serve::run(&config, &args).await,
-        Command::Migrate => {
+    let config = Config::load(config_file.as_deref(), &Overrides { database_url, bind })?;
+    match command {
+        DatabaseCommand::Serve(args) => serve::run(&config, &args).await,
+        DatabaseCommand::Migrate => {
             let store = open(&config).await?;
             println!(
                 "The database at {} ({}) is up to date.",
@@ -119,7 +132,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
-        Command::Demo { seed } => {
+        DatabaseCommand::Demo { seed } => {
             let store = open(&config).await?;
             let accounts = demo::load(&store, &SystemClock, seed).await?;
             println!(
@@ -130,20 +143,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
-        Command::Admin(command) => {
+        DatabaseCommand::Admin(command) => {
             let store = open(&config).await?;
             let result = admin::run(&store, command, &SystemClock).await;
             store.close().await;
             result
         }
-        Command::Solve(_) => unreachable_solve(),
     }
-}
-
-/// `solve` returns from `main` before the runtime starts; reaching here would be a bug in
-/// `main`, reported as an error rather than a panic.
-fn unreachable_solve() -> anyhow::Result<()> {
-    anyhow::bail!("internal error: solve is handled before the runtime starts")
 }
 
 /// Opens the configured database and brings its schema up to date: every command that uses

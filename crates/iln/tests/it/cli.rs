@@ -231,3 +231,25 @@ fn usage_mistakes_exit_with_two() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("--email"), "{stderr}");
 }
+
+#[test]
+fn solve_runs_without_a_database_and_exits_two_on_bad_input() {
+    let scratch = Scratch::new();
+    // A broken configuration file does not matter to solve, which needs none.
+    std::fs::write(scratch.path().join("iln.toml"), "bind = [\n").unwrap();
+    let mut child = scratch
+        .iln()
+        .arg("solve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"1 2 x\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: line 1"), "{stderr}");
+    assert!(!scratch.db_path().exists());
+}
