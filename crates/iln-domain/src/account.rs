@@ -50,13 +50,14 @@ impl Email {
         if trimmed.is_empty() {
             return Err(EmailError::Empty);
         }
-        if trimmed.chars().count() > EMAIL_MAX_LEN {
-            return Err(EmailError::TooLong);
-        }
         if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(EmailError::Whitespace);
         }
+        // Measured after lowercasing, which can lengthen some letters (İ becomes i̇).
         let lower = trimmed.to_lowercase();
+        if lower.chars().count() > EMAIL_MAX_LEN {
+            return Err(EmailError::TooLong);
+        }
         let mut parts = lower.split('@');
         let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
             return Err(EmailError::At);
@@ -145,7 +146,10 @@ impl DisplayName {
         if trimmed.chars().count() > DISPLAY_NAME_MAX_LEN {
             return Err(DisplayNameError::TooLong);
         }
-        if trimmed.chars().any(char::is_control) {
+        if trimmed
+            .chars()
+            .any(|c| c.is_control() || is_bidi_control(c))
+        {
             return Err(DisplayNameError::Control);
         }
         Ok(Self(trimmed.to_owned()))
@@ -155,6 +159,12 @@ impl DisplayName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Unicode's explicit direction overrides and isolates: in a name they can make one account
+/// look like another in an admin's list, and no real name needs them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 impl fmt::Display for DisplayName {

@@ -1,5 +1,7 @@
 //! Tests of the account rules: emails, names, roles, password rules and hashing.
 
+use proptest::prelude::*;
+
 use iln_domain::account::{
     DisplayName, DisplayNameError, Email, EmailError, NewPassword, PasswordError, PasswordHash,
     Role, hash_password, verify_password, verify_password_against_nothing,
@@ -58,6 +60,10 @@ fn display_name_rules() {
     assert!(DisplayName::parse(&"é".repeat(100)).is_ok());
     assert_eq!(
         DisplayName::parse("Ana\u{7}"),
+        Err(DisplayNameError::Control)
+    );
+    assert_eq!(
+        DisplayName::parse("admin\u{202E}nimda"),
         Err(DisplayNameError::Control)
     );
 }
@@ -157,4 +163,35 @@ fn malformed_hashes_are_refused_and_never_match() {
     assert!(PasswordHash::parse("plaintext").is_err());
     assert!(PasswordHash::parse("").is_err());
     assert!(!verify_password_against_nothing("catalogue-otter-lantern"));
+}
+
+proptest! {
+    #[test]
+    fn email_parsing_never_panics_and_is_idempotent(input in "\\PC{0,300}") {
+        if let Ok(email) = Email::parse(&input) {
+            prop_assert_eq!(email.as_str(), email.as_str().to_lowercase());
+            prop_assert_eq!(email.as_str(), email.as_str().trim());
+            prop_assert!(email.as_str().chars().count() <= 254);
+            prop_assert_eq!(Email::parse(email.as_str()), Ok(email.clone()));
+        }
+    }
+
+    #[test]
+    fn plausible_addresses_are_accepted(
+        local in "[a-z0-9][a-z0-9._+-]{0,20}[a-z0-9]",
+        domain in "[a-z0-9]{1,10}(-[a-z0-9]{1,10})?",
+        tld in "[a-z]{2,6}",
+    ) {
+        let text = format!("{local}@{domain}.{tld}");
+        prop_assume!(!local.contains(".."));
+        prop_assert!(Email::parse(&text).is_ok(), "{}", text);
+    }
+
+    #[test]
+    fn names_and_password_rules_never_panic(input in "\\PC{0,200}") {
+        let _ = DisplayName::parse(&input);
+        let _ = NewPassword::parse(&input, &email());
+        let _ = Role::parse(&input);
+        let _ = PasswordHash::parse(&input);
+    }
 }
