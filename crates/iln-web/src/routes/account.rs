@@ -311,6 +311,31 @@ pub async fn verify(
     })
 }
 
+/// The shared front of the "email me a link" forms (reset, resend confirmation): the per-IP
+/// limit, the address itself (`Ok(Err(message))` for the field), then the per-address limit,
+/// which also stops anyone from flooding someone's mailbox.
+fn link_request(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    typed: &str,
+) -> Result<Result<Email, String>, WebError> {
+    let now = state.now();
+    let limits = state.limits();
+    limits
+        .reset_per_ip
+        .hit(&ip.to_string(), now)
+        .map_err(too_many)?;
+    let email = match Email::parse(typed) {
+        Ok(email) => email,
+        Err(error) => return Ok(Err(capitalise(&error.to_string()))),
+    };
+    limits
+        .reset_per_email
+        .hit(&email_key(email.as_str()), now)
+        .map_err(too_many)?;
+    Ok(Ok(email))
+}
+
 #[derive(Deserialize)]
 pub struct EmailForm {
     #[serde(default)]
@@ -348,23 +373,10 @@ pub async fn resend(
     HtmlForm(form): HtmlForm<EmailForm>,
 ) -> Result<Response, WebError> {
     let nav = Nav::new(viewer.as_ref(), &csrf);
-    let now = state.now();
-    let limits = state.limits();
-    limits
-        .reset_per_ip
-        .hit(&ip.to_string(), now)
-        .map_err(too_many)?;
-    let email = match Email::parse(&form.email) {
+    let email = match link_request(&state, ip, &form.email)? {
         Ok(email) => email,
-        Err(error) => {
-            let message = Some(capitalise(&error.to_string()));
-            return page(FORM_INVALID, &resend_page(nav, form.email, message));
-        }
+        Err(message) => return page(FORM_INVALID, &resend_page(nav, form.email, Some(message))),
     };
-    limits
-        .reset_per_email
-        .hit(&email_key(email.as_str()), now)
-        .map_err(too_many)?;
     if let Some(user) = state.store().user_by_email(&email).await?
         && !user.email_verified
     {
@@ -540,22 +552,10 @@ pub async fn forgot(
 ) -> Result<Response, WebError> {
     let nav = Nav::new(viewer.as_ref(), &csrf);
     let now = state.now();
-    let limits = state.limits();
-    limits
-        .reset_per_ip
-        .hit(&ip.to_string(), now)
-        .map_err(too_many)?;
-    let email = match Email::parse(&form.email) {
+    let email = match link_request(&state, ip, &form.email)? {
         Ok(email) => email,
-        Err(error) => {
-            let message = Some(capitalise(&error.to_string()));
-            return page(FORM_INVALID, &forgot_page(nav, form.email, message));
-        }
+        Err(message) => return page(FORM_INVALID, &forgot_page(nav, form.email, Some(message))),
     };
-    limits
-        .reset_per_email
-        .hit(&email_key(email.as_str()), now)
-        .map_err(too_many)?;
     if let Some(user) = state.store().user_by_email(&email).await? {
         // Only the newest link works: asking again retires the earlier ones.
         state
