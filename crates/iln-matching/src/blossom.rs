@@ -111,6 +111,10 @@ struct Core {
     to_free: BinaryHeap<Reverse<(i64, u32)>>,
     /// For a free vertex: its least-slack edge from an S-vertex, or `NONE`.
     free_best: Vec<u32>,
+    /// Free vertices whose least-slack edge must be recomputed before time moves on (their
+    /// best edge came from a tree that dissolved); `pending_mark[v]` avoids duplicates.
+    pending: Vec<u32>,
+    pending_mark: Vec<bool>,
     /// 3: an edge between two S-blossoms becomes tight (key is twice the time).
     between_s: BinaryHeap<Reverse<(i64, u32)>>,
     /// 4: a T-blossom's dual reaches zero.
@@ -185,6 +189,8 @@ impl Core {
             zero_vertex: BinaryHeap::new(),
             to_free: BinaryHeap::new(),
             free_best: vec![NONE; n],
+            pending: Vec::new(),
+            pending_mark: vec![false; n],
             between_s: BinaryHeap::new(),
             zero_blossom: BinaryHeap::new(),
             allow: vec![false; m],
@@ -820,6 +826,9 @@ impl Core {
                 break;
             }
             self.stage();
+            for y in std::mem::take(&mut self.pending) {
+                self.pending_mark[y as usize] = false;
+            }
             let touched = std::mem::take(&mut self.touched);
             self.end_stage(&touched);
             for k in std::mem::take(&mut self.touched_edges) {
@@ -908,14 +917,17 @@ impl Core {
             }
         }
         self.end_stage(&dead);
-        for &x in &dead {
-            if (x as usize) < self.n {
-                self.refresh_free(x);
-            }
-        }
-        for y in stale {
-            if self.label[self.in_blossom[y as usize] as usize] == FREE {
-                self.refresh_free(y);
+        // Recomputing best edges waits until time is about to move: several trees often
+        // dissolve at the same moment and share neighbours.
+        for y in dead
+            .iter()
+            .copied()
+            .filter(|&x| (x as usize) < self.n)
+            .chain(stale)
+        {
+            if !self.pending_mark[y as usize] {
+                self.pending_mark[y as usize] = true;
+                self.pending.push(y);
             }
         }
         self.live = self.live.saturating_sub(roots.len());
@@ -1036,6 +1048,12 @@ impl Core {
             }
             if self.live == 0 {
                 return;
+            }
+            for y in std::mem::take(&mut self.pending) {
+                self.pending_mark[y as usize] = false;
+                if self.label[self.in_blossom[y as usize] as usize] == FREE {
+                    self.refresh_free(y);
+                }
             }
             // The next event: the earliest stage time among the four queues (S-S keys are
             // twice a time); ties go to the lower kind, as in the textbook order.
