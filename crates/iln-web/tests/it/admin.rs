@@ -196,3 +196,58 @@ async fn the_user_list_is_paged_with_staff_first() {
         after.body
     );
 }
+
+#[tokio::test]
+async fn dates_are_shown_in_the_readers_time_zone() {
+    use iln_domain::account::{DisplayName, Email, NewPassword, hash_password};
+    use iln_domain::timezone::TimeZoneName;
+
+    let app = TestApp::new().await;
+    let email = Email::parse("tokyo@iln.test").unwrap();
+    let password = NewPassword::parse(crate::helpers::PASSWORD, &email).unwrap();
+    app.store
+        .create_user(
+            &iln_store::NewUser {
+                email: email.clone(),
+                display_name: DisplayName::parse("Aiko").unwrap(),
+                password_hash: Some(hash_password(&password)),
+                role: Role::Admin,
+                countries: Vec::new(),
+                email_verified: true,
+                time_zone: Some(TimeZoneName::parse("Asia/Tokyo").unwrap()),
+            },
+            app.clock_now(),
+        )
+        .await
+        .unwrap();
+    app.user("utc@iln.test", Role::Admin, &[]).await;
+    let target = app.user("vol@iln.test", Role::Participant, &[]).await;
+
+    let mut tokyo = app.browser();
+    tokyo.sign_in("tokyo@iln.test").await;
+    tokyo
+        .post(&format!("/admin/users/{target}/role"), &[("role", "admin")])
+        .await;
+    // 1_800_000_000 is 2027-01-15 08:00 UTC, 17:00 in Tokyo.
+    let page = tokyo.get("/admin/audit").await;
+    assert!(
+        page.body.contains("Times are in Asia/Tokyo"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("15 Jan 2027, 17:00 JST"),
+        "{}",
+        page.body
+    );
+
+    let mut utc = app.browser();
+    utc.sign_in("utc@iln.test").await;
+    let page = utc.get("/admin/audit").await;
+    assert!(page.body.contains("Times are in UTC"));
+    assert!(
+        page.body.contains("15 Jan 2027, 08:00 UTC"),
+        "{}",
+        page.body
+    );
+}
