@@ -57,6 +57,8 @@ impl WebError {
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            // A record deleted between our check and the write: the same as never found.
+            Self::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             Self::Store(_)
             | Self::Template(_)
             | Self::Mail(_)
@@ -69,7 +71,7 @@ impl WebError {
     /// A heading and a sentence a person can act on.
     fn words(&self) -> (&'static str, String) {
         match self {
-            Self::NotFound => (
+            Self::NotFound | Self::Store(StoreError::NotFound(_)) => (
                 "Page not found",
                 "There is nothing at this address, or you do not have access to it.".to_owned(),
             ),
@@ -154,5 +156,47 @@ impl IntoResponse for WebError {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn render(error: WebError) -> (StatusCode, String) {
+        let response = error.into_response();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn store_errors_map_to_statuses_and_hide_details() {
+        let (status, body) = render(WebError::Store(StoreError::Conflict(
+            "an account with this email".to_owned(),
+        )))
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(body.contains("Something with the same details already exists"));
+
+        let (status, _) = render(WebError::Store(StoreError::NotFound("user 4".to_owned()))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let (status, body) = render(WebError::Store(StoreError::Corrupt(
+            "secret column detail".to_owned(),
+        )))
+        .await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(body.contains("Something went wrong on our side"));
+        assert!(!body.contains("secret column detail"));
+    }
+
+    #[tokio::test]
+    async fn too_many_requests_says_when_to_retry() {
+        let response = WebError::TooManyRequests(125).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "125");
     }
 }
