@@ -280,16 +280,23 @@ struct Compiled {
     stage: CareerStage,
     /// UTC offset in minutes at the round's start.
     offset_minutes: i32,
+    /// Index of that offset in the scorer's table of distinct offsets.
+    zone: u16,
+    /// Points this person brings to every pair whatever the partner: the preference points
+    /// when they are open to anyone, the wider-network points when they are new. Summing
+    /// them up front keeps the per-pair work small.
+    constant_points: i64,
     /// Languages the person speaks that are program languages, as bits of the language table.
     languages: [u64; 3],
     ways: u8,
     preference: MatchPreference,
-    /// Past partners' countries (sorted, compiled ids) and sectors (bit per sector).
-    past_countries: Vec<u16>,
+    /// The first 64 interest bits, kept here so the common case reads no other memory.
+    interests: u64,
+    /// Past partners' sectors, a bit per sector (countries are in `Scorer::past_countries`).
     past_sectors: u16,
     has_history: bool,
-    /// Banned partners, sorted, with the rule that bans each.
-    banned: Vec<(u32, Rule)>,
+    /// Whether `Scorer::banned` has entries for this person.
+    has_banned: bool,
 }
 
 /// Scores pairs of a fixed list of people under a round's weights and rules.
@@ -303,6 +310,13 @@ pub struct Scorer {
     /// Interest names by bit index, for explanations.
     interest_names: Vec<Interest>,
     countries: Vec<CountryCode>,
+    /// Per person: past partners' countries (compiled ids), sorted.
+    past_countries: Vec<Vec<u16>>,
+    /// Per person: banned partners, sorted, with the rule that bans each.
+    banned: Vec<Vec<(u32, Rule)>>,
+    /// Waking-hours points for each pair of distinct offsets, `zones` by `zones`.
+    waking_points: Vec<i64>,
+    zones: usize,
 }
 
 /// How well one person's matching preference is met by a partner.
@@ -446,6 +460,9 @@ impl Scorer {
 
         let mut interest_bits = vec![0u64; words * count];
         let mut compiled = Vec::with_capacity(count);
+        let mut offsets: Vec<i32> = Vec::new();
+        let mut past_countries_by = Vec::with_capacity(count);
+        let mut banned_lists = Vec::with_capacity(count);
         for (n, (p, mut banned)) in people.iter().zip(banned_by).enumerate() {
             for i in &p.interests {
                 if let Some(&bit) = interest_index.get(i) {
@@ -475,19 +492,51 @@ impl Scorer {
             banned.sort_unstable();
             // A pair banned for two reasons keeps the first in Rule order.
             banned.dedup_by_key(|(other, _)| *other);
+            let offset_minutes = p.time_zone.to_jiff().to_offset(round_start).seconds() / 60;
+            if let Err(at) = offsets.binary_search(&offset_minutes) {
+                offsets.insert(at, offset_minutes);
+            }
+            let has_history = !p.history.is_empty();
+            let constant_points = if p.preference == MatchPreference::Any {
+                i64::from(weights.preference)
+            } else {
+                0
+            } + if has_history {
+                0
+            } else {
+                i64::from(weights.wider_network)
+            };
             compiled.push(Compiled {
                 country: country_index.get(&p.country).copied().unwrap_or(u16::MAX),
                 sector: p.sector,
                 stage: p.career_stage,
-                offset_minutes: p.time_zone.to_jiff().to_offset(round_start).seconds() / 60,
+                offset_minutes,
+                zone: 0,
+                constant_points,
                 languages,
                 ways,
                 preference: p.preference,
-                past_countries,
+                interests: interest_bits[n * words],
                 past_sectors,
-                has_history: !p.history.is_empty(),
-                banned,
+                has_history,
+                has_banned: !banned.is_empty(),
             });
+            past_countries_by.push(past_countries);
+            banned_lists.push(banned);
+        }
+        // There are fewer than 40 distinct offsets in the world, so the table is tiny.
+        for person in &mut compiled {
+            let at = offsets.binary_search(&person.offset_minutes).unwrap_or(0);
+            person.zone = u16::try_from(at).unwrap_or(0);
+        }
+        let zones = offsets.len();
+        let mut waking_points = vec![0i64; zones * zones];
+        for (x, &ox) in offsets.iter().enumerate() {
+            for (y, &oy) in offsets.iter().enumerate() {
+                let (_, overlap) = clock_distance(ox, oy);
+                waking_points[x * zones + y] = i64::from(weights.waking_hours) * i64::from(overlap)
+                    / i64::from(WAKING_MINUTES);
+            }
         }
         Ok(Scorer {
             weights,
@@ -496,6 +545,10 @@ impl Scorer {
             words,
             interest_names,
             countries,
+            past_countries: past_countries_by,
+            banned: banned_lists,
+            waking_points,
+            zones,
         })
     }
 
@@ -524,11 +577,12 @@ impl Scorer {
         if (0..3).all(|w| pa.languages[w] & pb.languages[w] == 0) {
             return Some(Rule::NoSharedLanguage);
         }
-        let other = b as u32;
-        if !pa.banned.is_empty()
-            && let Ok(at) = pa.banned.binary_search_by_key(&other, |(o, _)| *o)
-        {
-            return Some(pa.banned[at].1);
+        if pa.has_banned {
+            let banned = &self.banned[a];
+            let other = b as u32;
+            if let Ok(at) = banned.binary_search_by_key(&other, |(o, _)| *o) {
+                return Some(banned[at].1);
+            }
         }
         None
     }
@@ -539,7 +593,7 @@ impl Scorer {
         if self.check(a, b).is_some() {
             return None;
         }
-        Some(self.points(a, b).total())
+        Some(self.total(a, b))
     }
 
     /// The score of a pair ignoring the hard rules, for pairs an admin locked by hand.
@@ -547,7 +601,40 @@ impl Scorer {
         if a >= self.len() || b >= self.len() {
             return 0;
         }
-        self.points(a, b).total()
+        self.total(a, b)
+    }
+
+    /// The same sum as `points(a, b).total()`, computed the short way: the engine asks for
+    /// every pair of the round, so this is the hot loop of a matching run.
+    fn total(&self, a: usize, b: usize) -> i64 {
+        let w = &self.weights;
+        let (pa, pb) = (&self.people[a], &self.people[b]);
+        let shared = if self.words == 1 {
+            (pa.interests & pb.interests).count_ones()
+        } else {
+            self.shared_interest_count(a, b)
+        };
+        let mut total = pa.constant_points
+            + pb.constant_points
+            + i64::from(w.shared_interests) * i64::from(shared.min(MAX_COUNTED_INTERESTS))
+            + i64::from(w.communication) * i64::from((pa.ways & pb.ways).count_ones())
+            + self.waking_points[usize::from(pa.zone) * self.zones + usize::from(pb.zone)];
+        if pa.sector == pb.sector {
+            total += i64::from(w.sector);
+        }
+        if pa.preference != MatchPreference::Any {
+            total += preference_fit(pa, pb, shared).points(w.preference);
+        }
+        if pb.preference != MatchPreference::Any {
+            total += preference_fit(pb, pa, shared).points(w.preference);
+        }
+        if pa.has_history {
+            total += self.wider(a, b);
+        }
+        if pb.has_history {
+            total += self.wider(b, a);
+        }
+        total
     }
 
     fn shared_interest_count(&self, a: usize, b: usize) -> u32 {
@@ -574,12 +661,14 @@ impl Scorer {
             waking_hours: i64::from(w.waking_hours) * i64::from(overlap)
                 / i64::from(WAKING_MINUTES),
             communication: i64::from(w.communication) * i64::from(ways),
-            wider_network: self.wider(pa, pb) + self.wider(pb, pa),
+            wider_network: self.wider(a, b) + self.wider(b, a),
         }
     }
 
-    fn wider(&self, person: &Compiled, partner: &Compiled) -> i64 {
-        let new_country = !person.past_countries.contains(&partner.country);
+    /// The wider-network points `person` gets from `partner`.
+    fn wider(&self, person: usize, partner: usize) -> i64 {
+        let (person_id, person, partner) = (person, &self.people[person], &self.people[partner]);
+        let new_country = !self.past_countries[person_id].contains(&partner.country);
         let new_sector = person.past_sectors & sector_bit(partner.sector) == 0;
         let w = i64::from(self.weights.wider_network);
         match (new_country, new_sector) {
@@ -625,8 +714,8 @@ impl Scorer {
             overlap_minutes: overlap,
             shared_ways,
             new_country: [
-                !pa.past_countries.contains(&pb.country),
-                !pb.past_countries.contains(&pa.country),
+                !self.past_countries[a].contains(&pb.country),
+                !self.past_countries[b].contains(&pa.country),
             ],
             new_sector: [
                 pa.past_sectors & sector_bit(pb.sector) == 0,

@@ -442,3 +442,40 @@ fn rule_counts_explain_why_someone_has_no_partner() {
          no program language"
     );
 }
+
+#[test]
+fn many_interests_and_histories_score_the_same_both_ways() {
+    // More than 64 distinct interests takes the scorer off its one-word fast path.
+    let zones = [
+        ("GB", "Europe/London"),
+        ("NG", "Africa/Lagos"),
+        ("IN", "Asia/Kolkata"),
+    ];
+    let people: Vec<MatchProfile> = (0..30)
+        .map(|i| {
+            let (country, tz) = zones[i % 3];
+            let mut p = profile(country, tz);
+            p.interests = (0..8)
+                .map(|k| Interest::parse(&format!("topic {}", (i * 7 + k * 11) % 90)).unwrap())
+                .collect();
+            p.preference = MatchPreference::ALL[i % 3];
+            if i % 2 == 0 {
+                p.history
+                    .countries
+                    .insert(CountryCode::parse(zones[(i + 1) % 3].0).unwrap());
+                p.history.sectors.insert(Sector::ALL[i % 11]);
+            }
+            p
+        })
+        .collect();
+    let distinct: BTreeSet<&Interest> = people.iter().flat_map(|p| &p.interests).collect();
+    assert!(distinct.len() > 64);
+    let s = scorer(&people, &[]);
+    for a in 0..people.len() {
+        for b in 0..people.len() {
+            let d = s.breakdown(a, b).unwrap();
+            assert_eq!(d.score, s.score_unchecked(a, b), "pair {a} {b}");
+            assert_eq!(s.score_unchecked(a, b), s.score_unchecked(b, a));
+        }
+    }
+}
