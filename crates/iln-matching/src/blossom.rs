@@ -105,10 +105,10 @@ struct Core {
     /// Events keyed by the stage time at which they happen (ties broken by id, so the run is
     /// deterministic). Entries are checked when popped and dropped if stale.
     /// 1: an S-vertex's dual reaches zero (key `dual + since`).
-    zero_vertex: BinaryHeap<Reverse<(i64, u32)>>,
+    zero_vertex: Events,
     /// 2: a free vertex's least-slack edge from an S-vertex becomes tight (keyed by vertex;
     /// the edge is `free_best[vertex]`).
-    to_free: BinaryHeap<Reverse<(i64, u32)>>,
+    to_free: Events,
     /// For a free vertex: its least-slack edge from an S-vertex, or `NONE`.
     free_best: Vec<u32>,
     /// Free vertices whose least-slack edge must be recomputed before time moves on (their
@@ -116,9 +116,9 @@ struct Core {
     pending: Vec<u32>,
     pending_mark: Vec<bool>,
     /// 3: an edge between two S-blossoms becomes tight (key is twice the time).
-    between_s: BinaryHeap<Reverse<(i64, u32)>>,
+    between_s: Events,
     /// 4: a T-blossom's dual reaches zero.
-    zero_blossom: BinaryHeap<Reverse<(i64, u32)>>,
+    zero_blossom: Events,
     /// Edges known to be tight in this stage.
     allow: Vec<bool>,
     queue: Vec<u32>,
@@ -186,13 +186,13 @@ impl Core {
             dual: vec![0; 2 * n],
             since: vec![0; 2 * n],
             now: 0,
-            zero_vertex: BinaryHeap::new(),
-            to_free: BinaryHeap::new(),
+            zero_vertex: Events::default(),
+            to_free: Events::default(),
             free_best: vec![NONE; n],
             pending: Vec::new(),
             pending_mark: vec![false; n],
-            between_s: BinaryHeap::new(),
-            zero_blossom: BinaryHeap::new(),
+            between_s: Events::default(),
+            zero_blossom: Events::default(),
             allow: vec![false; m],
             queue: Vec::new(),
             scratch: Vec::new(),
@@ -309,13 +309,13 @@ impl Core {
                 if cur == NONE || self.free_key(w, cur).is_none_or(|c| key < c) {
                     self.touch(w);
                     self.free_best[w as usize] = k;
-                    self.to_free.push(Reverse((key, w)));
+                    self.to_free.push(key, w);
                 }
             }
             S => {
                 let key = self.s_key(v) + self.s_key(w) - self.cost[k as usize];
                 debug_assert!(key % 2 == 0, "S-S slacks are even");
-                self.between_s.push(Reverse((key, k)));
+                self.between_s.push(key / 2, k);
             }
             _ => {}
         }
@@ -471,7 +471,7 @@ impl Core {
             if t == S {
                 for &x in &buf {
                     let key = self.s_key(x);
-                    self.zero_vertex.push(Reverse((key, x)));
+                    self.zero_vertex.push(key, x);
                 }
                 self.queue.extend_from_slice(&buf);
                 self.scratch = buf;
@@ -480,7 +480,7 @@ impl Core {
             self.scratch = buf;
             if b as usize >= self.n {
                 let key = self.dual[b as usize] + self.since[b as usize];
-                self.zero_blossom.push(Reverse((key, b)));
+                self.zero_blossom.push(key, b);
             }
             // A T-blossom's base is matched (a free top blossom's base is an augmenting
             // target, handled before labelling), so label its mate S.
@@ -591,7 +591,7 @@ impl Core {
         // Former T-vertices become S: they must be scanned and can now reach zero.
         for x in leaves {
             let key = self.s_key(x);
-            self.zero_vertex.push(Reverse((key, x)));
+            self.zero_vertex.push(key, x);
             self.queue.push(x);
         }
         self.childs[bu] = path;
@@ -673,7 +673,7 @@ impl Core {
             }
             if bv as usize >= self.n {
                 let key = self.dual[bv as usize] + self.since[bv as usize];
-                self.zero_blossom.push(Reverse((key, bv)));
+                self.zero_blossom.push(key, bv);
             }
             j += jstep;
             while childs[at(j)] != entry {
@@ -810,10 +810,21 @@ impl Core {
             }
             self.now = 0;
             self.queue.clear();
-            self.zero_vertex.clear();
-            self.to_free.clear();
-            self.between_s.clear();
-            self.zero_blossom.clear();
+            // Time never passes the largest root dual: by then every root has reached zero.
+            // So every event lies in [0, horizon] and small integer weights get bucket queues.
+            let horizon = (0..self.n)
+                .filter(|&r| self.mate[r] == NONE)
+                .map(|r| self.dual[r])
+                .max()
+                .unwrap_or(0);
+            for events in [
+                &mut self.zero_vertex,
+                &mut self.to_free,
+                &mut self.between_s,
+                &mut self.zero_blossom,
+            ] {
+                events.reset(horizon);
+            }
             self.live = 0;
             for r in 0..self.n {
                 let b = self.in_blossom[r] as usize;
@@ -982,13 +993,14 @@ impl Core {
     /// The earliest valid event in `heap`, dropping stale entries.
     fn peek_valid(&mut self, which: u8) -> Option<(i64, u32)> {
         loop {
-            let heap = match which {
-                1 => &self.zero_vertex,
-                2 => &self.to_free,
-                3 => &self.between_s,
-                _ => &self.zero_blossom,
+            let events = match which {
+                1 => &mut self.zero_vertex,
+                2 => &mut self.to_free,
+                3 => &mut self.between_s,
+                _ => &mut self.zero_blossom,
             };
-            let Reverse((key, id)) = *heap.peek()?;
+            let (time, id) = events.peek()?;
+            let key = if which == 3 { 2 * time } else { time };
             let valid = match which {
                 1 => {
                     self.label[self.in_blossom[id as usize] as usize] == S && self.s_key(id) == key
@@ -1016,7 +1028,7 @@ impl Core {
                 }
             };
             if valid {
-                return Some((key, id));
+                return Some((time, id));
             }
             match which {
                 1 => self.zero_vertex.pop(),
@@ -1059,11 +1071,10 @@ impl Core {
             // twice a time); ties go to the lower kind, as in the textbook order.
             let mut best: Option<(i64, u8, u32)> = None;
             for which in 1..=4u8 {
-                if let Some((key, id)) = self.peek_valid(which) {
-                    let time = if which == 3 { key / 2 } else { key };
-                    if best.is_none_or(|(t, _, _)| time < t) {
-                        best = Some((time, which, id));
-                    }
+                if let Some((time, id)) = self.peek_valid(which)
+                    && best.is_none_or(|(t, _, _)| time < t)
+                {
+                    best = Some((time, which, id));
                 }
             }
             let Some((time, kind, what)) = best else {
@@ -1159,6 +1170,94 @@ impl Core {
             mate,
             vertex_dual: self.dual[..n].to_vec(),
             blossoms,
+        }
+    }
+}
+
+/// A queue of events keyed by the stage time at which they happen. Time only moves forward
+/// and never passes a known horizon, so for the usual small integer weights it is an array
+/// of buckets (constant time per operation); for huge weights it falls back to a binary heap.
+/// Within a bucket the latest entry comes first, which is deterministic.
+#[derive(Debug, Default)]
+enum Events {
+    #[default]
+    Empty,
+    Buckets {
+        /// No entry lies before this bucket.
+        at: usize,
+        slots: Vec<Vec<u32>>,
+    },
+    Heap(BinaryHeap<Reverse<(i64, u32)>>),
+}
+
+/// Largest horizon served by buckets: beyond it the array would cost more than a heap.
+const BUCKET_LIMIT: i64 = 1 << 22;
+
+impl Events {
+    fn reset(&mut self, horizon: i64) {
+        if (0..BUCKET_LIMIT).contains(&horizon) {
+            let len = horizon as usize + 1;
+            match self {
+                Events::Buckets { at, slots } if slots.len() >= len => {
+                    for slot in slots.iter_mut() {
+                        slot.clear();
+                    }
+                    *at = 0;
+                }
+                _ => {
+                    *self = Events::Buckets {
+                        at: 0,
+                        slots: vec![Vec::new(); len],
+                    }
+                }
+            }
+        } else {
+            *self = Events::Heap(BinaryHeap::new());
+        }
+    }
+
+    /// Queues `id` at `time`; events beyond the horizon can never happen and are dropped.
+    #[inline]
+    fn push(&mut self, time: i64, id: u32) {
+        match self {
+            Events::Buckets { at, slots } => {
+                let t = time.max(0) as usize;
+                if t < slots.len() {
+                    slots[t].push(id);
+                    *at = (*at).min(t);
+                }
+            }
+            Events::Heap(heap) => heap.push(Reverse((time, id))),
+            Events::Empty => {}
+        }
+    }
+
+    fn peek(&mut self) -> Option<(i64, u32)> {
+        match self {
+            Events::Buckets { at, slots } => {
+                while *at < slots.len() && slots[*at].is_empty() {
+                    *at += 1;
+                }
+                let slot = slots.get(*at)?;
+                slot.last().map(|&id| (*at as i64, id))
+            }
+            Events::Heap(heap) => heap.peek().map(|r| r.0),
+            Events::Empty => None,
+        }
+    }
+
+    /// Removes the entry `peek` returned.
+    fn pop(&mut self) {
+        match self {
+            Events::Buckets { at, slots } => {
+                if let Some(slot) = slots.get_mut(*at) {
+                    slot.pop();
+                }
+            }
+            Events::Heap(heap) => {
+                heap.pop();
+            }
+            Events::Empty => {}
         }
     }
 }
