@@ -29,6 +29,12 @@ use crate::templates::{
     VerifyPage,
 };
 
+const RESEND_AGAIN: (&str, &str) = (
+    "/verify/resend",
+    "No email after a while? Send the confirmation again",
+);
+const RESET_AGAIN: (&str, &str) = ("/forgot", "No email after a while? Ask for a new link");
+
 /// A confirmation link is good for a day: people sign up and read mail at different times.
 const VERIFY_LIFETIME: SignedDuration = SignedDuration::from_hours(24);
 /// A reset link is good for an hour: it is a key to the account.
@@ -203,10 +209,13 @@ pub async fn sign_up(
         Nav::new(None, &csrf),
         "Check your email",
         "If this address can be used for a new account, we have sent it a link to confirm it. Open the link to finish signing up.",
+        RESEND_AGAIN,
     ))
 }
 
-fn check_your_email(nav: Nav, title: &str, first: &str) -> MessagePage {
+/// What the person should do next when we may have emailed them. `again` is the form that
+/// sends the link anew.
+fn check_your_email(nav: Nav, title: &str, first: &str, again: (&str, &str)) -> MessagePage {
     MessagePage {
         nav,
         title: title.to_owned(),
@@ -214,7 +223,10 @@ fn check_your_email(nav: Nav, title: &str, first: &str) -> MessagePage {
             first.to_owned(),
             "The email can take a few minutes to arrive. Look in your spam folder too.".to_owned(),
         ],
-        links: vec![("/signin".to_owned(), "Go to sign in".to_owned())],
+        links: vec![
+            ("/signin".to_owned(), "Go to sign in".to_owned()),
+            (again.0.to_owned(), again.1.to_owned()),
+        ],
     }
 }
 
@@ -390,6 +402,7 @@ pub async fn resend(
         nav,
         "Check your email",
         "If this address belongs to an account that still needs confirming, we have sent it a new link.",
+        RESEND_AGAIN,
     ))
 }
 
@@ -590,6 +603,7 @@ pub async fn forgot(
         nav,
         "Check your email",
         "If an account uses this address, we have sent it a link to choose a new password. The link works once, for one hour.",
+        RESET_AGAIN,
     ))
 }
 
