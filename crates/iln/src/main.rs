@@ -91,8 +91,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(database_url, config, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            // `{:#}` joins the causes into one line: "what we tried: why it failed".
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", one_line(&error));
             ExitCode::FAILURE
         }
     }
@@ -161,6 +160,25 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
         .await
         .with_context(|| format!("database at {}", store.location()))?;
     Ok(store)
+}
+
+/// The error and its causes on one line, "what we tried: why it failed". A cause whose text
+/// the line already holds is left out: many error types repeat their source in their own
+/// message, and printing it twice makes the line harder to read.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// Logs to stderr; `RUST_LOG` chooses what (default: our info messages, sqlx's warnings).

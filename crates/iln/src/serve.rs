@@ -63,6 +63,7 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
         .local_addr()
         .context("could not read the listening address")?;
     let web = config.web(address);
+    check_mail(&web)?;
     // Listen for the stop signals before saying we are up: a SIGTERM sent right after the
     // banner must stop the server gracefully, not kill it the default way.
     let shutdown = shutdown_signal()?;
@@ -78,8 +79,22 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
 
     iln_web::serve_until(listener, web, store.clone(), clock, shutdown)
         .await
-        .context("the web server stopped")?;
+        .context("the web server failed")?;
     store.close().await;
+    Ok(())
+}
+
+/// Refuses a mail configuration the web layer would refuse, before the banner says the server
+/// is up: a bad sender address or SMTP URL is a start-up error, not a surprise at first mail.
+fn check_mail(web: &iln_web::WebConfig) -> anyhow::Result<()> {
+    iln_web::mailer_from_config(web).context("mail.smtp_url")?;
+    let probe = iln_web::mail::OutgoingEmail {
+        to: "check@example.org".to_owned(),
+        subject: String::new(),
+        text_body: String::new(),
+        html_body: None,
+    };
+    iln_web::mail::build_message(&web.mail_from, &probe).context("mail.from")?;
     Ok(())
 }
 

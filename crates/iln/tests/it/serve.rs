@@ -153,3 +153,30 @@ fn a_port_in_use_is_one_clear_line() {
     let result = crate::cli::run(scratch.iln().args(["serve", "--bind", &address]));
     crate::cli::assert_one_line_error(&result, &format!("could not listen on {address}"));
 }
+
+#[test]
+fn a_bad_mail_configuration_stops_start_up_with_one_line() {
+    let scratch = Scratch::new();
+    let result = crate::cli::run(scratch.iln().env("ILN_MAIL_FROM", "not an address").args([
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+    ]));
+    crate::cli::assert_one_line_error(&result, "mail.from");
+    assert!(!result.1.contains("listening"), "{}", result.1);
+    // The cause is said once, not repeated by each layer of errors.
+    assert_eq!(
+        result.2.matches("not an address").count(),
+        1,
+        "{}",
+        result.2
+    );
+
+    let result = crate::cli::run(
+        scratch
+            .iln()
+            .env("ILN_MAIL_SMTP_URL", "ftp://mail.example.org")
+            .args(["serve", "--bind", "127.0.0.1:0"]),
+    );
+    crate::cli::assert_one_line_error(&result, "mail.smtp_url");
+}
