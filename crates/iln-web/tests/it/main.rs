@@ -5,5 +5,6 @@ mod admin;
 mod helpers;
 mod mail;
 mod people;
+mod robustness;
 mod security;
 mod server;
