@@ -75,3 +75,89 @@ async fn the_file_mailer_writes_eml_files() {
     // Quoted-printable writes `=` as `=3D`: what a mail reader decodes back.
     assert!(text.contains("verify?token=3Dabc"), "{text}");
 }
+
+/// A one-message SMTP server: just enough of RFC 5321 for a client to hand over one email,
+/// returning what arrived after DATA.
+#[expect(
+    clippy::unwrap_used,
+    reason = "test helper: a panic here is a failed test"
+)]
+fn smtp_sink() -> (u16, std::thread::JoinHandle<String>) {
+    use std::io::{BufRead as _, BufReader, Write as _};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let mut reader = BufReader::new(stream);
+        writer.write_all(b"220 sink ESMTP\r\n").unwrap();
+        let mut data = String::new();
+        let mut in_data = false;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if reader.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            if in_data {
+                if line == ".\r\n" {
+                    in_data = false;
+                    writer.write_all(b"250 queued\r\n").unwrap();
+                } else {
+                    data.push_str(&line);
+                }
+                continue;
+            }
+            let command = line.to_ascii_uppercase();
+            let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+                b"250 sink\r\n"
+            } else if command.starts_with("DATA") {
+                in_data = true;
+                b"354 go ahead\r\n"
+            } else if command.starts_with("QUIT") {
+                writer.write_all(b"221 bye\r\n").unwrap();
+                break;
+            } else {
+                b"250 ok\r\n"
+            };
+            writer.write_all(reply).unwrap();
+        }
+        data
+    });
+    (port, handle)
+}
+
+#[tokio::test]
+async fn the_smtp_mailer_delivers_to_a_server_given_by_url() {
+    let (port, sink) = smtp_sink();
+    let mailer = iln_web::mail::SmtpMailer::new(
+        "ILN <noreply@iln.test>",
+        &format!("smtp://127.0.0.1:{port}"),
+    )
+    .unwrap();
+    mailer
+        .send(&OutgoingEmail {
+            to: "ada@example.org".to_owned(),
+            subject: "Reset your password".to_owned(),
+            text_body: "Open http://iln.test/reset?token=xyz".to_owned(),
+            html_body: None,
+        })
+        .await
+        .unwrap();
+    drop(mailer);
+    let received = tokio::task::spawn_blocking(move || sink.join().unwrap())
+        .await
+        .unwrap();
+    assert!(received.contains("To: ada@example.org"), "{received}");
+    assert!(received.contains("Subject: Reset your password"));
+    assert!(received.contains("reset?token=3Dxyz"));
+}
+
+#[test]
+fn a_bad_smtp_url_is_a_clear_error() {
+    let error = iln_web::mail::SmtpMailer::new("ILN <noreply@iln.test>", "not a url")
+        .err()
+        .expect("refused");
+    assert!(error.to_string().contains("SMTP"), "{error}");
+}
