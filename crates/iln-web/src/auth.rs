@@ -122,10 +122,14 @@ impl FromRequestParts<AppState> for Viewer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        MaybeViewer::from_request_parts(parts, state)
-            .await?
-            .0
-            .ok_or(WebError::SignInRequired)
+        let viewer = MaybeViewer::from_request_parts(parts, state).await?.0;
+        viewer.ok_or_else(|| {
+            // Only a page someone was reading is worth coming back to, not a form post.
+            let next = (parts.method == axum::http::Method::GET)
+                .then(|| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
+                .flatten();
+            WebError::SignInRequired(next)
+        })
     }
 }
 

@@ -25,8 +25,9 @@ pub enum WebError {
     CsrfToken,
     #[error("forbidden")]
     Forbidden,
+    /// Not signed in; carries the page to come back to after signing in.
     #[error("sign-in required")]
-    SignInRequired,
+    SignInRequired(Option<String>),
     #[error("too many attempts; retry after {0} s")]
     TooManyRequests(u64),
     #[error("conflict: {0}")]
@@ -53,7 +54,7 @@ impl WebError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::CrossSite | Self::CsrfToken | Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::SignInRequired => StatusCode::SEE_OTHER,
+            Self::SignInRequired(_) => StatusCode::SEE_OTHER,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
@@ -97,7 +98,7 @@ impl WebError {
                 "Not available to you",
                 "Your account does not have access to this page.".to_owned(),
             ),
-            Self::SignInRequired => ("Sign in", "Please sign in first.".to_owned()),
+            Self::SignInRequired(_) => ("Sign in", "Please sign in first.".to_owned()),
             Self::TooManyRequests(seconds) => (
                 "Too many attempts",
                 format!(
@@ -129,8 +130,15 @@ pub fn capitalise(text: &str) -> String {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        if matches!(self, Self::SignInRequired) {
-            return Redirect::to("/signin").into_response();
+        if let Self::SignInRequired(next) = &self {
+            let to = match next {
+                Some(next) => format!(
+                    "/signin?next={}",
+                    form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                ),
+                None => "/signin".to_owned(),
+            };
+            return Redirect::to(&to).into_response();
         }
         let status = self.status();
         if status.is_server_error() {

@@ -152,6 +152,8 @@ pub struct SignInPage {
     pub password_error: Option<String>,
     /// Shown above the form, e.g. after a password reset.
     pub notice: Option<String>,
+    /// A local path to go to after signing in; empty for the dashboard.
+    pub next: String,
 }
 
 #[derive(Template)]

@@ -406,19 +406,23 @@ pub async fn resend(
     ))
 }
 
-fn sign_in_page(
-    nav: Nav,
-    email: String,
-    email_error: Option<String>,
-    password_error: Option<String>,
-) -> SignInPage {
-    SignInPage {
-        nav,
-        email,
-        email_error,
-        password_error,
-        notice: None,
-    }
+/// A local path to return to after signing in, or None for anything that could lead off the
+/// site (`//host`, `/\host`, a scheme) or is not a plain path.
+fn safe_next(next: &str) -> Option<&str> {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.len() <= 2000
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    local.then_some(next)
+}
+
+fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    query.and_then(|query| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    })
 }
 
 pub async fn sign_in_form(
@@ -426,15 +430,19 @@ pub async fn sign_in_form(
     CsrfToken(csrf): CsrfToken,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    let mut page = sign_in_page(Nav::new(viewer.as_ref(), &csrf), String::new(), None, None);
-    let changed = query.as_deref().is_some_and(|query| {
-        form_urlencoded::parse(query.as_bytes())
-            .any(|(key, value)| key == "password" && value == "changed")
-    });
-    if changed {
-        page.notice = Some("Your password was changed. Sign in with the new password.".to_owned());
-    }
-    ok(&page)
+    let changed = query_value(query.as_deref(), "password").is_some_and(|v| v == "changed");
+    let next = query_value(query.as_deref(), "next")
+        .filter(|next| safe_next(next).is_some())
+        .unwrap_or_default();
+    ok(&SignInPage {
+        nav: Nav::new(viewer.as_ref(), &csrf),
+        email: String::new(),
+        email_error: None,
+        password_error: None,
+        notice: changed
+            .then(|| "Your password was changed. Sign in with the new password.".to_owned()),
+        next,
+    })
 }
 
 #[derive(Deserialize)]
@@ -443,6 +451,9 @@ pub struct SignInForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// Where to go after signing in: the page that asked for it.
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn sign_in(
@@ -462,57 +473,52 @@ pub async fn sign_in(
         .sign_in_per_email
         .hit(&email_key(&form.email), now)
         .map_err(too_many)?;
-    let nav = Nav::new(viewer.as_ref(), &csrf);
+    let retry = |email_error: Option<String>, password_error: Option<String>| {
+        page(
+            FORM_INVALID,
+            &SignInPage {
+                nav: Nav::new(viewer.as_ref(), &csrf),
+                email: form.email.clone(),
+                email_error,
+                password_error,
+                notice: None,
+                next: form.next.clone(),
+            },
+        )
+    };
 
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
-        Err(error) => {
-            let message = Some(capitalise(&error.to_string()));
-            return page(FORM_INVALID, &sign_in_page(nav, form.email, message, None));
-        }
+        Err(error) => return retry(Some(capitalise(&error.to_string())), None),
     };
     if form.password.is_empty() {
-        return page(
-            FORM_INVALID,
-            &sign_in_page(
-                nav,
-                form.email,
-                None,
-                Some("Enter your password".to_owned()),
-            ),
-        );
+        return retry(None, Some("Enter your password".to_owned()));
     }
     let user = state.store().user_by_email(&email).await?;
     let hash = user.as_ref().and_then(|user| user.password_hash.clone());
-    let matches = verify_password(form.password, hash).await?;
+    let matches = verify_password(form.password.clone(), hash).await?;
     let Some(user) = user.filter(|_| matches) else {
-        return page(
-            FORM_INVALID,
-            &sign_in_page(
-                nav,
-                form.email,
-                None,
-                Some("The email address or the password is not right".to_owned()),
-            ),
+        return retry(
+            None,
+            Some("The email address or the password is not right".to_owned()),
         );
     };
     if !user.email_verified {
-        return page(
-            FORM_INVALID,
-            &sign_in_page(
-                nav,
-                form.email,
-                Some("Confirm your email address first: open the link we emailed you, or ask for a new one below".to_owned()),
-                None,
+        return retry(
+            Some(
+                "Confirm your email address first: open the link we emailed you, or ask for a new one below"
+                    .to_owned(),
             ),
+            None,
         );
     }
     // The session this browser had before (if any) ends; sign-in always gets a new id.
-    if let Some(old) = viewer {
+    if let Some(old) = &viewer {
         state.store().delete_session(&old.session_hash).await?;
     }
     let session = start_session(&state, user.id).await?;
-    Ok(redirect_with_cookie("/dashboard", &session.cookie))
+    let to = safe_next(&form.next).unwrap_or("/dashboard");
+    Ok(redirect_with_cookie(to, &session.cookie))
 }
 
 fn redirect_with_cookie(to: &str, cookie: &str) -> Response {

@@ -63,7 +63,7 @@ async fn sign_up_verify_sign_in_sign_out() {
     browser.cookies.insert("iln_session".to_owned(), session);
     let after = browser.get("/dashboard").await;
     assert_eq!(after.status, StatusCode::SEE_OTHER);
-    assert_eq!(after.location(), "/signin");
+    assert_eq!(after.location(), "/signin?next=%2Fdashboard");
 }
 
 #[tokio::test]
@@ -398,4 +398,48 @@ async fn sign_in_is_rate_limited_per_ip_across_emails() {
         )
         .await;
     assert_eq!(other.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sign_in_returns_to_the_page_that_asked_but_never_off_site() {
+    let app = TestApp::new().await;
+    app.user("coord@example.org", Role::CountryCoordinator, &["KE"])
+        .await;
+    let mut browser = app.browser();
+    let asked = browser.get("/people?page=2").await;
+    assert_eq!(asked.location(), "/signin?next=%2Fpeople%3Fpage%3D2");
+    let form = browser.get(asked.location()).await;
+    assert!(form.body.contains("name=\"next\" value=\"/people?page=2\""));
+    let done = browser
+        .post(
+            "/signin",
+            &[
+                ("email", "coord@example.org"),
+                ("password", PASSWORD),
+                ("next", "/people?page=2"),
+            ],
+        )
+        .await;
+    assert_eq!(done.location(), "/people?page=2");
+
+    for evil in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+        "people",
+    ] {
+        let form = browser.get(&format!("/signin?next={}", evil)).await;
+        assert!(!form.body.contains("name=\"next\""), "{evil}");
+        let done = browser
+            .post(
+                "/signin",
+                &[
+                    ("email", "coord@example.org"),
+                    ("password", PASSWORD),
+                    ("next", evil),
+                ],
+            )
+            .await;
+        assert_eq!(done.location(), "/dashboard", "{evil}");
+    }
 }

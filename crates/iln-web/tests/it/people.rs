@@ -48,7 +48,7 @@ async fn participants_and_visitors_cannot_read_people() {
     let mut visitor = app.browser();
     let page = visitor.get(&format!("/people/{other}")).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    assert_eq!(page.location(), "/signin");
+    assert_eq!(page.location(), format!("/signin?next=%2Fpeople%2F{other}"));
 
     let mut browser = app.browser();
     browser.sign_in("pat@iln.test").await;
