@@ -2,12 +2,15 @@
 //! headers, rate limits, and the outbox worker that delivers email.
 //!
 //! Layout:
-//! - [`serve`] runs the whole thing on a listener; [`router`] builds the app for in-process tests.
+//! - [`serve`] runs the whole thing on a listener until Ctrl-C/SIGTERM ([`serve_until`]: until a
+//!   future resolves); [`router`] builds the app for in-process tests.
 //! - `state`: [`AppState`], what every handler gets (config, store, clock, mailer, limits).
 //! - `security`: headers on every response, CSRF checks, random tokens, cookies.
 //! - `auth`: sessions and the signed-in user extractors.
 //! - `routes`: the handlers, one module per area (public pages, account, dashboards, people,
-//!   admin); `templates`: the askama views; `error`: [`WebError`] and its friendly pages.
+//!   admin); `templates`: the askama views (files in `templates/`, CSS in `static/`);
+//!   `error`: [`WebError`] and its friendly pages; `forms`: extractors that turn malformed
+//!   input into those pages.
 //! - [`mail`]: the `Mailer` transports and the outbox worker; `ratelimit`: the limiter.
 
 pub mod mail;
