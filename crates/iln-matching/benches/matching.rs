@@ -5,7 +5,8 @@
 //! Usage (through `cargo bench -p iln-matching --bench matching -- ...`):
 //! - `gen N K SEED FILE`: a round of N people, each keeping their top-K candidates
 //! - `solve ENGINE FILE [REPEAT]`: ENGINE is `ours`, `rustworkx` or `mwmatching`; prints
-//!   `seconds weight cardinality` for each repeat on one line each
+//!   `seconds weight cardinality cpu_seconds` for each repeat on one line each (CPU time of
+//!   the solving thread, which stays meaningful when the machine is shared)
 //! - `pricing N K SEED`: times top-k, the solve on it, the whole pricing pass and the
 //!   certificate checks over all pairs
 
@@ -145,8 +146,9 @@ fn main() {
                 k: 16,
                 ..CandidateOptions::default()
             };
-            let (g, _) =
-                top_k_graph(round.len(), &score, &options).unwrap_or_else(|e| fail(&e.to_string()));
+            let g = top_k_graph(round.len(), &score, &options)
+                .unwrap_or_else(|e| fail(&e.to_string()))
+                .graph;
             let t = Instant::now();
             let m = solve(&g, Options::default()).unwrap_or_else(|e| fail(&e.to_string()));
             println!(
@@ -172,7 +174,9 @@ fn generate(args: &[String]) {
         max_k: k,
         ..CandidateOptions::default()
     };
-    let (g, _) = top_k_graph(n, &score, &options).unwrap_or_else(|e| fail(&e.to_string()));
+    let g = top_k_graph(n, &score, &options)
+        .unwrap_or_else(|e| fail(&e.to_string()))
+        .graph;
     let file = std::fs::File::create(&path).unwrap_or_else(|e| fail(&e.to_string()));
     let mut out = std::io::BufWriter::new(file);
     let write = |out: &mut std::io::BufWriter<std::fs::File>, s: String| {
@@ -198,15 +202,14 @@ fn run_solver(args: &[String]) {
     let list = edgelist::parse(&text).unwrap_or_else(|e| fail(&e.to_string()));
     let g = list.graph;
     for _ in 0..repeat {
+        let cpu_start = thread_cpu();
+        let cpu_end;
         let (seconds, weight, cardinality) = match engine.as_str() {
             "ours" => {
-                let cpu = thread_cpu();
                 let t = Instant::now();
                 let m = solve(&g, Options::default()).unwrap_or_else(|e| fail(&e.to_string()));
                 let s = t.elapsed().as_secs_f64();
-                if let (Some(a), Some(b)) = (cpu, thread_cpu()) {
-                    eprintln!("cpu {:.6}", b - a);
-                }
+                cpu_end = thread_cpu();
                 if verify(&g, &m).is_err() {
                     fail("our result failed its certificate check");
                 }
@@ -230,6 +233,7 @@ fn run_solver(args: &[String]) {
                 )
                 .unwrap_or_else(|_| fail("rustworkx failed"));
                 let s = t.elapsed().as_secs_f64();
+                cpu_end = thread_cpu();
                 let w = pairs
                     .iter()
                     .map(|&(u, v)| g.weight(u, v).unwrap_or(0))
@@ -245,6 +249,7 @@ fn run_solver(args: &[String]) {
                 let t = Instant::now();
                 let mate = mwmatching::Matching::new(edges).solve();
                 let s = t.elapsed().as_secs_f64();
+                cpu_end = thread_cpu();
                 let mut w = 0i64;
                 let mut c = 0usize;
                 for (u, &v) in mate.iter().enumerate() {
@@ -257,7 +262,11 @@ fn run_solver(args: &[String]) {
             }
             other => fail(&format!("unknown engine {other}")),
         };
-        println!("{seconds:.6} {weight} {cardinality}");
+        let cpu = match (cpu_start, cpu_end) {
+            (Some(a), Some(b)) => format!("{:.6}", b - a),
+            _ => "-".to_string(),
+        };
+        println!("{seconds:.6} {weight} {cardinality} {cpu}");
     }
 }
 
@@ -274,7 +283,9 @@ fn pricing(args: &[String]) {
         mode: Mode::MaxWeight,
     };
     let t = Instant::now();
-    let (g, _) = top_k_graph(n, &score, &options).unwrap_or_else(|e| fail(&e.to_string()));
+    let g = top_k_graph(n, &score, &options)
+        .unwrap_or_else(|e| fail(&e.to_string()))
+        .graph;
     let top_k = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let plain = solve(&g, Options::default()).unwrap_or_else(|e| fail(&e.to_string()));

@@ -286,15 +286,26 @@ impl Core {
 
     /// Recomputes free vertex `w`'s least-slack edge from the S-vertices and queues it.
     fn refresh_free(&mut self, w: u32) {
-        self.free_best[w as usize] = NONE;
         let bw = self.in_blossom[w as usize];
+        let dw = self.dual[w as usize];
+        let mut best = NONE;
+        let mut best_key = i64::MAX;
         for i in self.neighbours(w) {
             let q = self.adj[i];
-            let y = self.ends[q as usize];
-            let by = self.in_blossom[y as usize];
+            let y = self.ends[q as usize] as usize;
+            let by = self.in_blossom[y];
             if by != bw && self.label[by as usize] == S {
-                self.watch_edge(y, w, q / 2);
+                let key = self.dual[y] + self.since[y] + dw - self.cost[(q / 2) as usize];
+                if key < best_key {
+                    best_key = key;
+                    best = q / 2;
+                }
             }
+        }
+        self.free_best[w as usize] = best;
+        if best != NONE {
+            self.touch(w);
+            self.to_free.push(best_key, w);
         }
     }
 

@@ -89,14 +89,26 @@ where
     }
 }
 
+/// A top-k candidate graph and what it says about the pairs left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidates {
+    pub graph: Graph,
+    /// Lowest and highest score of any allowed pair, or `None` when no pair is allowed.
+    pub score_range: Option<(i64, i64)>,
+    /// `cap[i]` bounds the score of every allowed pair of `i` that is not among `i`'s kept
+    /// candidates (`i64::MIN` when all were kept). A pair outside the graph scores at most
+    /// `min(cap[u], cap[v])`, which lets the pricing pass skip most pairs from the duals alone.
+    pub cap: Vec<i64>,
+}
+
 /// The union of every person's `k` best allowed candidates (ties broken by the lower index),
 /// with k doubled up to `max_k` for people few others list. `score(i, j)` is called with
-/// `i < j`; `None` forbids the pair. Also returns the lowest and highest allowed score.
+/// `i < j`; `None` forbids the pair.
 pub fn top_k_graph<F>(
     n: usize,
     score: &F,
     options: &CandidateOptions,
-) -> Result<(Graph, Option<(i64, i64)>), SolveError>
+) -> Result<Candidates, SolveError>
 where
     F: Fn(usize, usize) -> Option<i64> + Sync,
 {
@@ -111,13 +123,14 @@ where
         .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
     // How often each person appears in the others' first k.
     let mut listed = vec![0usize; n];
-    for (row, _) in &rows {
+    let mut cap = vec![i64::MIN; n];
+    for (row, _, _) in &rows {
         for &(j, _) in row.iter().take(k) {
             listed[j] += 1;
         }
     }
     let mut pairs: BTreeMap<(usize, usize), i64> = BTreeMap::new();
-    for (i, (row, _)) in rows.iter().enumerate() {
+    for (i, (row, _, allowed)) in rows.iter().enumerate() {
         let mut own = k;
         // Few people want them: widen their own list so the graph reaches beyond contested
         // candidates.
@@ -129,6 +142,12 @@ where
         for &(j, w) in row.iter().take(own) {
             pairs.insert((i.min(j), i.max(j)), w);
         }
+        // Rows are sorted best first, so everything left out scores at most the last kept.
+        if *allowed > own.min(row.len()) {
+            cap[i] = row
+                .get(own.min(row.len()).saturating_sub(1))
+                .map_or(i64::MIN, |&(_, w)| w);
+        }
     }
     let mut graph = Graph::new(n);
     for ((u, v), w) in pairs {
@@ -136,11 +155,16 @@ where
             .add_edge(u, v, w)
             .map_err(|_| SolveError::ScoreOutOfRange(u, v, w))?;
     }
-    Ok((graph, range))
+    Ok(Candidates {
+        graph,
+        score_range: range,
+        cap,
+    })
 }
 
-/// Row `i`: its `keep` best candidates, best first, and the score range of the row.
-type Row = (Vec<(usize, i64)>, Option<(i64, i64)>);
+/// Row `i`: its `keep` best candidates, best first, the score range of the row, and how many
+/// pairs it allows.
+type Row = (Vec<(usize, i64)>, Option<(i64, i64)>, usize);
 
 fn best_of_row<F>(n: usize, i: usize, score: &F, keep: usize) -> Result<Row, SolveError>
 where
@@ -158,12 +182,13 @@ where
         }
     }
     let order = |a: &(usize, i64), b: &(usize, i64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    let allowed = all.len();
     if all.len() > keep {
         all.select_nth_unstable_by(keep, order);
         all.truncate(keep);
     }
     all.sort_unstable_by(order);
-    Ok((all, range))
+    Ok((all, range, allowed))
 }
 
 /// Solves over all allowed pairs: top-k candidates, then pricing until the certificate covers
@@ -177,9 +202,14 @@ pub fn solve_all_pairs<F>(
 where
     F: Fn(usize, usize) -> Option<i64> + Sync,
 {
-    let (initial, range) = top_k_graph(n, score, options)?;
+    let Candidates {
+        graph: initial,
+        score_range: range,
+        cap,
+    } = top_k_graph(n, score, options)?;
     let mut pool = Pool {
         n,
+        cap,
         pairs: initial
             .edges()
             .iter()
@@ -193,10 +223,10 @@ where
     };
     let (lo, hi) = range.unwrap_or((0, 0));
     let matching = match options.mode {
-        Mode::MaxWeight => pool.priced(score, &|w| Some(w), 0)?,
+        Mode::MaxWeight => pool.priced(score, &|w| Some(w), true, 0)?,
         Mode::MaxCardinality => {
             let offset = offset_for(n, lo, hi)?;
-            let m = pool.priced(score, &|w| Some(w), offset)?;
+            let m = pool.priced(score, &|w| Some(w), true, offset)?;
             relabel(m, Mode::MaxCardinality)
         }
         Mode::Fairness => {
@@ -206,16 +236,19 @@ where
                 |i| lo + i as i64,
                 count,
                 |step| match step {
-                    FairStep::Count { above } => {
-                        pool.priced(score, &move |w| above.is_none_or(|a| w > a).then_some(0), 1)
-                    }
+                    FairStep::Count { above } => pool.priced(
+                        score,
+                        &move |w| above.is_none_or(|a| w > a).then_some(0),
+                        false,
+                        1,
+                    ),
                     FairStep::Floor { floor } => {
                         let offset = offset_for(n, floor, hi)?;
-                        pool.priced(score, &move |w| (w >= floor).then_some(w), offset)
+                        pool.priced(score, &move |w| (w >= floor).then_some(w), false, offset)
                     }
                     FairStep::Nothing => {
                         let offset = offset_for(n, lo, hi)?;
-                        pool.priced(score, &|w| Some(w), offset)
+                        pool.priced(score, &|w| Some(w), true, offset)
                     }
                 },
             )?
@@ -247,6 +280,8 @@ fn offset_for(n: usize, lo: i64, hi: i64) -> Result<i64, SolveError> {
 /// The growing set of pairs the solves have seen.
 struct Pool {
     n: usize,
+    /// Score caps of the pairs outside the first candidate graph (see [`Candidates::cap`]).
+    cap: Vec<i64>,
     pairs: BTreeMap<(usize, usize), i64>,
     stats: PricingStats,
     add_per_person: usize,
@@ -266,11 +301,13 @@ impl Pool {
     }
 
     /// Solves on the pool seen through `view` with the given shift, then prices every pair
-    /// and repeats until none is violated.
+    /// and repeats until none is violated. `raw` says the view keeps scores unchanged, so the
+    /// score caps may skip pairs.
     fn priced<F>(
         &mut self,
         score: &F,
         view: &(dyn Fn(i64) -> Option<i64> + Sync),
+        raw: bool,
         offset: i64,
     ) -> Result<Matching, SolveError>
     where
@@ -286,7 +323,8 @@ impl Pool {
             let graph = self.graph(view)?;
             let m = solve_shifted(&graph, mode, offset, warm.as_ref())?;
             self.stats.solves += 1;
-            let violations = violations(self.n, score, view, &m, self.add_per_person)?;
+            let caps = raw.then_some(self.cap.as_slice());
+            let violations = violations(self.n, score, view, caps, &m, self.add_per_person)?;
             self.stats.scans += 1;
             if violations.is_empty() {
                 return Ok(m);
@@ -304,11 +342,14 @@ impl Pool {
 }
 
 /// Pairs whose reduced cost under `m`'s duals is negative, at most `per_person` per row (the
-/// most violated), as `(u, v)` with `u < v`.
+/// most violated), as `(u, v)` with `u < v`. With score caps, a pair outside the pool can
+/// only be violated when `y_u + y_v < 4 * (min(cap_u, cap_v) + offset)` (blossom duals only
+/// add), so for each `u` only the people with the smallest duals need a look.
 fn violations<F>(
     n: usize,
     score: &F,
     view: &(dyn Fn(i64) -> Option<i64> + Sync),
+    caps: Option<&[i64]>,
     m: &Matching,
     per_person: usize,
 ) -> Result<Vec<(usize, usize)>, SolveError>
@@ -316,11 +357,29 @@ where
     F: Fn(usize, usize) -> Option<i64> + Sync,
 {
     let index = DualIndex::new(m);
+    let duals = &m.certificate().vertex_dual;
+    let offset = i128::from(m.certificate().offset);
+    let mut by_dual: Vec<usize> = (0..n).collect();
+    by_dual.sort_unstable_by_key(|&v| (duals[v], v));
+    let sorted: Vec<i64> = by_dual.iter().map(|&v| duals[v]).collect();
     let rows: Vec<Vec<(i128, usize, usize)>> = (0..n)
         .into_par_iter()
         .map(|u| {
             let mut found = Vec::new();
-            for v in u + 1..n {
+            let partners: Box<dyn Iterator<Item = usize>> = match caps {
+                Some(caps) => {
+                    if caps[u] == i64::MIN {
+                        Box::new(std::iter::empty())
+                    } else {
+                        let limit = i128::from(crate::DUAL_SCALE) * (i128::from(caps[u]) + offset)
+                            - i128::from(duals[u]);
+                        let end = sorted.partition_point(|&y| i128::from(y) < limit);
+                        Box::new(by_dual[..end].iter().copied().filter(move |&v| v > u))
+                    }
+                }
+                None => Box::new(u + 1..n),
+            };
+            for v in partners {
                 let Some(raw) = pair_score(score, u, v)? else {
                     continue;
                 };

@@ -95,7 +95,8 @@ fn top_k_keeps_each_persons_best_and_never_a_forbidden_pair() {
         max_k: 12,
         ..CandidateOptions::default()
     };
-    let (g, range) = top_k_graph(50, &score, &options).unwrap();
+    let candidates = top_k_graph(50, &score, &options).unwrap();
+    let (g, range) = (candidates.graph.clone(), candidates.score_range);
     let complete = round.complete();
     let lo = complete.edges().iter().map(|e| e.weight).min().unwrap();
     let hi = complete.edges().iter().map(|e| e.weight).max().unwrap();
@@ -122,8 +123,18 @@ fn top_k_keeps_each_persons_best_and_never_a_forbidden_pair() {
             .count();
         assert!(degree >= 3.min(allowed));
     }
+    // Every pair left out scores at most both people's caps.
+    for u in 0..50 {
+        for v in u + 1..50 {
+            if let Some(w) = score(u, v)
+                && g.weight(u, v).is_none()
+            {
+                assert!(w <= candidates.cap[u] && w <= candidates.cap[v], "{u}-{v}");
+            }
+        }
+    }
     // The same input gives the same graph.
-    assert_eq!(top_k_graph(50, &score, &options).unwrap().0, g);
+    assert_eq!(top_k_graph(50, &score, &options).unwrap(), candidates);
 }
 
 #[test]
