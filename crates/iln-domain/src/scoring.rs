@@ -282,14 +282,15 @@ struct Compiled {
     offset_minutes: i32,
     /// Index of that offset in the scorer's table of distinct offsets.
     zone: u16,
-    /// Points this person brings to every pair whatever the partner: the preference points
-    /// when they are open to anyone, the wider-network points when they are new. Summing
-    /// them up front keeps the per-pair work small.
+    /// Points this person brings to every pair whatever the partner: the wider-network
+    /// points when they are new to the program.
     constant_points: i64,
     /// Languages the person speaks that are program languages, as bits of the language table.
     languages: [u64; 3],
     ways: u8,
     preference: MatchPreference,
+    /// Index of (sector, career stage, preference) in the scorer's class table.
+    class: u16,
     /// The first 64 interest bits, kept here so the common case reads no other memory.
     interests: u64,
     /// Past partners' sectors, a bit per sector (countries are in `Scorer::past_countries`).
@@ -310,14 +311,34 @@ pub struct Scorer {
     /// Interest names by bit index, for explanations.
     interest_names: Vec<Interest>,
     countries: Vec<CountryCode>,
-    /// Per person: past partners' countries (compiled ids), sorted.
-    past_countries: Vec<Vec<u16>>,
+    /// Per person: past partners' countries, a bit per compiled country id (there are fewer
+    /// than 256 countries).
+    past_countries: Vec<[u64; 4]>,
     /// Per person: banned partners, sorted, with the rule that bans each.
     banned: Vec<Vec<(u32, Rule)>>,
+    /// Sector and preference points for each pair of classes (sector, stage, preference),
+    /// with and without a shared interest: `[(class_a * CLASSES + class_b) * 2 + shares]`.
+    class_points: Vec<i64>,
     /// Waking-hours points for each pair of distinct offsets, `zones` by `zones`.
     waking_points: Vec<i64>,
     zones: usize,
 }
+
+/// Distinct (sector, career stage, preference) combinations.
+const CLASSES: usize = Sector::ALL.len() * CareerStage::ALL.len() * MatchPreference::ALL.len();
+
+/// The class table index of a (sector, career stage, preference) combination.
+fn class_of(sector: Sector, stage: CareerStage, preference: MatchPreference) -> u16 {
+    let preference = match preference {
+        MatchPreference::CareerStage => 0,
+        MatchPreference::InterestSector => 1,
+        MatchPreference::Any => 2,
+    };
+    ((sector as u16) * 4 + u16::from(stage_rank(stage))) * 3 + preference
+}
+
+/// How many ways are set in a 4-bit mask of [`CommunicationWay`] bits.
+const WAYS_COUNT: [u8; 16] = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
 
 /// How well one person's matching preference is met by a partner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -478,12 +499,13 @@ impl Scorer {
                 }
             }
             let ways = p.communication.iter().fold(0u8, |acc, w| acc | w.bit());
-            let past_countries: Vec<u16> = p
-                .history
-                .countries
-                .iter()
-                .filter_map(|c| country_index.get(c).copied())
-                .collect();
+            let mut past_countries = [0u64; 4];
+            for c in &p.history.countries {
+                if let Some(&id) = country_index.get(c) {
+                    let id = usize::from(id);
+                    past_countries[(id / 64) % 4] |= 1 << (id % 64);
+                }
+            }
             let past_sectors = p
                 .history
                 .sectors
@@ -497,11 +519,7 @@ impl Scorer {
                 offsets.insert(at, offset_minutes);
             }
             let has_history = !p.history.is_empty();
-            let constant_points = if p.preference == MatchPreference::Any {
-                i64::from(weights.preference)
-            } else {
-                0
-            } + if has_history {
+            let constant_points = if has_history {
                 0
             } else {
                 i64::from(weights.wider_network)
@@ -513,6 +531,7 @@ impl Scorer {
                 offset_minutes,
                 zone: 0,
                 constant_points,
+                class: class_of(p.sector, p.career_stage, p.preference),
                 languages,
                 ways,
                 preference: p.preference,
@@ -538,8 +557,34 @@ impl Scorer {
                     / i64::from(WAKING_MINUTES);
             }
         }
+        let mut class_points = vec![0i64; CLASSES * CLASSES * 2];
+        for sa in Sector::ALL {
+            for ka in CareerStage::ALL {
+                for pa in MatchPreference::ALL {
+                    for sb in Sector::ALL {
+                        for kb in CareerStage::ALL {
+                            for pb in MatchPreference::ALL {
+                                for shares in [false, true] {
+                                    let at = (usize::from(class_of(sa, ka, pa)) * CLASSES
+                                        + usize::from(class_of(sb, kb, pb)))
+                                        * 2
+                                        + usize::from(shares);
+                                    let sector = if sa == sb { weights.sector } else { 0 };
+                                    class_points[at] = i64::from(sector)
+                                        + fit((pa, ka, sa), (kb, sb), shares)
+                                            .points(weights.preference)
+                                        + fit((pb, kb, sb), (ka, sa), shares)
+                                            .points(weights.preference);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         Ok(Scorer {
             weights,
+            class_points,
             people: compiled,
             interest_bits,
             words,
@@ -567,6 +612,7 @@ impl Scorer {
 
     /// The first hard rule that forbids pairing `a` and `b`, or `None` when they may pair.
     /// Out-of-range positions and a person with themselves count as the same country.
+    #[inline]
     pub fn check(&self, a: usize, b: usize) -> Option<Rule> {
         let (Some(pa), Some(pb)) = (self.people.get(a), self.people.get(b)) else {
             return Some(Rule::SameCountry);
@@ -606,28 +652,29 @@ impl Scorer {
 
     /// The same sum as `points(a, b).total()`, computed the short way: the engine asks for
     /// every pair of the round, so this is the hot loop of a matching run.
+    #[inline]
     fn total(&self, a: usize, b: usize) -> i64 {
         let w = &self.weights;
         let (pa, pb) = (&self.people[a], &self.people[b]);
+        // The build targets baseline x86-64, where counting bits is a dozen instructions;
+        // only "none, one, two, three or more" matters here, so clear the lowest bit thrice.
         let shared = if self.words == 1 {
-            (pa.interests & pb.interests).count_ones()
+            let x = pa.interests & pb.interests;
+            let y = x & x.wrapping_sub(1);
+            let z = y & y.wrapping_sub(1);
+            u32::from(x != 0) + u32::from(y != 0) + u32::from(z != 0)
         } else {
-            self.shared_interest_count(a, b)
+            self.shared_interest_count(a, b).min(MAX_COUNTED_INTERESTS)
         };
+        let class =
+            (usize::from(pa.class) * CLASSES + usize::from(pb.class)) * 2 + usize::from(shared > 0);
         let mut total = pa.constant_points
             + pb.constant_points
-            + i64::from(w.shared_interests) * i64::from(shared.min(MAX_COUNTED_INTERESTS))
-            + i64::from(w.communication) * i64::from((pa.ways & pb.ways).count_ones())
-            + self.waking_points[usize::from(pa.zone) * self.zones + usize::from(pb.zone)];
-        if pa.sector == pb.sector {
-            total += i64::from(w.sector);
-        }
-        if pa.preference != MatchPreference::Any {
-            total += preference_fit(pa, pb, shared).points(w.preference);
-        }
-        if pb.preference != MatchPreference::Any {
-            total += preference_fit(pb, pa, shared).points(w.preference);
-        }
+            + i64::from(w.shared_interests) * i64::from(shared)
+            + i64::from(w.communication)
+                * i64::from(WAYS_COUNT[usize::from(pa.ways & pb.ways & 15)])
+            + self.waking_points[usize::from(pa.zone) * self.zones + usize::from(pb.zone)]
+            + self.class_points[class];
         if pa.has_history {
             total += self.wider(a, b);
         }
@@ -665,10 +712,18 @@ impl Scorer {
         }
     }
 
+    /// Whether one of `person`'s past partners was from `country` (a compiled id).
+    #[inline]
+    fn knows_country(&self, person: usize, country: u16) -> bool {
+        let id = usize::from(country);
+        self.past_countries[person][(id / 64) % 4] & (1 << (id % 64)) != 0
+    }
+
     /// The wider-network points `person` gets from `partner`.
+    #[inline]
     fn wider(&self, person: usize, partner: usize) -> i64 {
         let (person_id, person, partner) = (person, &self.people[person], &self.people[partner]);
-        let new_country = !self.past_countries[person_id].contains(&partner.country);
+        let new_country = !self.knows_country(person_id, partner.country);
         let new_sector = person.past_sectors & sector_bit(partner.sector) == 0;
         let w = i64::from(self.weights.wider_network);
         match (new_country, new_sector) {
@@ -714,8 +769,8 @@ impl Scorer {
             overlap_minutes: overlap,
             shared_ways,
             new_country: [
-                !self.past_countries[a].contains(&pb.country),
-                !self.past_countries[b].contains(&pa.country),
+                !self.knows_country(a, pb.country),
+                !self.knows_country(b, pa.country),
             ],
             new_sector: [
                 pa.past_sectors & sector_bit(pb.sector) == 0,
@@ -805,9 +860,10 @@ impl RuleCounts {
     }
 }
 
+#[inline]
 fn sector_bit(sector: Sector) -> u16 {
-    let index = Sector::ALL.iter().position(|s| *s == sector).unwrap_or(0);
-    1 << index
+    // The enum's declaration order is Sector::ALL's order, so the discriminant is the index.
+    1 << (sector as u16)
 }
 
 /// How far apart two clocks are (at most 12 hours) and how many minutes their 08:00-22:00
@@ -823,24 +879,35 @@ fn clock_distance(offset_a: i32, offset_b: i32) -> (u32, u32) {
     )
 }
 
+#[inline]
 fn preference_fit(person: &Compiled, partner: &Compiled, shared_interests: u32) -> PreferenceFit {
-    match person.preference {
+    fit(
+        (person.preference, person.stage, person.sector),
+        (partner.stage, partner.sector),
+        shared_interests > 0,
+    )
+}
+
+/// How well a partner of `partner` (stage, sector) meets the wishes of a person with
+/// `person` (preference, stage, sector), when they share an interest or not.
+fn fit(
+    person: (MatchPreference, CareerStage, Sector),
+    partner: (CareerStage, Sector),
+    share_interests: bool,
+) -> PreferenceFit {
+    let (preference, stage, sector) = person;
+    match preference {
         MatchPreference::Any => PreferenceFit::Full,
-        MatchPreference::CareerStage => {
-            let distance = stage_rank(person.stage).abs_diff(stage_rank(partner.stage));
-            match distance {
-                0 => PreferenceFit::Full,
-                1 => PreferenceFit::Half,
-                _ => PreferenceFit::None,
-            }
-        }
-        MatchPreference::InterestSector => {
-            match (person.sector == partner.sector, shared_interests > 0) {
-                (true, true) => PreferenceFit::Full,
-                (false, false) => PreferenceFit::None,
-                _ => PreferenceFit::Half,
-            }
-        }
+        MatchPreference::CareerStage => match stage_rank(stage).abs_diff(stage_rank(partner.0)) {
+            0 => PreferenceFit::Full,
+            1 => PreferenceFit::Half,
+            _ => PreferenceFit::None,
+        },
+        MatchPreference::InterestSector => match (sector == partner.1, share_interests) {
+            (true, true) => PreferenceFit::Full,
+            (false, false) => PreferenceFit::None,
+            _ => PreferenceFit::Half,
+        },
     }
 }
 
