@@ -443,3 +443,24 @@ async fn sign_in_returns_to_the_page_that_asked_but_never_off_site() {
         assert_eq!(done.location(), "/dashboard", "{evil}");
     }
 }
+
+#[tokio::test]
+async fn incomplete_or_forged_links_get_a_page_that_offers_a_new_one() {
+    let app = TestApp::new().await;
+    let mut browser = app.browser();
+    for (path, again) in [("/verify", "/verify/resend"), ("/reset", "/forgot")] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(page.body.contains("This link does not work"));
+        assert!(page.body.contains(&format!("href=\"{again}\"")));
+    }
+    let forged = browser.post("/verify", &[("token", "made-up")]).await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    let forged = browser
+        .post(
+            "/reset",
+            &[("token", "made-up"), ("password", "a-good-long-passphrase")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+}
