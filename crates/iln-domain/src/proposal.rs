@@ -199,6 +199,9 @@ pub enum UnmatchedKind {
     NoCompatiblePair,
     /// Every compatible pair already took a third person.
     CompatiblePairsTaken,
+    /// Everyone they could pair with is in a locked pair (that already has a third member,
+    /// or the policy is to wait).
+    PartnersLocked,
 }
 
 /// One bar of the score distribution: how many pair scores fall in `from..=to`.
@@ -400,7 +403,8 @@ pub fn run(request: &MatchRequest) -> Result<Proposal, ProposalError> {
     for &(i, j) in &locked_pairs {
         groups.insert((i, j), (vec![i, j], true));
     }
-    let mut unmatched = Vec::new();
+    // People the engine left single, by global index, with its reason.
+    let mut single: Vec<(usize, UnmatchedReason)> = Vec::new();
     for leftover in leftovers {
         match leftover {
             Leftover::Trio { person, pair, .. } => {
@@ -408,37 +412,77 @@ pub fn run(request: &MatchRequest) -> Result<Proposal, ProposalError> {
                     members.push(free[person]);
                 }
             }
-            Leftover::Unmatched { person, reason } => {
-                let global = free[person];
-                let (kind, explanation) = match reason {
-                    UnmatchedReason::NoCompatiblePartner => (
-                        UnmatchedKind::NoPossiblePartner,
-                        scorer
-                            .rule_counts(global)
-                            .describe()
-                            .unwrap_or_else(|| reason.describe().to_owned()),
-                    ),
-                    UnmatchedReason::LeftOver => (
-                        UnmatchedKind::WaitsForNextRound,
-                        format!("{}; they wait for the next round", reason.describe()),
-                    ),
-                    UnmatchedReason::NoCompatiblePair => (
-                        UnmatchedKind::NoCompatiblePair,
-                        reason.describe().to_owned(),
-                    ),
-                    UnmatchedReason::CompatiblePairsTaken => (
-                        UnmatchedKind::CompatiblePairsTaken,
-                        reason.describe().to_owned(),
-                    ),
-                };
-                unmatched.push(Unmatched {
-                    id: applicants[global].id.clone(),
-                    name: applicants[global].name.clone(),
-                    reason: kind,
-                    explanation,
-                });
+            Leftover::Unmatched { person, reason } => single.push((free[person], reason)),
+        }
+    }
+    // The engine only knows the pairs it formed; a single person may still join a locked
+    // pair as its third member. This is also how a re-match after partnerships end early
+    // works: the running partnerships are locks and the people left alone are the rest.
+    if request.leftover == LeftoverPolicy::Trio && !locked_pairs.is_empty() {
+        let mut options: Vec<(i64, usize, usize)> = Vec::new();
+        for (slot, &(person, reason)) in single.iter().enumerate() {
+            if reason == UnmatchedReason::LeftOver {
+                continue;
+            }
+            for (p, &(i, j)) in locked_pairs.iter().enumerate() {
+                if let (Some(a), Some(b)) = (scorer.score(person, i), scorer.score(person, j)) {
+                    options.push((a + b, slot, p));
+                }
             }
         }
+        options.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut placed = vec![false; single.len()];
+        let mut taken = vec![false; locked_pairs.len()];
+        for (_, slot, p) in options {
+            if placed[slot] || taken[p] {
+                continue;
+            }
+            if let Some((members, _)) = groups.get_mut(&locked_pairs[p]) {
+                members.push(single[slot].0);
+                placed[slot] = true;
+                taken[p] = true;
+            }
+        }
+        single = single
+            .into_iter()
+            .zip(placed)
+            .filter(|(_, placed)| !placed)
+            .map(|(s, _)| s)
+            .collect();
+    }
+    let mut unmatched = Vec::new();
+    for (global, reason) in single {
+        let counts = scorer.rule_counts(global);
+        let (kind, explanation) = match reason {
+            UnmatchedReason::NoCompatiblePartner if counts.allowed > 0 => (
+                UnmatchedKind::PartnersLocked,
+                "everyone who could be their partner is already in a locked pair".to_owned(),
+            ),
+            UnmatchedReason::NoCompatiblePartner => (
+                UnmatchedKind::NoPossiblePartner,
+                counts
+                    .describe()
+                    .unwrap_or_else(|| reason.describe().to_owned()),
+            ),
+            UnmatchedReason::LeftOver => (
+                UnmatchedKind::WaitsForNextRound,
+                format!("{}; they wait for the next round", reason.describe()),
+            ),
+            UnmatchedReason::NoCompatiblePair => (
+                UnmatchedKind::NoCompatiblePair,
+                reason.describe().to_owned(),
+            ),
+            UnmatchedReason::CompatiblePairsTaken => (
+                UnmatchedKind::CompatiblePairsTaken,
+                reason.describe().to_owned(),
+            ),
+        };
+        unmatched.push(Unmatched {
+            id: applicants[global].id.clone(),
+            name: applicants[global].name.clone(),
+            reason: kind,
+            explanation,
+        });
     }
 
     let mut partnerships: Vec<Partnership> = groups

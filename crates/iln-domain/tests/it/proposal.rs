@@ -577,3 +577,43 @@ fn start_dates_parse_as_midnight_utc() {
     assert_eq!(proposal::parse_start_date("March"), None);
     assert_eq!(proposal::parse_start_date("2027-02-30"), None);
 }
+
+/// Six people in six countries, all speaking English.
+fn six() -> Vec<Applicant> {
+    let mut people = applicants(6, 11);
+    for (a, country) in people.iter_mut().zip(["GB", "NG", "KE", "IN", "JP", "BR"]) {
+        a.profile.country = CountryCode::parse(country).unwrap();
+        a.profile.languages = BTreeSet::from([LanguageCode::english()]);
+    }
+    people
+}
+
+#[test]
+fn a_rematch_pairs_the_people_left_alone_around_running_partnerships() {
+    // p000-p001 and p002-p003 are running; p004's partner left, and so did p005's.
+    let mut req = request(six());
+    req.locks = vec![
+        ("p000".into(), "p001".into()),
+        ("p002".into(), "p003".into()),
+    ];
+    req.applicants[4].previous_partners.insert("p999".into());
+    let p = proposal::run(&req).unwrap();
+    let keys = pair_ids(&p);
+    assert!(keys.contains(&vec!["p004".to_owned(), "p005".to_owned()]));
+    assert!(p.partnerships.iter().filter(|p| p.locked).count() == 2);
+
+    // Alone by themselves, p005 joins a running partnership as its third member.
+    req.applicants.remove(4);
+    let p = proposal::run(&req).unwrap();
+    assert_eq!(p.trios(), 1);
+    let trio = p.partnerships.iter().find(|p| p.is_trio()).unwrap();
+    assert!(trio.locked);
+    assert!(trio.key().contains(&"p005".to_owned()));
+    assert!(p.unmatched.is_empty());
+
+    // Waiting for the next round instead: told that everyone possible is locked.
+    req.leftover = LeftoverPolicy::NextRound;
+    let p = proposal::run(&req).unwrap();
+    assert_eq!(p.unmatched.len(), 1);
+    assert_eq!(p.unmatched[0].reason, UnmatchedKind::PartnersLocked);
+}
