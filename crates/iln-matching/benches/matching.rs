@@ -117,6 +117,24 @@ fn thread_cpu() -> Option<f64> {
     Some(ns / 1e9)
 }
 
+/// CPU time of the whole process (all threads) in seconds, at clock-tick resolution.
+fn process_cpu() -> f64 {
+    let Ok(text) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = text.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    // utime and stime are fields 14 and 15 of the full line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn fail(message: &str) -> ! {
     eprintln!("error: {message}");
     std::process::exit(2)
@@ -282,27 +300,53 @@ fn pricing(args: &[String]) {
         add_per_person: 8,
         mode: Mode::MaxWeight,
     };
-    let t = Instant::now();
-    let g = top_k_graph(n, &score, &options)
-        .unwrap_or_else(|e| fail(&e.to_string()))
-        .graph;
-    let top_k = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let plain = solve(&g, Options::default()).unwrap_or_else(|e| fail(&e.to_string()));
-    let plain_solve = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let priced = solve_all_pairs(n, &score, &options).unwrap_or_else(|e| fail(&e.to_string()));
-    let whole = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    verify(&priced.graph, &priced.matching).unwrap_or_else(|e| fail(&e.to_string()));
-    check_all_pairs(n, &score, &priced.matching).unwrap_or_else(|e| fail(&e.to_string()));
-    let certify = t.elapsed().as_secs_f64();
+    // Each phase: wall seconds and process CPU seconds (all threads).
+    let phase = |f: &mut dyn FnMut()| {
+        let (t, c) = (Instant::now(), process_cpu());
+        f();
+        (t.elapsed().as_secs_f64(), process_cpu() - c)
+    };
+    let mut g = None;
+    let top_k = phase(&mut || {
+        g = Some(
+            top_k_graph(n, &score, &options)
+                .unwrap_or_else(|e| fail(&e.to_string()))
+                .graph,
+        )
+    });
+    let g = g.unwrap_or_else(|| fail("no graph"));
+    let mut plain = None;
+    let plain_solve = phase(&mut || {
+        plain = Some(solve(&g, Options::default()).unwrap_or_else(|e| fail(&e.to_string())))
+    });
+    let mut priced = None;
+    let whole = phase(&mut || {
+        priced = Some(solve_all_pairs(n, &score, &options).unwrap_or_else(|e| fail(&e.to_string())))
+    });
+    let (plain, priced) = match (plain, priced) {
+        (Some(a), Some(b)) => (a, b),
+        _ => fail("no result"),
+    };
+    let certify = phase(&mut || {
+        verify(&priced.graph, &priced.matching).unwrap_or_else(|e| fail(&e.to_string()));
+        check_all_pairs(n, &score, &priced.matching).unwrap_or_else(|e| fail(&e.to_string()));
+    });
     println!(
-        "people {n} k {k} edges {} top_k_s {top_k:.3} solve_s {plain_solve:.3} \
-         priced_total_s {whole:.3} pricing_overhead_s {:.3} certify_all_pairs_s {certify:.3} \
-         weight_topk {} weight_all_pairs {} added_edges {} solves {} scans {}",
+        "people {n} k {k} edges {} pricing_overhead_s {:.3} top_k_s {:.3} solve_s {:.3} \
+         priced_total_s {:.3} certify_all_pairs_s {:.3} | cpu: pricing_overhead {:.2} top_k {:.2} \
+         solve {:.2} priced_total {:.2} certify {:.2} | weight_topk {} weight_all_pairs {} \
+         added_edges {} solves {} scans {}",
         g.edge_count(),
-        whole - top_k - plain_solve,
+        whole.0 - top_k.0 - plain_solve.0,
+        top_k.0,
+        plain_solve.0,
+        whole.0,
+        certify.0,
+        whole.1 - top_k.1 - plain_solve.1,
+        top_k.1,
+        plain_solve.1,
+        whole.1,
+        certify.1,
         plain.weight(),
         priced.matching.weight(),
         priced.stats.added_edges,

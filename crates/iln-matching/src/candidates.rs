@@ -7,7 +7,8 @@
 //! and the graph re-solved from the previous duals, until no such pair remains. The final
 //! certificate then covers every allowed pair, which is what [`check_all_pairs`] confirms.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use rayon::prelude::*;
 
@@ -132,10 +133,11 @@ where
     let mut pairs: BTreeMap<(usize, usize), i64> = BTreeMap::new();
     for (i, (row, _, allowed)) in rows.iter().enumerate() {
         let mut own = k;
-        // Few people want them: widen their own list so the graph reaches beyond contested
-        // candidates.
+        // Hardly anyone wants them (listed by fewer than a quarter of k others, typical of
+        // people whose best candidates are all contested): widen their own list so the
+        // graph reaches beyond those candidates.
         let mut wanted = listed[i];
-        while wanted < own / 2 && own < options.max_k {
+        while wanted < own / 4 && own < options.max_k {
             own = (own * 2).min(options.max_k);
             wanted = wanted.saturating_mul(2);
         }
@@ -170,24 +172,33 @@ fn best_of_row<F>(n: usize, i: usize, score: &F, keep: usize) -> Result<Row, Sol
 where
     F: Fn(usize, usize) -> Option<i64> + Sync,
 {
-    let mut all = Vec::new();
+    // The `keep` best so far in a min-heap whose top is the worst kept candidate: lower
+    // score, then higher index, is worse. Most candidates lose against the top in O(1).
+    let mut kept: BinaryHeap<Reverse<(i64, Reverse<usize>)>> = BinaryHeap::with_capacity(keep + 1);
     let mut range: Option<(i64, i64)> = None;
+    let mut allowed = 0usize;
     for j in 0..n {
         if j == i {
             continue;
         }
-        if let Some(w) = pair_score(score, i, j)? {
-            all.push((j, w));
-            range = Some(range.map_or((w, w), |(lo, hi)| (lo.min(w), hi.max(w))));
+        let Some(w) = pair_score(score, i, j)? else {
+            continue;
+        };
+        allowed += 1;
+        range = Some(range.map_or((w, w), |(lo, hi)| (lo.min(w), hi.max(w))));
+        let key = (w, Reverse(j));
+        if kept.len() < keep {
+            kept.push(Reverse(key));
+        } else if kept.peek().is_some_and(|worst| key > worst.0) {
+            kept.pop();
+            kept.push(Reverse(key));
         }
     }
-    let order = |a: &(usize, i64), b: &(usize, i64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-    let allowed = all.len();
-    if all.len() > keep {
-        all.select_nth_unstable_by(keep, order);
-        all.truncate(keep);
-    }
-    all.sort_unstable_by(order);
+    let mut all: Vec<(usize, i64)> = kept
+        .into_iter()
+        .map(|Reverse((w, Reverse(j)))| (j, w))
+        .collect();
+    all.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Ok((all, range, allowed))
 }
 
@@ -384,10 +395,10 @@ where
                     continue;
                 };
                 let Some(w) = view(raw) else { continue };
-                let r = index.reduced(u, v, w);
-                if r < 0 {
-                    found.push((r, u, v));
+                if index.covers(u, v, w) {
+                    continue;
                 }
+                found.push((index.reduced(u, v, w), u, v));
             }
             if found.len() > per_person {
                 found.select_nth_unstable(per_person);
@@ -414,7 +425,7 @@ where
     let found = (0..n).into_par_iter().find_map_first(|u| {
         (u + 1..n).find_map(|v| {
             let w = score(u, v)?;
-            if floor.is_some_and(|f| w < f) {
+            if floor.is_some_and(|f| w < f) || index.covers(u, v, w) {
                 return None;
             }
             let reduced = index.reduced(u, v, w);

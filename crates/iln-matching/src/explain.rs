@@ -56,6 +56,15 @@ impl DualIndex {
 
     /// The reduced cost of pair `(u, v)` at weight `w`; negative means the pair would improve
     /// the matching (the certificate does not cover it).
+    /// True when pair `(u, v)` at weight `w` has a non-negative reduced cost. Blossom duals
+    /// are never negative, so the vertex duals alone usually settle it without a lookup.
+    #[inline]
+    pub(crate) fn covers(&self, u: usize, v: usize, w: i64) -> bool {
+        let quick = i128::from(self.vertex_dual[u]) + i128::from(self.vertex_dual[v])
+            - i128::from(DUAL_SCALE) * (i128::from(w) + i128::from(self.offset));
+        quick >= 0 || self.reduced(u, v, w) >= 0
+    }
+
     pub(crate) fn reduced(&self, u: usize, v: usize, w: i64) -> i128 {
         let (mut a, mut b) = (self.owner[u], self.owner[v]);
         let z = loop {
