@@ -62,19 +62,33 @@ pub struct Pager {
     pub page: i64,
     pub pages: i64,
     pub total: i64,
-    /// The path the page links go to, e.g. `/people`.
-    pub path: &'static str,
+    /// The address the page links go to, e.g. `/people` or `/people?country=KE`.
+    pub path: String,
 }
 
 impl Pager {
-    pub fn new(page: i64, per_page: i64, total: i64, path: &'static str) -> Self {
+    pub fn new(page: i64, per_page: i64, total: i64, path: impl Into<String>) -> Self {
         let pages = ((total + per_page - 1) / per_page).max(1);
         Self {
             page: page.clamp(1, pages),
             pages,
             total,
-            path,
+            path: path.into(),
         }
+    }
+
+    /// The address of another page of the same list, keeping its filters.
+    fn link(&self, page: i64) -> String {
+        let separator = if self.path.contains('?') { '&' } else { '?' };
+        format!("{}{separator}page={page}", self.path)
+    }
+
+    pub fn prev_link(&self) -> Option<String> {
+        self.prev().map(|page| self.link(page))
+    }
+
+    pub fn next_link(&self) -> Option<String> {
+        self.next().map(|page| self.link(page))
     }
 
     pub fn offset(&self, per_page: i64) -> i64 {
@@ -314,6 +328,9 @@ pub struct ParticipantDashboard {
 pub struct PeoplePage {
     pub nav: Nav,
     pub scope: String,
+    /// The countries the reader may filter by (code, name), and the one chosen ("" for all).
+    pub countries: Vec<(String, String)>,
+    pub country: String,
     pub people: Vec<PersonView>,
     pub pager: Pager,
 }

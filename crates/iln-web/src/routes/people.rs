@@ -5,6 +5,7 @@
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use iln_domain::application::LanguageCode;
+use iln_domain::country::CountryCode;
 use iln_domain::timezone::TimeZoneName;
 use iln_store::{PeopleScope, Person, PersonId};
 
@@ -63,19 +64,57 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
     let scope = scope_of(&viewer)?;
+    // The countries the reader may filter by: an admin's are those with people.
+    let choices: Vec<CountryCode> = match &scope {
+        PeopleScope::All => {
+            let mut codes: Vec<CountryCode> = state
+                .store()
+                .count_people_by_country(&scope)
+                .await?
+                .into_iter()
+                .map(|(code, _)| code)
+                .collect();
+            codes.sort_by_key(|code| code.name());
+            codes
+        }
+        PeopleScope::Countries(codes) => codes.clone(),
+    };
+    let chosen = query.as_deref().and_then(|query| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == "country")
+            .and_then(|(_, value)| CountryCode::parse(&value).ok())
+    });
+    // A filter narrows the reader's scope and can never widen it: a country outside the scope
+    // simply shows nobody.
+    let (scope, path) = match chosen {
+        Some(code) => {
+            let allowed = match &scope {
+                PeopleScope::All => vec![code],
+                PeopleScope::Countries(codes) => {
+                    codes.iter().copied().filter(|c| *c == code).collect()
+                }
+            };
+            (
+                PeopleScope::Countries(allowed),
+                format!("/people?country={}", code.as_str()),
+            )
+        }
+        None => (scope, "/people".to_owned()),
+    };
     let total = state.store().count_people(&scope).await?;
-    let pager = Pager::new(page_number(query.as_deref()), PER_PAGE, total, "/people");
+    let pager = Pager::new(page_number(query.as_deref()), PER_PAGE, total, path);
     let people = state
         .store()
         .list_people(&scope, PER_PAGE, pager.offset(PER_PAGE))
         .await?;
     let zone = viewer.time_zone();
-    let scope_words = match &scope {
-        PeopleScope::All => format!("Everyone in the network: {total} people."),
-        PeopleScope::Countries(codes) if codes.is_empty() => {
+    let scope_words = match (&scope, chosen) {
+        (_, Some(code)) => format!("The people of {}: {total}.", code.name()),
+        (PeopleScope::All, None) => format!("Everyone in the network: {total} people."),
+        (PeopleScope::Countries(codes), None) if codes.is_empty() => {
             "No country is assigned to you yet, so there is nobody to show.".to_owned()
         }
-        PeopleScope::Countries(codes) => format!(
+        (PeopleScope::Countries(codes), None) => format!(
             "The people of your countries ({}): {total} people.",
             codes
                 .iter()
@@ -87,6 +126,13 @@ pub async fn list(
     ok(&PeoplePage {
         nav: Nav::new(Some(&viewer), &csrf),
         scope: scope_words,
+        countries: choices
+            .iter()
+            .map(|code| (code.as_str().to_owned(), code.name().to_owned()))
+            .collect(),
+        country: chosen
+            .map(|code| code.as_str().to_owned())
+            .unwrap_or_default(),
         people: people.iter().map(|p| person_view(p, &zone)).collect(),
         pager,
     })

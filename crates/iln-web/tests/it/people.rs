@@ -121,3 +121,51 @@ async fn an_empty_network_shows_honest_empty_states() {
     let page = coordinator.get("/people").await;
     assert!(page.body.contains("No people here yet"));
 }
+
+#[tokio::test]
+async fn the_country_filter_narrows_the_scope_and_never_widens_it() {
+    let app = TestApp::new().await;
+    app.user("admin@iln.test", Role::Admin, &[]).await;
+    app.user("coord@iln.test", Role::CountryCoordinator, &["KE", "UG"])
+        .await;
+    for index in 0..51 {
+        app.person(&format!("Kenyan {index}"), "KE", None).await;
+    }
+    app.person("Ugandan One", "UG", None).await;
+    app.person("Peruvian One", "PE", None).await;
+
+    let mut admin = app.browser();
+    admin.sign_in("admin@iln.test").await;
+    let page = admin.get("/people?country=pe").await;
+    assert!(page.body.contains("Peruvian One"));
+    assert!(!page.body.contains("Kenyan 0<"));
+    assert!(
+        page.body
+            .contains("<option value=\"PE\" selected>Peru</option>")
+    );
+    let kenya = admin.get("/people?country=Kenya").await;
+    assert!(kenya.body.contains("The people of Kenya: 51."));
+    assert!(
+        kenya
+            .body
+            .contains("href=\"/people?country=KE&#38;page=2\""),
+        "{}",
+        kenya.body
+    );
+
+    let mut coordinator = app.browser();
+    coordinator.sign_in("coord@iln.test").await;
+    let outside = coordinator.get("/people?country=PE").await;
+    assert!(!outside.body.contains("Peruvian One"));
+    assert!(outside.body.contains("No people here yet"));
+    let uganda = coordinator.get("/people?country=UG").await;
+    assert!(uganda.body.contains("Ugandan One"));
+    assert!(!uganda.body.contains("Kenyan 1<"));
+    let options = coordinator.get("/people").await;
+    assert!(
+        options
+            .body
+            .contains("<option value=\"UG\">Uganda</option>")
+    );
+    assert!(!options.body.contains("value=\"PE\""));
+}
