@@ -109,7 +109,7 @@ pub async fn list(
         .await?;
     let zone = viewer.time_zone();
     let scope_words = match (&scope, chosen) {
-        (_, Some(code)) => format!("The people of {}: {total}.", code.name()),
+        (_, Some(code)) => format!("{total} people in {}.", code.name()),
         (PeopleScope::All, None) => format!("Everyone in the network: {total} people."),
         (PeopleScope::Countries(codes), None) if codes.is_empty() => {
             "No country is assigned to you yet, so there is nobody to show.".to_owned()

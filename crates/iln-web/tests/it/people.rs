@@ -144,7 +144,7 @@ async fn the_country_filter_narrows_the_scope_and_never_widens_it() {
             .contains("<option value=\"PE\" selected>Peru</option>")
     );
     let kenya = admin.get("/people?country=Kenya").await;
-    assert!(kenya.body.contains("The people of Kenya: 51."));
+    assert!(kenya.body.contains("51 people in Kenya."));
     assert!(
         kenya
             .body
