@@ -95,7 +95,22 @@ pub fn parse_languages(input: &str) -> Result<BTreeSet<LanguageCode>, LanguageEr
 /// An area of interest, normalised so that "Social  Media" and "social media" are the same:
 /// trimmed, lower case, inner whitespace collapsed to one space.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Interest(String);
+
+impl TryFrom<String> for Interest {
+    type Error = InterestError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Interest::parse(&value)
+    }
+}
+
+impl From<Interest> for String {
+    fn from(interest: Interest) -> String {
+        interest.0
+    }
+}
 
 /// Why a text is not an interest.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

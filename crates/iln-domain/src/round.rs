@@ -22,7 +22,22 @@ pub const DEFAULT_PARTNERSHIP_MONTHS: i8 = 4;
 
 /// The name of a round, such as "2014/2015 Round 3": trimmed, 1 to 100 characters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct RoundName(String);
+
+impl TryFrom<String> for RoundName {
+    type Error = RoundError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        RoundName::parse(&value)
+    }
+}
+
+impl From<RoundName> for String {
+    fn from(name: RoundName) -> String {
+        name.0
+    }
+}
 
 impl RoundName {
     pub fn parse(input: &str) -> Result<RoundName, RoundError> {
@@ -53,8 +68,23 @@ impl fmt::Display for RoundName {
 /// The largest share of a round one country may fill; later applicants from a country over it
 /// wait for the next round. The real program used 20%.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
 pub struct CountryCap {
     percent: u8,
+}
+
+impl TryFrom<u8> for CountryCap {
+    type Error = RoundError;
+
+    fn try_from(percent: u8) -> Result<Self, Self::Error> {
+        CountryCap::from_percent(percent).ok_or_else(|| RoundError::CountryCap(percent.to_string()))
+    }
+}
+
+impl From<CountryCap> for u8 {
+    fn from(cap: CountryCap) -> u8 {
+        cap.percent
+    }
 }
 
 impl Default for CountryCap {

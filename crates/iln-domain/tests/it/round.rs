@@ -302,3 +302,16 @@ fn states_and_actions_round_trip_through_their_ids() {
     }
     assert!(AdminAction::parse("explode").is_err());
 }
+
+#[test]
+fn settings_survive_json_and_refuse_invalid_values() {
+    let settings = RoundSettings::parse(&form()).unwrap();
+    let json = serde_json::to_string(&settings).unwrap();
+    assert!(json.contains("\"country_cap\":20"));
+    let back: RoundSettings = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, settings);
+    let bad_cap = json.replace("\"country_cap\":20", "\"country_cap\":0");
+    assert!(serde_json::from_str::<RoundSettings>(&bad_cap).is_err());
+    let bad_name = json.replace("2014/2015 Round 3", "");
+    assert!(serde_json::from_str::<RoundSettings>(&bad_name).is_err());
+}
