@@ -37,6 +37,8 @@ pub enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// List every account: id, email, role, countries and whether the email is verified
+    ListUsers,
 }
 
 pub async fn run(store: &Store, command: AdminCommand, clock: &dyn Clock) -> anyhow::Result<()> {
@@ -48,6 +50,7 @@ pub async fn run(store: &Store, command: AdminCommand, clock: &dyn Clock) -> any
             name,
         } => create_user(store, clock, &email, &role, &countries, name.as_deref()).await,
         AdminCommand::SetPassword { email } => set_password(store, clock, &email).await,
+        AdminCommand::ListUsers => list_users(store).await,
     }
 }
 
@@ -124,12 +127,12 @@ async fn create_user(
         )
         .await?;
     if scope.is_empty() {
-        println!("Created {} account {email} (id {id}).", role.label());
+        say!("Created {} account {email} (id {id}).", role.label())?;
     } else {
-        println!(
+        say!(
             "Created {} account {email} (id {id}) for {scope}.",
             role.label()
-        );
+        )?;
     }
     Ok(())
 }
@@ -159,7 +162,41 @@ async fn set_password(store: &Store, clock: &dyn Clock, email: &str) -> anyhow::
             clock.now(),
         )
         .await?;
-    println!("Set a new password for {email} and signed it out everywhere.");
+    say!("Set a new password for {email} and signed it out everywhere.")?;
+    Ok(())
+}
+
+async fn list_users(store: &Store) -> anyhow::Result<()> {
+    let users = store.list_users().await?;
+    if users.is_empty() {
+        say!("There are no accounts yet.")?;
+        return Ok(());
+    }
+    let email_width = users
+        .iter()
+        .map(|user| user.email.as_str().chars().count())
+        .max()
+        .unwrap_or(0);
+    for user in &users {
+        let countries = user
+            .countries
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        let line = format!(
+            "{:>6}  {:email_width$}  {:19}  {:10}  {countries}",
+            user.id,
+            user.email.as_str(),
+            user.role.as_str(),
+            if user.email_verified {
+                "verified"
+            } else {
+                "unverified"
+            },
+        );
+        say!("{}", line.trim_end())?;
+    }
     Ok(())
 }
 

@@ -5,6 +5,18 @@
 //! configuration; `serve` and `admin` run those subcommands; `demo` loads the demo network and
 //! `solve` is the matching engine on the command line.
 
+/// `println!` that returns an error instead of panicking when standard output is closed
+/// (`iln admin list-users | head -1`). Defined before the modules so they can use it.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        anyhow::Context::context(
+            writeln!(std::io::stdout().lock(), $($arg)*),
+            "could not write to standard output",
+        )
+    }};
+}
+
 mod admin;
 mod config;
 mod demo;
@@ -84,14 +96,22 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: could not start the async runtime: {error}");
+            report(&format!("could not start the async runtime: {error}"));
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(database_url, config, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {}", one_line(&error));
+            // A reader that went away (a closed pipe) needs no explanation.
+            let broken_pipe = error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if !broken_pipe {
+                report(&one_line(&error));
+            }
             ExitCode::FAILURE
         }
     }
@@ -103,7 +123,7 @@ fn solve_main(args: &solve::SolveArgs) -> ExitCode {
     match solve::run(args, &mut stdin.lock(), &mut stdout.lock()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            report(&error.to_string());
             ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
         }
     }
@@ -123,22 +143,22 @@ async fn run(
         DatabaseCommand::Serve(args) => serve::run(&config, &args).await,
         DatabaseCommand::Migrate => {
             let store = open(&config).await?;
-            println!(
+            say!(
                 "The database at {} ({}) is up to date.",
                 store.location(),
                 store.backend().as_str()
-            );
+            )?;
             store.close().await;
             Ok(())
         }
         DatabaseCommand::Demo { seed } => {
             let store = open(&config).await?;
             let accounts = demo::load(&store, &SystemClock, seed).await?;
-            println!(
+            say!(
                 "Loaded the demo network (seed {seed}) into {}.",
                 store.location()
-            );
-            print!("{accounts}");
+            )?;
+            say!("{}", accounts.to_string().trim_end())?;
             store.close().await;
             Ok(())
         }
@@ -160,6 +180,12 @@ pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
         .await
         .with_context(|| format!("database at {}", store.location()))?;
     Ok(store)
+}
+
+/// Writes "error: …" to standard error; if even that fails there is no one left to tell.
+fn report(message: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
 }
 
 /// The error and its causes on one line, "what we tried: why it failed". A cause whose text

@@ -29,31 +29,31 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         if store.is_empty().await? {
             let accounts = demo::load(&store, clock.as_ref(), DEFAULT_SEED).await?;
-            println!("Loaded the demo network into {}.", store.location());
-            print!("{accounts}");
+            say!("Loaded the demo network into {}.", store.location())?;
+            say!("{}", accounts.to_string().trim_end())?;
         } else {
             let accounts = DemoAccounts::standard();
             if demo_already_loaded(&store, &accounts).await? {
-                println!(
+                say!(
                     "The demo network is already in {} (passwords as first printed, unless \
                      changed since):",
                     store.location()
-                );
-                print!("{accounts}");
+                )?;
+                say!("{}", accounts.to_string().trim_end())?;
             } else {
-                println!(
+                say!(
                     "The database at {} already has accounts, so the demo network was not loaded.",
                     store.location()
-                );
+                )?;
             }
         }
     }
 
     if !args.demo && store.is_empty().await? {
-        println!(
+        say!(
             "There are no accounts yet: create the first program coordinator with\n  \
              iln admin create-user --email YOU@EXAMPLE.ORG --role admin"
-        );
+        )?;
     }
 
     let listener = tokio::net::TcpListener::bind(&config.bind)
@@ -68,12 +68,12 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     // banner must stop the server gracefully, not kill it the default way.
     let shutdown = shutdown_signal()?;
     if web.base_url == format!("http://{address}") {
-        println!("ILN is listening on http://{address}");
+        say!("ILN is listening on http://{address}")?;
     } else {
-        println!(
+        say!(
             "ILN is listening on http://{address} (public address {})",
             web.base_url
-        );
+        )?;
     }
     tracing::info!(%address, database = store.location(), backend = store.backend().as_str(), "serving");
 

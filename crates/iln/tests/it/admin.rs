@@ -98,6 +98,17 @@ async fn create_user_then_set_password() {
             .unwrap(),
         None
     );
+    let (code, listing, stderr) = run(scratch.iln().args(["admin", "list-users"]));
+    assert_eq!(code, 0, "{stderr}");
+    let line = listing.lines().next().unwrap();
+    for part in [
+        "nomvula@example.org",
+        "country_coordinator",
+        "verified",
+        "BW,ZA",
+    ] {
+        assert!(line.contains(part), "{part} not in {line:?}");
+    }
     let audit = db.list_audit(10, 0).await.unwrap();
     let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["cli.set_password", "cli.create_user"]);
@@ -165,6 +176,9 @@ async fn refused_input_changes_nothing() {
     let db = store(&scratch).await;
     assert!(db.list_users().await.unwrap().is_empty());
     db.close().await;
+    let (code, listing, _) = run(scratch.iln().args(["admin", "list-users"]));
+    assert_eq!(code, 0);
+    assert_eq!(listing.trim(), "There are no accounts yet.");
 
     let (code, _, stderr) = create("a@example.org", "admin", &[], "catalogue-otter-lantern");
     assert_eq!(code, 0, "{stderr}");

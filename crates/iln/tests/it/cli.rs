@@ -83,6 +83,7 @@ fn help_is_everywhere() {
         vec!["admin", "--help"],
         vec!["admin", "create-user", "--help"],
         vec!["admin", "set-password", "--help"],
+        vec!["admin", "list-users", "--help"],
         vec!["solve", "--help"],
     ] {
         let (code, stdout, stderr) = run(scratch.iln().args(&args));
@@ -252,4 +253,28 @@ fn solve_runs_without_a_database_and_exits_two_on_bad_input() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("error: line 1"), "{stderr}");
     assert!(!scratch.db_path().exists());
+}
+
+#[test]
+fn a_closed_standard_output_is_not_a_panic() {
+    let scratch = Scratch::new();
+    let mut child = scratch
+        .iln()
+        .args(["admin", "list-users"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before iln has opened the database, like `iln … | true`.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // 1 when the write found the pipe closed (and said nothing), 0 if it won the race.
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{:?}",
+        output.status
+    );
+    assert!(stderr.is_empty(), "{stderr}");
 }
