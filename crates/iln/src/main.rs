@@ -20,6 +20,7 @@ macro_rules! say {
 mod admin;
 mod config;
 mod demo;
+mod match_cmd;
 mod serve;
 mod solve;
 
@@ -54,6 +55,8 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Database(DatabaseCommand),
+    /// Match librarians from a CSV of applicants and print the partnerships
+    Match(match_cmd::MatchArgs),
     /// Solve maximum-weight matching on a weighted edge list and print the pairs as JSON
     Solve(solve::SolveArgs),
 }
@@ -83,9 +86,10 @@ fn main() -> ExitCode {
         command,
     } = Cli::parse();
     let command = match command {
-        // `solve` reads a file and writes JSON: it needs no configuration, database or
-        // runtime, and has its own exit codes (2 for input the user must fix).
+        // `solve` and `match` read files and write results: they need no configuration,
+        // database or runtime, and have their own exit codes (2 for input the user must fix).
         Command::Solve(args) => return solve_main(&args),
+        Command::Match(args) => return match_main(&args),
         Command::Database(command) => command,
     };
 
@@ -121,6 +125,19 @@ fn solve_main(args: &solve::SolveArgs) -> ExitCode {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     match solve::run(args, &mut stdin.lock(), &mut stdout.lock()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report(&error.to_string());
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+/// `iln match`, like `solve`, works on files alone; 2 means the input must be fixed.
+fn match_main(args: &match_cmd::MatchArgs) -> ExitCode {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    match match_cmd::run(args, &mut stdout.lock(), &mut stderr.lock()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             report(&error.to_string());

@@ -3,5 +3,6 @@
 mod admin;
 mod cli;
 mod demo;
+mod match_cmd;
 mod postgres;
 mod serve;
