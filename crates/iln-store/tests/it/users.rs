@@ -15,6 +15,7 @@ crate::store_tests!(
     changing_a_missing_user_is_not_found,
     is_empty_until_the_first_user,
     concurrent_writers_in_two_pools_all_succeed,
+    a_row_changed_behind_our_back_is_an_error_not_a_panic,
 );
 
 fn cc(code: &str) -> CountryCode {
@@ -195,4 +196,21 @@ async fn concurrent_writers_in_two_pools_all_succeed(db: &TestDb) {
             .all(|u| u.email_verified && u.countries.len() == 2)
     );
     other.close().await;
+}
+
+async fn a_row_changed_behind_our_back_is_an_error_not_a_panic(db: &TestDb) {
+    use sqlx::{Connection, Executor};
+    let store = &db.store;
+    let id = participant(store, "ana@example.org").await;
+    let mut raw = db.raw().await;
+    raw.execute(sqlx::AssertSqlSafe(format!(
+        "UPDATE users SET email = 'not an email', password_hash = 'plaintext' WHERE id = {}",
+        id.0
+    )))
+    .await
+    .unwrap();
+    raw.close().await.unwrap();
+    let error = store.user(id).await.unwrap_err();
+    assert!(matches!(error, StoreError::Corrupt(_)), "{error:?}");
+    assert!(store.list_users().await.is_err());
 }
