@@ -106,13 +106,11 @@ struct Core {
     /// deterministic). Entries are checked when popped and dropped if stale.
     /// 1: an S-vertex's dual reaches zero (key `dual + since`).
     zero_vertex: Events,
-    /// 2: a free vertex's least-slack edge from an S-vertex becomes tight (keyed by vertex;
-    /// the edge is `free_best[vertex]`).
+    /// 2: an edge from an S-vertex to a free vertex becomes tight (one entry per edge, so
+    /// nothing is lost when a tree dissolves: stale entries are dropped when popped).
     to_free: Events,
-    /// For a free vertex: its least-slack edge from an S-vertex, or `NONE`.
-    free_best: Vec<u32>,
-    /// Free vertices whose least-slack edge must be recomputed before time moves on (their
-    /// best edge came from a tree that dissolved); `pending_mark[v]` avoids duplicates.
+    /// Vertices of dissolved trees whose edges from the remaining trees must be queued
+    /// before time moves on; `pending_mark[v]` avoids duplicates.
     pending: Vec<u32>,
     pending_mark: Vec<bool>,
     /// 3: an edge between two S-blossoms becomes tight (key is twice the time).
@@ -134,6 +132,11 @@ struct Core {
     touched_edges: Vec<u32>,
     /// For a labelled top blossom: the root vertex of its alternating tree.
     tree: Vec<u32>,
+    /// For each root vertex: the vertices and blossoms labelled in its tree (possibly with
+    /// stale or repeated entries, checked on use), so dissolving a tree costs its size.
+    members: Vec<Vec<u32>>,
+    /// Scratch marks for `dissolve`.
+    marked: Vec<bool>,
     /// Trees still growing in this stage.
     live: usize,
 }
@@ -188,7 +191,6 @@ impl Core {
             now: 0,
             zero_vertex: Events::default(),
             to_free: Events::default(),
-            free_best: vec![NONE; n],
             pending: Vec::new(),
             pending_mark: vec![false; n],
             between_s: Events::default(),
@@ -201,6 +203,8 @@ impl Core {
             stage_id: 0,
             touched_edges: Vec::new(),
             tree: vec![NONE; 2 * n],
+            members: vec![Vec::new(); n],
+            marked: vec![false; 2 * n],
             live: 0,
         }
     }
@@ -270,42 +274,18 @@ impl Core {
         self.vdual(self.ends[2 * k]) + self.vdual(self.ends[2 * k + 1]) - self.cost[k]
     }
 
-    /// The event time of edge `k` from an S-vertex to free vertex `w`, if its other end is
-    /// still an S-vertex.
-    #[inline]
-    fn free_key(&self, w: u32, k: u32) -> Option<i64> {
-        let a = self.ends[2 * k as usize];
-        let y = if a == w {
-            self.ends[2 * k as usize + 1]
-        } else {
-            a
-        };
-        (self.label[self.in_blossom[y as usize] as usize] == S)
-            .then(|| self.s_key(y) + self.dual[w as usize] - self.cost[k as usize])
-    }
-
-    /// Recomputes free vertex `w`'s least-slack edge from the S-vertices and queues it.
+    /// Queues every edge from an S-vertex to free vertex `w` (after `w` became free).
     fn refresh_free(&mut self, w: u32) {
         let bw = self.in_blossom[w as usize];
         let dw = self.dual[w as usize];
-        let mut best = NONE;
-        let mut best_key = i64::MAX;
         for i in self.neighbours(w) {
             let q = self.adj[i];
             let y = self.ends[q as usize] as usize;
             let by = self.in_blossom[y];
             if by != bw && self.label[by as usize] == S {
                 let key = self.dual[y] + self.since[y] + dw - self.cost[(q / 2) as usize];
-                if key < best_key {
-                    best_key = key;
-                    best = q / 2;
-                }
+                self.to_free.push(key, q / 2);
             }
-        }
-        self.free_best[w as usize] = best;
-        if best != NONE {
-            self.touch(w);
-            self.to_free.push(best_key, w);
         }
     }
 
@@ -316,12 +296,7 @@ impl Core {
         match self.label[self.in_blossom[w as usize] as usize] {
             FREE => {
                 let key = self.s_key(v) + self.dual[w as usize] - self.cost[k as usize];
-                let cur = self.free_best[w as usize];
-                if cur == NONE || self.free_key(w, cur).is_none_or(|c| key < c) {
-                    self.touch(w);
-                    self.free_best[w as usize] = k;
-                    self.to_free.push(key, w);
-                }
+                self.to_free.push(key, k);
             }
             S => {
                 let key = self.s_key(v) + self.s_key(w) - self.cost[k as usize];
@@ -462,11 +437,14 @@ impl Core {
             let b = self.in_blossom[w as usize];
             self.touch(w);
             self.touch(b);
-            self.tree[b as usize] = if p == NONE {
+            let root = if p == NONE {
                 w
             } else {
                 self.tree[self.in_blossom[self.ends[p as usize] as usize] as usize]
             };
+            self.tree[b as usize] = root;
+            self.members[root as usize].push(w);
+            self.members[root as usize].push(b);
             // The blossom was free, so its stored duals are current; start their clocks.
             self.label[w as usize] = t;
             self.label[b as usize] = t;
@@ -478,6 +456,9 @@ impl Core {
             for &x in &buf {
                 self.touch(x);
                 self.since[x as usize] = self.now;
+            }
+            if b as usize >= self.n {
+                self.members[root as usize].extend_from_slice(&buf);
             }
             if t == S {
                 for &x in &buf {
@@ -588,6 +569,7 @@ impl Core {
         self.parent[bu] = NONE;
         self.touch(b);
         self.tree[bu] = self.tree[bb as usize];
+        self.members[self.tree[bu] as usize].push(b);
         self.label[bu] = S;
         self.label_end[bu] = self.label_end[bb as usize];
         self.dual[bu] = 0;
@@ -671,6 +653,9 @@ impl Core {
             self.touch(x);
             self.touch(bv);
             self.tree[bv as usize] = self.tree[bu];
+            let root = self.tree[bu] as usize;
+            self.members[root].push(x);
+            self.members[root].push(bv);
             self.label[x as usize] = T;
             self.label[bv as usize] = T;
             self.label_end[x as usize] = p;
@@ -682,6 +667,7 @@ impl Core {
                 self.touch(y);
                 self.since[y as usize] = self.now;
             }
+            self.members[root].extend_from_slice(&sub);
             if bv as usize >= self.n {
                 let key = self.dual[bv as usize] + self.since[bv as usize];
                 self.zero_blossom.push(key, bv);
@@ -851,6 +837,9 @@ impl Core {
             for y in std::mem::take(&mut self.pending) {
                 self.pending_mark[y as usize] = false;
             }
+            for list in &mut self.members {
+                list.clear();
+            }
             let touched = std::mem::take(&mut self.touched);
             self.end_stage(&touched);
             for k in std::mem::take(&mut self.touched_edges) {
@@ -887,9 +876,6 @@ impl Core {
             self.label[x] = FREE;
             self.label_end[x] = NONE;
             self.stamp[x] = 0;
-            if x < self.n {
-                self.free_best[x] = NONE;
-            }
         }
     }
 
@@ -908,45 +894,34 @@ impl Core {
     /// unlabelled (keeping their current duals), and their edges to the remaining trees are
     /// watched again as edges to free vertices, so the other trees keep growing.
     fn dissolve(&mut self, roots: &[u32]) {
-        let touched = std::mem::take(&mut self.touched);
         let mut dead = Vec::new();
-        let mut keep = Vec::with_capacity(touched.len());
-        for &x in &touched {
-            let top = self.top_of(x) as usize;
-            let in_dead_tree = self.label[top] != FREE && roots.contains(&self.tree[top]);
-            let released = x as usize >= self.n && self.base[x as usize] == NONE;
-            if in_dead_tree || released {
-                dead.push(x);
-            } else {
-                keep.push(x);
+        for &r in roots {
+            for x in std::mem::take(&mut self.members[r as usize]) {
+                let top = self.top_of(x) as usize;
+                if self.label[top] != FREE
+                    && roots.contains(&self.tree[top])
+                    && !self.marked[x as usize]
+                {
+                    self.marked[x as usize] = true;
+                    dead.push(x);
+                }
             }
         }
-        self.touched = keep;
-        // Their tight edges may stop being tight now that one end no longer moves, and free
-        // vertices whose best edge came from a dead S-vertex need a new one.
-        let mut stale = Vec::new();
+        for &x in &dead {
+            self.marked[x as usize] = false;
+        }
+        // Their tight edges may stop being tight now that one end no longer moves.
         for &x in &dead {
             if (x as usize) < self.n {
-                let was_s = self.label[self.in_blossom[x as usize] as usize] == S;
                 for i in self.neighbours(x) {
-                    let q = self.adj[i];
-                    self.allow[(q / 2) as usize] = false;
-                    let y = self.ends[q as usize];
-                    if was_s && self.free_best[y as usize] == q / 2 {
-                        stale.push(y);
-                    }
+                    self.allow[(self.adj[i] / 2) as usize] = false;
                 }
             }
         }
         self.end_stage(&dead);
         // Recomputing best edges waits until time is about to move: several trees often
         // dissolve at the same moment and share neighbours.
-        for y in dead
-            .iter()
-            .copied()
-            .filter(|&x| (x as usize) < self.n)
-            .chain(stale)
-        {
+        for y in dead.iter().copied().filter(|&x| (x as usize) < self.n) {
             if !self.pending_mark[y as usize] {
                 self.pending_mark[y as usize] = true;
                 self.pending.push(y);
@@ -1017,10 +992,17 @@ impl Core {
                     self.label[self.in_blossom[id as usize] as usize] == S && self.s_key(id) == key
                 }
                 2 => {
-                    let e = self.free_best[id as usize];
-                    self.label[self.in_blossom[id as usize] as usize] == FREE
-                        && e != NONE
-                        && self.free_key(id, e) == Some(key)
+                    let (a, c) = (self.ends[2 * id as usize], self.ends[2 * id as usize + 1]);
+                    let (la, lc) = (
+                        self.label[self.in_blossom[a as usize] as usize],
+                        self.label[self.in_blossom[c as usize] as usize],
+                    );
+                    let k = self.cost[id as usize];
+                    match (la, lc) {
+                        (S, FREE) => self.s_key(a) + self.dual[c as usize] - k == key,
+                        (FREE, S) => self.s_key(c) + self.dual[a as usize] - k == key,
+                        _ => false,
+                    }
                 }
                 3 => {
                     let (a, c) = (self.ends[2 * id as usize], self.ends[2 * id as usize + 1]);
@@ -1106,13 +1088,11 @@ impl Core {
                     }
                 }
                 2 | 3 => {
-                    let what = if kind == 2 {
+                    if kind == 2 {
                         self.to_free.pop();
-                        self.free_best[what as usize]
                     } else {
                         self.between_s.pop();
-                        what
-                    };
+                    }
                     let a = self.ends[2 * what as usize];
                     let (v, p) = if self.label[self.in_blossom[a as usize] as usize] == S {
                         (a, 2 * what + 1)
