@@ -825,7 +825,9 @@ pub struct DuplicateGroup {
 
 /// Finds likely duplicates: the same email (ignoring case), or the same name, institution and
 /// country once names are normalised (case, accents, punctuation and word order ignored, so
-/// "Silva, Ana" matches "ana silva"). A group found by email is not reported again by name.
+/// "Silva, Ana" matches "ana silva"); the second rule needs an institution, because a common
+/// name in a large country is not suspicious by itself. A group found by email is not
+/// reported again by name.
 /// Groups come sorted by their first member.
 pub fn find_duplicates(people: &[Identity]) -> Vec<DuplicateGroup> {
     let mut by_email: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -835,10 +837,12 @@ pub fn find_duplicates(people: &[Identity]) -> Vec<DuplicateGroup> {
         if !email.is_empty() {
             by_email.entry(email).or_default().push(n);
         }
+        // Without an institution a shared name and country is common, not suspicious.
         let name = normalise_name(&p.name);
-        if !name.is_empty() {
+        let institution = normalise_name(&p.institution);
+        if !name.is_empty() && !institution.is_empty() {
             by_name
-                .entry((name, normalise_name(&p.institution), p.country))
+                .entry((name, institution, p.country))
                 .or_default()
                 .push(n);
         }

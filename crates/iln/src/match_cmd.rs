@@ -274,6 +274,8 @@ fn read_applicants(bytes: &[u8]) -> Result<(Vec<Applicant>, Vec<String>), MatchE
                 identities.push(Identity {
                     email: values[2].trim().to_lowercase(),
                     name: applicant.name.clone(),
+                    // The file has no institution column, so only a shared email flags
+                    // a likely duplicate here.
                     institution: String::new(),
                     country: applicant.profile.country,
                 });
@@ -299,7 +301,8 @@ fn read_applicants(bytes: &[u8]) -> Result<(Vec<Applicant>, Vec<String>), MatchE
                     .map(|&m| lines[m].to_string())
                     .collect();
                 format!(
-                    "lines {} look like the same person ({}); both are matched, check them",
+                    "lines {} look like the same person ({}); they are matched as different \
+                     people, check them",
                     at.join(", "),
                     group.reason.describe()
                 )

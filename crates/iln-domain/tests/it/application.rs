@@ -272,3 +272,13 @@ fn the_country_cap_defers_the_latest_applicants_of_a_crowded_country() {
     );
     assert!(country_cap_deferrals(&[], CountryCap::default()).is_empty());
 }
+
+#[test]
+fn a_shared_name_without_an_institution_is_not_a_duplicate() {
+    let people = [
+        identity("a@x.org", "Emily Brown", "", "AU"),
+        identity("b@x.org", "Emily Brown", "", "AU"),
+        identity("c@x.org", "Emily Brown", " ", "AU"),
+    ];
+    assert!(find_duplicates(&people).is_empty());
+}
