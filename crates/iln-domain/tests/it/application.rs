@@ -282,3 +282,57 @@ fn a_shared_name_without_an_institution_is_not_a_duplicate() {
     ];
     assert!(find_duplicates(&people).is_empty());
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_form_parses_or_names_its_wrong_fields(
+        name in ".{0,120}",
+        email in ".{0,40}",
+        country in ".{0,20}",
+        zone in ".{0,30}",
+        words in proptest::collection::vec(".{0,30}", 0..4),
+        consent in ".{0,5}",
+    ) {
+        let form = ApplicationForm {
+            name,
+            email,
+            country,
+            time_zone: zone,
+            interests: words.clone(),
+            languages: words.clone(),
+            communication: words,
+            consent,
+            ..ApplicationForm::default()
+        };
+        // Never a panic; an error list is never empty and names each field once.
+        if let Err(errors) = Application::parse(&form, &InterestCatalogue::default_topics()) {
+            proptest::prop_assert!(!errors.is_empty());
+            let mut fields: Vec<ApplicationField> = errors.iter().map(|e| e.field).collect();
+            fields.dedup();
+            proptest::prop_assert_eq!(fields.len(), errors.len());
+        }
+    }
+
+    #[test]
+    fn the_cap_never_defers_a_country_below_its_limit(
+        picks in proptest::collection::vec(0usize..6, 0..80),
+        percent in 1u8..=100,
+    ) {
+        let codes = ["GB", "NG", "IN", "BR", "JP", "KE"];
+        let arrivals: Vec<CountryCode> =
+            picks.iter().map(|&p| CountryCode::parse(codes[p]).unwrap()).collect();
+        let cap = CountryCap::from_percent(percent).unwrap();
+        let deferred = country_cap_deferrals(&arrivals, cap);
+        let limit = cap.limit(arrivals.len());
+        for code in codes {
+            let country = CountryCode::parse(code).unwrap();
+            let applied: Vec<usize> =
+                (0..arrivals.len()).filter(|&i| arrivals[i] == country).collect();
+            let kept: Vec<usize> =
+                applied.iter().copied().filter(|i| !deferred.contains(i)).collect();
+            // Each country keeps its earliest applicants, up to the limit.
+            proptest::prop_assert_eq!(kept.len(), applied.len().min(limit));
+            proptest::prop_assert_eq!(&kept[..], &applied[..kept.len()]);
+        }
+    }
+}

@@ -617,3 +617,16 @@ fn a_rematch_pairs_the_people_left_alone_around_running_partnerships() {
     assert_eq!(p.unmatched.len(), 1);
     assert_eq!(p.unmatched[0].reason, UnmatchedKind::PartnersLocked);
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_applicant_row_parses_or_names_its_wrong_columns(
+        values in proptest::collection::vec(".{0,24}", 11),
+    ) {
+        let row: [&str; 11] = std::array::from_fn(|i| values[i].as_str());
+        if let Err(errors) = proposal::parse_applicant(row) {
+            proptest::prop_assert!(!errors.is_empty());
+            proptest::prop_assert!(errors.iter().all(|e| proposal::APPLICANT_COLUMNS.contains(&e.column)));
+        }
+    }
+}

@@ -315,3 +315,35 @@ fn settings_survive_json_and_refuse_invalid_values() {
     let bad_name = json.replace("2014/2015 Round 3", "");
     assert!(serde_json::from_str::<RoundSettings>(&bad_name).is_err());
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_round_form_parses_or_gives_errors(
+        name in ".{0,120}",
+        dates in proptest::collection::vec("(2027-0[1-9]-[0-2][0-9])|.{0,12}", 5),
+        languages in ".{0,12}",
+        cap in ".{0,6}",
+        leftover in ".{0,12}",
+    ) {
+        let form = RoundForm {
+            name,
+            opens: dates[0].clone(),
+            closes: dates[1].clone(),
+            matching: dates[2].clone(),
+            starts: dates[3].clone(),
+            ends: dates[4].clone(),
+            languages,
+            country_cap: cap,
+            leftover,
+            ..RoundForm::default()
+        };
+        match RoundSettings::parse(&form) {
+            Ok(s) => {
+                proptest::prop_assert!(s.opens <= s.closes && s.closes <= s.matching);
+                proptest::prop_assert!(s.matching <= s.starts && s.starts < s.ends);
+                proptest::prop_assert!(s.opens_at() < s.closes_at());
+            }
+            Err(errors) => proptest::prop_assert!(!errors.is_empty()),
+        }
+    }
+}
