@@ -637,6 +637,15 @@ pub enum AdminAction {
 }
 
 impl AdminAction {
+    /// Every action, in the order a page offers them.
+    pub const ALL: [AdminAction; 5] = [
+        AdminAction::OpenApplications,
+        AdminAction::CloseApplications,
+        AdminAction::StartMatching,
+        AdminAction::Publish,
+        AdminAction::CloseRound,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AdminAction::OpenApplications => "open_applications",
@@ -678,16 +687,10 @@ impl AdminAction {
 
     pub fn parse(input: &str) -> Result<AdminAction, UnknownAdminAction> {
         let wanted = input.trim().to_lowercase();
-        [
-            AdminAction::OpenApplications,
-            AdminAction::CloseApplications,
-            AdminAction::StartMatching,
-            AdminAction::Publish,
-            AdminAction::CloseRound,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == wanted)
-        .ok_or_else(|| UnknownAdminAction(input.trim().to_owned()))
+        AdminAction::ALL
+            .into_iter()
+            .find(|a| a.as_str() == wanted)
+            .ok_or_else(|| UnknownAdminAction(input.trim().to_owned()))
     }
 }
 
@@ -797,16 +800,10 @@ impl Round {
 
     /// The admin actions that apply now, in the order a page should offer them.
     pub fn available_actions(&self) -> Vec<AdminAction> {
-        [
-            AdminAction::OpenApplications,
-            AdminAction::CloseApplications,
-            AdminAction::StartMatching,
-            AdminAction::Publish,
-            AdminAction::CloseRound,
-        ]
-        .into_iter()
-        .filter(|a| a.allowed_from(self.state))
-        .collect()
+        AdminAction::ALL
+            .into_iter()
+            .filter(|a| a.allowed_from(self.state))
+            .collect()
     }
 
     /// Whether people may apply, edit or withdraw.

@@ -291,13 +291,7 @@ fn states_and_actions_round_trip_through_their_ids() {
         assert_eq!(RoundState::parse(s.as_str()).unwrap(), s);
     }
     assert!(RoundState::parse("paused").is_err());
-    for a in [
-        AdminAction::OpenApplications,
-        AdminAction::CloseApplications,
-        AdminAction::StartMatching,
-        AdminAction::Publish,
-        AdminAction::CloseRound,
-    ] {
+    for a in AdminAction::ALL {
         assert_eq!(AdminAction::parse(a.as_str()).unwrap(), a);
     }
     assert!(AdminAction::parse("explode").is_err());
