@@ -119,6 +119,8 @@ pub enum InterestError {
     Empty,
     #[error("an area of interest has at most {INTEREST_MAX_LEN} characters")]
     TooLong,
+    #[error("an area of interest cannot contain control characters")]
+    Control,
     #[error("{0:?} is not in the list of areas of interest; use the \"other\" box for it")]
     NotListed(String),
 }
@@ -140,7 +142,7 @@ impl Interest {
             return Err(InterestError::TooLong);
         }
         if normalised.chars().any(char::is_control) {
-            return Err(InterestError::Empty);
+            return Err(InterestError::Control);
         }
         Ok(Interest(normalised))
     }

@@ -203,6 +203,10 @@ fn interests_are_normalised_and_checked_against_the_catalogue() {
     assert!(catalogue.pick("knitting").is_err());
     assert!(Interest::parse("   ").is_err());
     assert!(Interest::parse(&"x".repeat(61)).is_err());
+    assert_eq!(
+        Interest::parse("a\u{0}b"),
+        Err(iln_domain::application::InterestError::Control)
+    );
     assert!(InterestCatalogue::default_topics().len() >= 20);
 }
 
