@@ -413,18 +413,25 @@ impl Core {
             .find(|&p| self.ends[p as usize] == u && self.slack(p / 2) == 0)
     }
 
+    /// The vertices inside `b`, in `out` (cleared first).
     fn leaves(&self, b: u32, out: &mut Vec<u32>) {
         out.clear();
-        if (b as usize) < self.n {
-            out.push(b);
-            return;
-        }
-        let mut stack = vec![b];
-        while let Some(x) = stack.pop() {
-            if (x as usize) < self.n {
-                out.push(x);
+        self.append_leaves(b, out);
+    }
+
+    /// Appends the vertices inside `b` to `out`, expanding sub-blossoms in place (no
+    /// allocation beyond `out`; the order is fixed by the blossom structure).
+    fn append_leaves(&self, b: u32, out: &mut Vec<u32>) {
+        let mut i = out.len();
+        out.push(b);
+        while i < out.len() {
+            let x = out[i] as usize;
+            if x < self.n {
+                i += 1;
             } else {
-                stack.extend(self.childs[x as usize].iter().rev().copied());
+                let children = &self.childs[x];
+                out[i] = children[0];
+                out.extend_from_slice(&children[1..]);
             }
         }
     }
@@ -548,12 +555,14 @@ impl Core {
         }
         // Settle the children's duals under their old labels before they stop moving on
         // their own (T-children's vertices now move as S).
-        let mut buf = std::mem::take(&mut self.scratch);
+        let mut all = std::mem::take(&mut self.scratch);
+        all.clear();
         let mut leaves = Vec::new();
         for &c in &path {
-            self.leaves(c, &mut buf);
+            let start = all.len();
+            self.append_leaves(c, &mut all);
             let was_t = self.label[c as usize] == T;
-            for &x in &buf {
+            for &x in &all[start..] {
                 self.settle_vertex(x);
                 if was_t {
                     leaves.push(x);
@@ -561,7 +570,6 @@ impl Core {
             }
             self.settle_blossom(c);
         }
-        self.scratch = buf;
         for &c in &path {
             self.parent[c as usize] = b;
         }
@@ -574,13 +582,10 @@ impl Core {
         self.label_end[bu] = self.label_end[bb as usize];
         self.dual[bu] = 0;
         self.since[bu] = self.now;
-        for &c in &path {
-            let mut sub = Vec::new();
-            self.leaves(c, &mut sub);
-            for x in sub {
-                self.in_blossom[x as usize] = b;
-            }
+        for &x in &all {
+            self.in_blossom[x as usize] = b;
         }
+        self.scratch = all;
         // Former T-vertices become S: they must be scanned and can now reach zero.
         for x in leaves {
             let key = self.s_key(x);
