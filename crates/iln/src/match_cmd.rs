@@ -38,8 +38,8 @@ pub struct MatchArgs {
     pub fairness: bool,
     /// Program languages (ISO 639-1 codes separated by ;): every pair must share one of
     /// them. By default any shared language will do
-    #[arg(long, value_name = "CODES", default_value = "")]
-    pub languages: String,
+    #[arg(long, value_name = "CODES")]
+    pub languages: Option<String>,
     /// The day partnerships start (YYYY-MM-DD, UTC); time zone offsets, with daylight saving,
     /// are taken on that day. A fixed default keeps the output the same from day to day
     #[arg(long, value_name = "DATE", default_value = proposal::DEFAULT_START_DATE)]
@@ -140,7 +140,7 @@ pub fn run(
     let (mut applicants, duplicates) = read_applicants(&bytes)?;
     proposal::fill_history(&mut applicants);
 
-    let program_languages = parse_languages(&args.languages)
+    let program_languages = parse_languages(args.languages.as_deref().unwrap_or_default())
         .map_err(|e| MatchError::Option(format!("--languages: {e}")))?;
     let round_start = proposal::parse_start_date(&args.start).ok_or_else(|| {
         MatchError::Option(format!(

@@ -193,3 +193,21 @@ fn a_missing_file_is_one_clear_line() {
     );
     assert_eq!(err.trim().lines().count(), 1);
 }
+
+#[test]
+fn program_languages_restrict_who_can_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = HEADER.to_owned();
+    csv.push_str("a,Ana,a@example.org,BR,America/Sao_Paulo,academic,early,,pt,any,\n");
+    csv.push_str("b,Bia,b@example.org,PT,Europe/Lisbon,academic,early,,pt,any,\n");
+    let (code, out, _) = iln_match(dir.path(), &csv, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 2);
+    let (code, out, err) = iln_match(dir.path(), &csv, &["--languages", "en"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(err.contains("shares no program language"), "{err}");
+    let (code, _, err) = iln_match(dir.path(), &csv, &["--languages", "elvish"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--languages"), "{err}");
+}
