@@ -1,5 +1,6 @@
 // Drives the real iln server in Debian's headless Chromium the way a person would: sign up,
-// confirm the address from the emailed link, sign in, sign out. Every page it visits is checked
+// confirm the address from the emailed link, sign in, sign out; then each demo role signs in
+// and visits the pages it may see. Every page it visits is checked
 // with axe-core, and any serious or critical accessibility violation fails the run, as does
 // any console error (a Content-Security-Policy violation shows up there).
 //
@@ -21,6 +22,15 @@ if (!base || !mailDir) {
 }
 
 const problems = [];
+// The demo network's documented accounts (crates/iln-domain/src/demo.rs); the server runs with --demo.
+const demoAccounts = [
+  { role: 'admin', email: 'admin@example.org', password: 'iln-demo-admin-2013', viewport: { width: 1280, height: 900 },
+    pages: ['/dashboard', '/people', '/admin/users', '/admin/outbox', '/admin/audit'] },
+  { role: 'country coordinator', email: 'coordinator@example.org', password: 'iln-demo-coordinator-2013', viewport: { width: 390, height: 844 },
+    pages: ['/dashboard', '/people'] },
+  { role: 'participant', email: 'participant@example.org', password: 'iln-demo-participant-2013', viewport: { width: 390, height: 844 },
+    pages: ['/dashboard'] },
+];
 const checked = [];
 
 async function checkAccessibility(page, label) {
@@ -117,6 +127,39 @@ try {
   await page.goto(base + '/dashboard');
   if (await page.getByRole('button', { name: /sign out/i }).count()) problems.push('dashboard still open after sign-out');
   await checkAccessibility(page, 'after sign out');
+
+  // Each demo role signs in and walks the pages it can see; axe checks every one of them.
+  for (const who of demoAccounts) {
+    const ctx = await browser.newContext({ viewport: who.viewport });
+    const p = await ctx.newPage();
+    p.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${p.url()}: ${msg.text()}`); });
+    await p.goto(base + '/signin');
+    await p.getByLabel(/email/i).fill(who.email);
+    await p.getByLabel(/^password/i).fill(who.password);
+    await p.getByRole('button', { name: /sign in/i }).click();
+    await p.waitForLoadState();
+    if (!(await p.getByRole('button', { name: /sign out/i }).count())) {
+      problems.push(`${who.role} could not sign in: at ${p.url()}`);
+      await ctx.close();
+      continue;
+    }
+    for (const path of who.pages) {
+      const answer = await p.goto(base + path);
+      if (!answer || answer.status() !== 200) problems.push(`${who.role}: ${path} answered ${answer && answer.status()}`);
+      await checkAccessibility(p, `${who.role} ${path}`);
+    }
+    // The first person in the list opens, for the roles that have a list.
+    if (who.pages.includes('/people')) {
+      await p.goto(base + '/people');
+      const first = p.locator('main a[href^="/people/"]').first();
+      if (await first.count()) {
+        await first.click();
+        await p.waitForLoadState();
+        await checkAccessibility(p, `${who.role} person page`);
+      } else problems.push(`${who.role}: /people lists nobody`);
+    }
+    await ctx.close();
+  }
 } catch (err) {
   failed = true;
   console.error(`browser flow failed: ${err.stack || err}`);
@@ -130,4 +173,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log('browser tests: sign up, verify, sign in, sign out passed with no serious accessibility violations');
+console.log(`browser tests: sign up, verify, sign in, sign out and the three demo roles passed; ${checked.length} pages with no serious accessibility violations`);

@@ -75,7 +75,7 @@ fn sign_up_verify_sign_in_sign_out_in_chromium_with_axe() {
     .expect("write iln.toml");
     let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_iln"))
-            .arg("serve")
+            .args(["serve", "--demo"])
             .current_dir(&dir)
             .env_remove("ILN_DATABASE_URL")
             .env_remove("ILN_BIND")
