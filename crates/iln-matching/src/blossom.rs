@@ -1,13 +1,23 @@
 //! The primal-dual blossom algorithm (Edmonds) for maximum-weight matching on general graphs.
 //!
-//! The search follows the classic formulation of Galil's survey with the bookkeeping made
-//! popular by Van Rantwijk's reference implementation: S/T labels on top-level blossoms,
-//! a least-slack edge per vertex and per S-blossom, and four kinds of dual adjustment. On top of
-//! that it adds two ideas from Kolmogorov's Blossom V and LEMON: a greedy start (vertex duals
-//! from each vertex's heaviest edge, a greedy matching on tight edges, then free duals lowered as
-//! far as feasibility allows), and "unmatching": when an even vertex's dual reaches zero, the
-//! alternating path from its root is flipped so the root is matched and that vertex stays
-//! single with a zero dual. This lets free vertices start with different duals.
+//! The search follows the classic formulation of Galil's survey, with the blossom bookkeeping
+//! (S/T labels on top-level blossoms, child cycles with their connecting edges) made popular
+//! by Van Rantwijk's reference implementation. What makes it fast comes from the
+//! O(nm log n) family (Gabow; Mehlhorn and Schäfer's LEDA code) and from Kolmogorov's
+//! Blossom V and LEMON:
+//! - a greedy start: vertex duals from each vertex's heaviest edge, a greedy matching on tight
+//!   edges, then free duals lowered as far as feasibility allows;
+//! - "unmatching": when an even vertex's dual reaches zero, the alternating path from its root
+//!   is flipped so the root is matched and that vertex stays single with a zero dual, which
+//!   lets free vertices start with different duals;
+//! - every free vertex roots a tree at once, and after an augmentation only the two trees
+//!   involved are dissolved (through their own member lists) while the others keep growing;
+//! - lazy duals: a labelled entity's dual is stored with the stage time it was last settled,
+//!   so a dual adjustment costs O(1);
+//! - event queues for the four kinds of adjustment (an S-vertex dual reaching zero, an edge to
+//!   a free vertex or between S-blossoms becoming tight, a T-blossom dual reaching zero),
+//!   checked lazily when popped. Stage time never passes the largest root dual, so for small
+//!   integer weights the queues are arrays of buckets indexed by time.
 //!
 //! Units: every weight is doubled on entry (`cost = 4 * w` in the slack formula below) so that
 //! all vertex duals of free vertices stay even and every S-S slack is even: the whole run is
