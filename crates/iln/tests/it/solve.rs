@@ -11,18 +11,18 @@ fn iln_solve(args: &[&str], stdin: &str) -> (i32, String, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .expect("start iln solve");
     child
         .stdin
         .take()
-        .unwrap()
+        .expect("a pipe to standard input")
         .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        .expect("write standard input");
+    let out = child.wait_with_output().expect("wait for iln solve");
     (
         out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
+        String::from_utf8(out.stdout).expect("UTF-8 output"),
+        String::from_utf8(out.stderr).expect("UTF-8 errors"),
     )
 }
 
