@@ -4,8 +4,9 @@
 //! - [`store`]: connecting (SQLite pragmas, PostgreSQL), migrations, write transactions.
 //! - [`error`]: [`StoreError`], the one error type callers see.
 //! - [`model`]: the records going in and out (ids, users, tokens, emails, audit, people).
-//! - `users`, `tokens`, `sessions`, `outbox`, `audit`, `people`: the methods of [`Store`]
-//!   for each table group.
+//! - `users`, `tokens`, `sessions`, `outbox`, `audit`, `people`, `rounds`, `applications`: the
+//!   methods of [`Store`] for each table group; `matching` (never-pair list, locks, runs) and
+//!   `partnerships` (published partnerships, previous partners) likewise.
 //!
 //! Every method takes the current time as a parameter when it needs one: the store never
 //! reads a clock, so expiry is tested by passing timestamps.
@@ -14,17 +15,29 @@ pub mod error;
 pub mod model;
 pub mod store;
 
+mod applications;
 mod audit;
 mod codec;
+mod matching;
 mod outbox;
+mod partnerships;
 mod people;
+mod rounds;
 mod sessions;
 mod tokens;
 mod users;
 
+pub use applications::{ApplicationFilter, ApplicationNote, ApplicationRecord, ApplicationStatus};
 pub use error::StoreError;
+pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun};
 pub use model::{
-    AuditEntry, AuditId, EmailId, EmailStatus, NewAuditEntry, NewEmail, NewPerson, NewUser,
-    OutboxEmail, PeopleScope, Person, PersonId, TokenPurpose, User, UserId,
+    ApplicationId, AuditEntry, AuditId, EmailId, EmailStatus, MatchRunId, NewAuditEntry, NewEmail,
+    NewPerson, NewUser, OutboxEmail, PartnershipId, PeopleScope, Person, PersonId, RoundId,
+    TokenPurpose, User, UserId,
 };
+pub use partnerships::{
+    Ending, NewPartnership, NewPartnershipMember, PartnerProfile, PartnershipMember,
+    PartnershipRecord, PastPartners,
+};
+pub use rounds::RoundRecord;
 pub use store::{Backend, Store};

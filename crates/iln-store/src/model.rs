@@ -47,6 +47,22 @@ id_type!(
     /// An audit log entry's id.
     AuditId
 );
+id_type!(
+    /// A round's id.
+    RoundId
+);
+id_type!(
+    /// An application's id.
+    ApplicationId
+);
+id_type!(
+    /// A matching run's id.
+    MatchRunId
+);
+id_type!(
+    /// A published partnership's id.
+    PartnershipId
+);
 
 /// An account to create.
 #[derive(Debug, Clone)]

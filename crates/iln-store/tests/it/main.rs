@@ -7,10 +7,14 @@
 
 mod support;
 
+mod applications;
 mod audit;
 mod connect;
+mod matching;
 mod outbox;
+mod partnerships;
 mod people;
+mod rounds;
 mod sessions;
 mod tokens;
 mod users;

@@ -1,0 +1,247 @@
+//! Published partnerships: created once per round, ended once, trios by adding a member, and
+//! the history matching reads back (previous partners, countries and sectors already met).
+
+use iln_domain::country::CountryCode;
+use iln_domain::profile::Sector;
+use iln_store::{
+    NewPartnership, NewPartnershipMember, PartnerProfile, RoundId, StoreError, UserId,
+};
+
+use crate::matching::{applicant, round};
+use crate::support::{TestDb, at};
+
+crate::store_tests!(
+    partnerships_round_trip_and_publish_once,
+    ending_is_recorded_once,
+    history_counts_every_past_partner,
+    a_third_member_joins_a_running_pair,
+);
+
+fn member(user: UserId, country: &str, sector: Sector) -> NewPartnershipMember {
+    NewPartnershipMember {
+        user,
+        application: None,
+        country: CountryCode::parse(country).unwrap(),
+        sector,
+        profile: PartnerProfile {
+            name: format!("Person {user}"),
+            email: format!("person{user}@example.org"),
+            country: country.to_owned(),
+            languages: vec!["English".to_owned()],
+            ..PartnerProfile::default()
+        },
+    }
+}
+
+fn pair(round: RoundId, a: NewPartnershipMember, b: NewPartnershipMember) -> NewPartnership {
+    NewPartnership {
+        round,
+        run: None,
+        score: 42,
+        explanation: "you both work in academic libraries".to_owned(),
+        members: vec![a, b],
+    }
+}
+
+async fn partnerships_round_trip_and_publish_once(db: &TestDb) {
+    let store = &db.store;
+    let round = round(store).await;
+    let (ua, a) = applicant(store, round, 1, "KE").await;
+    let (ub, _) = applicant(store, round, 2, "BR").await;
+    let mut first = member(ua, "KE", Sector::Academic);
+    first.application = Some(a);
+    let ids = store
+        .create_partnerships(
+            &[pair(round, first, member(ub, "BR", Sector::Public))],
+            true,
+            at(5),
+        )
+        .await
+        .unwrap();
+    let stored = store.partnership(ids[0]).await.unwrap().unwrap();
+    assert_eq!(stored.round, round);
+    assert_eq!(stored.score, 42);
+    assert!(stored.is_running());
+    assert_eq!(stored.created_at, at(5));
+    assert_eq!(stored.members.len(), 2);
+    assert_eq!(stored.members[0].user, ua);
+    assert_eq!(stored.members[0].application, Some(a));
+    assert_eq!(stored.members[1].sector, Sector::Public);
+    assert_eq!(
+        stored.members[1].profile.email,
+        format!("person{ub}@example.org")
+    );
+    assert_eq!(
+        stored.partners_of(ua).map(|m| m.user).collect::<Vec<_>>(),
+        vec![ub]
+    );
+    assert_eq!(
+        store.round_partnerships(round).await.unwrap(),
+        vec![stored.clone()]
+    );
+    assert_eq!(store.partnerships_of(ub).await.unwrap(), vec![stored]);
+
+    // Publishing the same round again is refused and adds nothing.
+    let again = store
+        .create_partnerships(
+            &[pair(
+                round,
+                member(ua, "KE", Sector::Academic),
+                member(ub, "BR", Sector::Public),
+            )],
+            true,
+            at(6),
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))));
+    assert_eq!(store.round_partnerships(round).await.unwrap().len(), 1);
+    assert!(
+        store
+            .partnership(iln_store::PartnershipId(999))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn ending_is_recorded_once(db: &TestDb) {
+    let store = &db.store;
+    let round = round(store).await;
+    let (ua, _) = applicant(store, round, 1, "KE").await;
+    let (ub, _) = applicant(store, round, 2, "BR").await;
+    let id = store
+        .create_partnerships(
+            &[pair(
+                round,
+                member(ua, "KE", Sector::Academic),
+                member(ub, "BR", Sector::Public),
+            )],
+            true,
+            at(5),
+        )
+        .await
+        .unwrap()[0];
+    store
+        .end_partnership(id, Some(ua), "moved to a new job", at(9))
+        .await
+        .unwrap();
+    let ended = store.partnership(id).await.unwrap().unwrap();
+    assert!(!ended.is_running());
+    let ending = ended.ended.unwrap();
+    assert_eq!(ending.at, at(9));
+    assert_eq!(ending.by, Some(ua));
+    assert_eq!(ending.reason, "moved to a new job");
+    assert!(matches!(
+        store.end_partnership(id, None, "again", at(10)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .end_partnership(iln_store::PartnershipId(999), None, "x", at(10))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn history_counts_every_past_partner(db: &TestDb) {
+    let store = &db.store;
+    let round = round(store).await;
+    let (ua, _) = applicant(store, round, 1, "KE").await;
+    let (ub, _) = applicant(store, round, 2, "BR").await;
+    let (uc, _) = applicant(store, round, 3, "IN").await;
+    assert!(store.previous_partners(ua).await.unwrap().is_empty());
+    assert!(store.partner_history(ua).await.unwrap().is_empty());
+    let ids = store
+        .create_partnerships(
+            &[pair(
+                round,
+                member(ua, "KE", Sector::Academic),
+                member(ub, "BR", Sector::Public),
+            )],
+            true,
+            at(5),
+        )
+        .await
+        .unwrap();
+    // An ended partnership still counts: the rule is never the same partner twice.
+    store
+        .end_partnership(ids[0], None, "no reply", at(6))
+        .await
+        .unwrap();
+    let later = self::round(store).await;
+    store
+        .create_partnerships(
+            &[pair(
+                later,
+                member(ua, "KE", Sector::Academic),
+                member(uc, "IN", Sector::School),
+            )],
+            true,
+            at(7),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.previous_partners(ua).await.unwrap(), vec![ub, uc]);
+    assert_eq!(store.previous_partners(ub).await.unwrap(), vec![ua]);
+    let history = store.partner_history(ua).await.unwrap();
+    assert_eq!(
+        history
+            .countries
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>(),
+        vec!["BR", "IN"]
+    );
+    assert_eq!(
+        history.sectors.into_iter().collect::<Vec<_>>(),
+        vec![Sector::Public, Sector::School]
+    );
+    let all = store.all_past_partners().await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(
+        all[&ua].partners.iter().copied().collect::<Vec<_>>(),
+        vec![ub, uc]
+    );
+    assert_eq!(all[&uc].history, store.partner_history(uc).await.unwrap());
+}
+
+async fn a_third_member_joins_a_running_pair(db: &TestDb) {
+    let store = &db.store;
+    let round = round(store).await;
+    let (ua, _) = applicant(store, round, 1, "KE").await;
+    let (ub, _) = applicant(store, round, 2, "BR").await;
+    let (uc, _) = applicant(store, round, 3, "IN").await;
+    let id = store
+        .create_partnerships(
+            &[pair(
+                round,
+                member(ua, "KE", Sector::Academic),
+                member(ub, "BR", Sector::Public),
+            )],
+            true,
+            at(5),
+        )
+        .await
+        .unwrap()[0];
+    store
+        .add_partnership_member(id, &member(uc, "IN", Sector::School), 100, "a trio")
+        .await
+        .unwrap();
+    let trio = store.partnership(id).await.unwrap().unwrap();
+    assert_eq!(
+        trio.members.iter().map(|m| m.user).collect::<Vec<_>>(),
+        vec![ua, ub, uc]
+    );
+    assert_eq!(trio.score, 100);
+    assert_eq!(trio.explanation, "a trio");
+    store
+        .end_partnership(id, None, "over", at(6))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .add_partnership_member(id, &member(uc, "IN", Sector::School), 1, "x")
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
