@@ -33,7 +33,10 @@ fn person_from_row(row: &AnyRow) -> Result<Person, StoreError> {
 /// A WHERE clause for the scope whose placeholders start at `$first`, and the values to
 /// bind to them. Only placeholder numbers are formatted into the SQL; the codes are bound.
 /// None means the scope is empty and the query can be skipped.
-fn scope_filter(scope: &PeopleScope, first: usize) -> Option<(String, Vec<&'static str>)> {
+pub(crate) fn scope_filter(
+    scope: &PeopleScope,
+    first: usize,
+) -> Option<(String, Vec<&'static str>)> {
     match scope {
         PeopleScope::All => Some(("1 = 1".to_owned(), Vec::new())),
         PeopleScope::Countries(countries) => {

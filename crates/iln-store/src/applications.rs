@@ -1,0 +1,746 @@
+//! Applications to a round: submitting and editing them, the review decisions, the duplicate
+//! flags and the country cap's deferrals, carrying deferred people over to the next round, and
+//! coordinators' notes and endorsements. Lists are always read through a [`PeopleScope`], so a
+//! country coordinator's queries cannot return applicants of other countries.
+
+use std::collections::BTreeMap;
+
+use iln_domain::application::{
+    Application, ApplicationForm, DuplicateReason, Identity, InterestCatalogue,
+    country_cap_deferrals, find_duplicates,
+};
+use iln_domain::country::CountryCode;
+use iln_domain::profile::Sector;
+use iln_domain::round::CountryCap;
+use jiff::Timestamp;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::codec;
+use crate::people::scope_filter;
+use crate::{ApplicationId, PeopleScope, RoundId, Store, StoreError, UserId};
+
+/// Where an application is in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApplicationStatus {
+    /// Waiting for a coordinator.
+    Submitted,
+    /// Taking part in the matching.
+    Approved,
+    Declined,
+    /// Kept in reserve, in case places open.
+    Waitlisted,
+    /// Over the country cap: carried over to the next round.
+    Deferred,
+    /// Taken back by the applicant (or merged into their other application).
+    Withdrawn,
+}
+
+impl ApplicationStatus {
+    pub const ALL: [ApplicationStatus; 6] = [
+        ApplicationStatus::Submitted,
+        ApplicationStatus::Approved,
+        ApplicationStatus::Declined,
+        ApplicationStatus::Waitlisted,
+        ApplicationStatus::Deferred,
+        ApplicationStatus::Withdrawn,
+    ];
+
+    /// The id stored in the database and used in forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationStatus::Submitted => "submitted",
+            ApplicationStatus::Approved => "approved",
+            ApplicationStatus::Declined => "declined",
+            ApplicationStatus::Waitlisted => "waitlisted",
+            ApplicationStatus::Deferred => "deferred",
+            ApplicationStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The words shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationStatus::Submitted => "Submitted, waiting for review",
+            ApplicationStatus::Approved => "Approved",
+            ApplicationStatus::Declined => "Declined",
+            ApplicationStatus::Waitlisted => "On the waiting list",
+            ApplicationStatus::Deferred => "Deferred to the next round",
+            ApplicationStatus::Withdrawn => "Withdrawn",
+        }
+    }
+
+    /// Accepts the id in any case; None for anything else.
+    pub fn parse(input: &str) -> Option<ApplicationStatus> {
+        let wanted = input.trim().to_lowercase();
+        ApplicationStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == wanted)
+    }
+
+    /// Whether the application still takes part in the round (for duplicate detection and
+    /// the country cap): withdrawn, declined and deferred ones no longer do.
+    pub fn is_live(self) -> bool {
+        matches!(
+            self,
+            ApplicationStatus::Submitted
+                | ApplicationStatus::Approved
+                | ApplicationStatus::Waitlisted
+        )
+    }
+}
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationRecord {
+    pub id: ApplicationId,
+    pub round: RoundId,
+    pub user: UserId,
+    pub application: Application,
+    pub status: ApplicationStatus,
+    pub submitted_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// When a coordinator last decided (approved, declined, wait-listed) or the cap deferred it.
+    pub decided_at: Option<Timestamp>,
+    /// The optional message sent with the decision.
+    pub decision_message: Option<String>,
+    /// While flagged as a likely duplicate: the first application of its group (itself for
+    /// that first one) and why.
+    pub duplicate_of: Option<ApplicationId>,
+    pub duplicate_reason: Option<DuplicateReason>,
+    /// A coordinator kept it despite a duplicate flag; it is not flagged again.
+    pub duplicate_kept: bool,
+    /// The deferred application of an earlier round this one was carried over from.
+    pub carried_from: Option<ApplicationId>,
+}
+
+impl ApplicationRecord {
+    /// Whether the application is flagged as a likely duplicate now.
+    pub fn is_flagged_duplicate(&self) -> bool {
+        self.duplicate_of.is_some()
+    }
+}
+
+/// Which applications of a round to list. The scope is the reader's (a coordinator's
+/// countries); a country filter is a narrower scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationFilter {
+    pub status: Option<ApplicationStatus>,
+    pub scope: PeopleScope,
+    pub sector: Option<Sector>,
+    pub duplicates_only: bool,
+}
+
+impl ApplicationFilter {
+    /// Every application of the round.
+    pub fn all() -> ApplicationFilter {
+        ApplicationFilter {
+            status: None,
+            scope: PeopleScope::All,
+            sector: None,
+            duplicates_only: false,
+        }
+    }
+
+    /// The applications with this status.
+    pub fn with_status(status: ApplicationStatus) -> ApplicationFilter {
+        ApplicationFilter {
+            status: Some(status),
+            ..ApplicationFilter::all()
+        }
+    }
+}
+
+/// A coordinator's note on an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationNote {
+    pub id: i64,
+    pub application: ApplicationId,
+    pub author: Option<UserId>,
+    /// The author's display name at the time of reading.
+    pub author_name: Option<String>,
+    /// True when the note endorses the applicant.
+    pub endorsement: bool,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
+const APPLICATION_COLUMNS: &str = "id, round_id, user_id, answers, status, submitted_at, \
+     updated_at, decided_at, decision_message, duplicate_of, duplicate_reason, \
+     duplicate_kept_at, carried_from";
+
+fn duplicate_reason_str(reason: DuplicateReason) -> &'static str {
+    match reason {
+        DuplicateReason::SameEmail => "same_email",
+        DuplicateReason::SameNameInstitutionCountry => "same_name_institution_country",
+    }
+}
+
+fn parse_duplicate_reason(text: &str) -> Result<DuplicateReason, StoreError> {
+    match text {
+        "same_email" => Ok(DuplicateReason::SameEmail),
+        "same_name_institution_country" => Ok(DuplicateReason::SameNameInstitutionCountry),
+        other => Err(StoreError::Corrupt(format!("duplicate reason {other:?}"))),
+    }
+}
+
+fn status(text: &str) -> Result<ApplicationStatus, StoreError> {
+    ApplicationStatus::parse(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("application status {text:?}")))
+}
+
+/// The answers as stored: the form the application parses back from.
+fn answers_text(application: &Application) -> Result<String, StoreError> {
+    serde_json::to_string(&application.to_form()).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Parses stored answers back into an application. The round's catalogue may have changed
+/// since, so the interests are checked against the application's own choices, and consent
+/// (not stored: it was given when the answers were sent) is taken as given.
+fn application_from_answers(text: &str) -> Result<Application, StoreError> {
+    let mut form: ApplicationForm = serde_json::from_str(text)
+        .map_err(|e| StoreError::Corrupt(format!("application answers: {e}")))?;
+    form.consent = "on".to_owned();
+    let own = InterestCatalogue::new(&form.interests)
+        .map_err(|e| StoreError::Corrupt(format!("application interests: {e}")))?;
+    Application::parse(&form, &own).map_err(|errors| {
+        let words: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        StoreError::Corrupt(format!("application answers: {}", words.join("; ")))
+    })
+}
+
+fn application_from_row(row: &AnyRow) -> Result<ApplicationRecord, StoreError> {
+    let reason: Option<String> = row.try_get("duplicate_reason")?;
+    Ok(ApplicationRecord {
+        id: ApplicationId(row.try_get("id")?),
+        round: RoundId(row.try_get("round_id")?),
+        user: UserId(row.try_get("user_id")?),
+        application: application_from_answers(&row.try_get::<String, _>("answers")?)?,
+        status: status(&row.try_get::<String, _>("status")?)?,
+        submitted_at: codec::from_ts(row.try_get("submitted_at")?)?,
+        updated_at: codec::from_ts(row.try_get("updated_at")?)?,
+        decided_at: codec::from_opt_ts(row.try_get("decided_at")?)?,
+        decision_message: row.try_get("decision_message")?,
+        duplicate_of: row
+            .try_get::<Option<i64>, _>("duplicate_of")?
+            .map(ApplicationId),
+        duplicate_reason: reason.as_deref().map(parse_duplicate_reason).transpose()?,
+        duplicate_kept: row
+            .try_get::<Option<i64>, _>("duplicate_kept_at")?
+            .is_some(),
+        carried_from: row
+            .try_get::<Option<i64>, _>("carried_from")?
+            .map(ApplicationId),
+    })
+}
+
+/// Recomputes the duplicate flags of a round inside `tx`: every live application that is not
+/// kept is compared with the others (kept ones included, so a new look-alike of a kept
+/// application is still flagged, but the kept one itself stays clear).
+async fn refresh_duplicates(
+    tx: &mut Transaction<'static, Any>,
+    round: RoundId,
+) -> Result<(), StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, email, full_name, institution, country, status, duplicate_kept_at \
+         FROM applications WHERE round_id = $1 ORDER BY id",
+    )
+    .bind(round.0)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut ids = Vec::new();
+    let mut kept = Vec::new();
+    let mut identities = Vec::new();
+    for row in &rows {
+        if !status(&row.try_get::<String, _>("status")?)?.is_live() {
+            continue;
+        }
+        ids.push(row.try_get::<i64, _>("id")?);
+        kept.push(
+            row.try_get::<Option<i64>, _>("duplicate_kept_at")?
+                .is_some(),
+        );
+        identities.push(Identity {
+            email: row.try_get("email")?,
+            name: row.try_get("full_name")?,
+            institution: row.try_get("institution")?,
+            country: codec::country(&row.try_get::<String, _>("country")?)?,
+        });
+    }
+    let mut flags: BTreeMap<i64, (i64, DuplicateReason)> = BTreeMap::new();
+    for group in find_duplicates(&identities) {
+        let Some(&first) = group.members.first() else {
+            continue;
+        };
+        for &member in &group.members {
+            if !kept[member] {
+                flags
+                    .entry(ids[member])
+                    .or_insert((ids[first], group.reason));
+            }
+        }
+    }
+    sqlx::query(
+        "UPDATE applications SET duplicate_of = NULL, duplicate_reason = NULL \
+         WHERE round_id = $1",
+    )
+    .bind(round.0)
+    .execute(&mut **tx)
+    .await?;
+    for (id, (first, reason)) in flags {
+        sqlx::query(
+            "UPDATE applications SET duplicate_of = $1, duplicate_reason = $2 WHERE id = $3",
+        )
+        .bind(first)
+        .bind(duplicate_reason_str(reason))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The round an application belongs to, read inside `tx`.
+async fn round_of(
+    tx: &mut Transaction<'static, Any>,
+    id: ApplicationId,
+) -> Result<RoundId, StoreError> {
+    let row = sqlx::query("SELECT round_id FROM applications WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("application {id}")))?;
+    Ok(RoundId(row.try_get("round_id")?))
+}
+
+impl Store {
+    /// Adds an application to a round and updates the round's duplicate flags. A second
+    /// application of the same account to the same round is a [`StoreError::Conflict`].
+    pub async fn submit_application(
+        &self,
+        round: RoundId,
+        user: UserId,
+        application: &Application,
+        now: Timestamp,
+    ) -> Result<ApplicationId, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let id = insert_application(&mut tx, round, user, application, now, now, None).await?;
+        refresh_duplicates(&mut tx, round).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces an application's answers and updates the round's duplicate flags.
+    pub async fn update_application(
+        &self,
+        id: ApplicationId,
+        application: &Application,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let round = round_of(&mut tx, id).await?;
+        sqlx::query(
+            "UPDATE applications SET answers = $1, email = $2, full_name = $3, \
+             institution = $4, country = $5, sector = $6, updated_at = $7 WHERE id = $8",
+        )
+        .bind(answers_text(application)?)
+        .bind(application.email.as_str())
+        .bind(application.name.as_str())
+        .bind(application.institution.as_str())
+        .bind(application.country.as_str())
+        .bind(application.sector.as_str())
+        .bind(codec::ts(now))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        refresh_duplicates(&mut tx, round).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets an application's status, with the optional message sent with a decision, and
+    /// updates the round's duplicate flags (a withdrawn application is no longer compared).
+    pub async fn set_application_status(
+        &self,
+        id: ApplicationId,
+        status: ApplicationStatus,
+        message: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let round = round_of(&mut tx, id).await?;
+        let decided = !matches!(
+            status,
+            ApplicationStatus::Submitted | ApplicationStatus::Withdrawn
+        );
+        sqlx::query(
+            "UPDATE applications SET status = $1, updated_at = $2, \
+             decided_at = CASE WHEN $3 = 1 THEN $2 ELSE decided_at END, \
+             decision_message = CASE WHEN $3 = 1 THEN $4 ELSE decision_message END \
+             WHERE id = $5",
+        )
+        .bind(status.as_str())
+        .bind(codec::ts(now))
+        .bind(i64::from(decided))
+        .bind(message.map(str::trim).filter(|m| !m.is_empty()))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        refresh_duplicates(&mut tx, round).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A coordinator keeps an application despite its duplicate flag: it is never flagged
+    /// again, and the rest of its group is re-examined without it.
+    pub async fn keep_duplicate(
+        &self,
+        id: ApplicationId,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let round = round_of(&mut tx, id).await?;
+        sqlx::query("UPDATE applications SET duplicate_kept_at = $1 WHERE id = $2")
+            .bind(codec::ts(now))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        refresh_duplicates(&mut tx, round).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Applies the country cap to a round's live applications, in order of arrival (a
+    /// carried-over application keeps its first submission time, so it comes first), and
+    /// defers those beyond it. Returns the deferred applications' ids.
+    pub async fn apply_country_cap(
+        &self,
+        round: RoundId,
+        cap: CountryCap,
+        now: Timestamp,
+    ) -> Result<Vec<ApplicationId>, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(
+            "SELECT id, country, status FROM applications WHERE round_id = $1 \
+             ORDER BY submitted_at, id",
+        )
+        .bind(round.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut ids = Vec::new();
+        let mut countries: Vec<CountryCode> = Vec::new();
+        for row in &rows {
+            if status(&row.try_get::<String, _>("status")?)?.is_live() {
+                ids.push(ApplicationId(row.try_get("id")?));
+                countries.push(codec::country(&row.try_get::<String, _>("country")?)?);
+            }
+        }
+        let deferred: Vec<ApplicationId> = country_cap_deferrals(&countries, cap)
+            .into_iter()
+            .map(|n| ids[n])
+            .collect();
+        for id in &deferred {
+            sqlx::query(
+                "UPDATE applications SET status = $1, updated_at = $2, decided_at = $2 \
+                 WHERE id = $3",
+            )
+            .bind(ApplicationStatus::Deferred.as_str())
+            .bind(codec::ts(now))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+        refresh_duplicates(&mut tx, round).await?;
+        tx.commit().await?;
+        Ok(deferred)
+    }
+
+    /// Copies every deferred application of other rounds that was not carried over yet into
+    /// `into`, as submitted, keeping its first submission time; a person who has already
+    /// applied to `into` is skipped. Returns the new applications' ids.
+    pub async fn carry_over_deferred(
+        &self,
+        into: RoundId,
+        now: Timestamp,
+    ) -> Result<Vec<ApplicationId>, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let rows = sqlx::query(
+            "SELECT a.id, a.user_id, a.answers, a.submitted_at FROM applications a \
+             WHERE a.status = $1 AND a.round_id <> $2 \
+             AND NOT EXISTS (SELECT 1 FROM applications c WHERE c.carried_from = a.id) \
+             AND NOT EXISTS (SELECT 1 FROM applications o \
+                             WHERE o.round_id = $2 AND o.user_id = a.user_id) \
+             ORDER BY a.submitted_at, a.id",
+        )
+        .bind(ApplicationStatus::Deferred.as_str())
+        .bind(into.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut created = Vec::new();
+        for row in &rows {
+            let from = ApplicationId(row.try_get("id")?);
+            let user = UserId(row.try_get("user_id")?);
+            // Deferred in two rounds at once is possible; the earliest is carried, once.
+            if created.iter().any(|(u, _)| *u == user) {
+                continue;
+            }
+            let application = application_from_answers(&row.try_get::<String, _>("answers")?)?;
+            let submitted = codec::from_ts(row.try_get("submitted_at")?)?;
+            let id = insert_application(
+                &mut tx,
+                into,
+                user,
+                &application,
+                submitted,
+                now,
+                Some(from),
+            )
+            .await?;
+            created.push((user, id));
+        }
+        refresh_duplicates(&mut tx, into).await?;
+        tx.commit().await?;
+        Ok(created.into_iter().map(|(_, id)| id).collect())
+    }
+
+    /// The application with this id, whatever its country: callers that serve a scoped
+    /// reader must check the country (or use [`Store::application_in_scope`]).
+    pub async fn application(
+        &self,
+        id: ApplicationId,
+    ) -> Result<Option<ApplicationRecord>, StoreError> {
+        self.application_in_scope(id, &PeopleScope::All).await
+    }
+
+    /// The application with this id if the scope covers its country; None otherwise, exactly
+    /// as for one that does not exist.
+    pub async fn application_in_scope(
+        &self,
+        id: ApplicationId,
+        scope: &PeopleScope,
+    ) -> Result<Option<ApplicationRecord>, StoreError> {
+        let Some((filter, codes)) = scope_filter(scope, 2) else {
+            return Ok(None);
+        };
+        let sql =
+            format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1 AND {filter}");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0);
+        for code in codes {
+            query = query.bind(code);
+        }
+        let row = query.fetch_optional(&self.pool).await?;
+        row.as_ref().map(application_from_row).transpose()
+    }
+
+    /// This person's application to this round, if any.
+    pub async fn application_of(
+        &self,
+        round: RoundId,
+        user: UserId,
+    ) -> Result<Option<ApplicationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE round_id = $1 AND user_id = $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(round.0)
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(application_from_row).transpose()
+    }
+
+    /// This person's most recent application to any round, to fill in the next form.
+    pub async fn latest_application_of(
+        &self,
+        user: UserId,
+    ) -> Result<Option<ApplicationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE user_id = $1 \
+             ORDER BY updated_at DESC, id DESC LIMIT 1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(application_from_row).transpose()
+    }
+
+    /// Every application of this person, newest first, for their dashboard.
+    pub async fn applications_of_user(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE user_id = $1 ORDER BY id DESC"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(application_from_row).collect()
+    }
+
+    /// A round's applications that pass the filter, by country and then in order of arrival.
+    pub async fn applications(
+        &self,
+        round: RoundId,
+        filter: &ApplicationFilter,
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        // Placeholders: $1 round, $2 status, $3 sector, then the scope's countries.
+        let Some((scope, codes)) = scope_filter(&filter.scope, 4) else {
+            return Ok(Vec::new());
+        };
+        let duplicates = if filter.duplicates_only {
+            "AND duplicate_of IS NOT NULL"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE round_id = $1 \
+             AND ($2 = '' OR status = $2) AND ($3 = '' OR sector = $3) {duplicates} \
+             AND {scope} ORDER BY country, submitted_at, id"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(round.0)
+            .bind(filter.status.map_or("", ApplicationStatus::as_str))
+            .bind(filter.sector.map_or("", Sector::as_str));
+        for code in codes {
+            query = query.bind(code);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(application_from_row).collect()
+    }
+
+    /// How many applications of a round in scope have each status.
+    pub async fn count_applications_by_status(
+        &self,
+        round: RoundId,
+        scope: &PeopleScope,
+    ) -> Result<Vec<(ApplicationStatus, i64)>, StoreError> {
+        let Some((filter, codes)) = scope_filter(scope, 2) else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT status, COUNT(*) AS n FROM applications WHERE round_id = $1 AND {filter} \
+             GROUP BY status"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(round.0);
+        for code in codes {
+            query = query.bind(code);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        let mut counts: Vec<(ApplicationStatus, i64)> = rows
+            .iter()
+            .map(|row| {
+                Ok((
+                    status(&row.try_get::<String, _>("status")?)?,
+                    row.try_get("n")?,
+                ))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        counts.sort();
+        Ok(counts)
+    }
+
+    /// Adds a coordinator's note (or endorsement) to an application.
+    pub async fn add_application_note(
+        &self,
+        id: ApplicationId,
+        author: UserId,
+        endorsement: bool,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.write(
+            sqlx::query(
+                "INSERT INTO application_notes (application_id, author_id, endorsement, body, \
+                 created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id.0)
+            .bind(author.0)
+            .bind(i64::from(endorsement))
+            .bind(body)
+            .bind(codec::ts(now)),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// An application's notes, oldest first, with their authors' names.
+    pub async fn application_notes(
+        &self,
+        id: ApplicationId,
+    ) -> Result<Vec<ApplicationNote>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT n.id, n.application_id, n.author_id, u.display_name, n.endorsement, n.body, \
+             n.created_at FROM application_notes n LEFT JOIN users u ON u.id = n.author_id \
+             WHERE n.application_id = $1 ORDER BY n.id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ApplicationNote {
+                    id: row.try_get("id")?,
+                    application: ApplicationId(row.try_get("application_id")?),
+                    author: row.try_get::<Option<i64>, _>("author_id")?.map(UserId),
+                    author_name: row.try_get("display_name")?,
+                    endorsement: row.try_get::<i64, _>("endorsement")? == 1,
+                    body: row.try_get("body")?,
+                    created_at: codec::from_ts(row.try_get("created_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The ids of a round's applications that at least one coordinator endorsed.
+    pub async fn endorsed_applications(
+        &self,
+        round: RoundId,
+    ) -> Result<Vec<ApplicationId>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT n.application_id FROM application_notes n \
+             JOIN applications a ON a.id = n.application_id \
+             WHERE a.round_id = $1 AND n.endorsement = 1 ORDER BY n.application_id",
+        )
+        .bind(round.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok(ApplicationId(row.try_get("application_id")?)))
+            .collect()
+    }
+}
+
+/// Inserts one application inside `tx`.
+async fn insert_application(
+    tx: &mut Transaction<'static, Any>,
+    round: RoundId,
+    user: UserId,
+    application: &Application,
+    submitted: Timestamp,
+    now: Timestamp,
+    carried_from: Option<ApplicationId>,
+) -> Result<ApplicationId, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO applications (round_id, user_id, answers, email, full_name, institution, \
+         country, sector, status, submitted_at, updated_at, carried_from) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(round.0)
+    .bind(user.0)
+    .bind(answers_text(application)?)
+    .bind(application.email.as_str())
+    .bind(application.name.as_str())
+    .bind(application.institution.as_str())
+    .bind(application.country.as_str())
+    .bind(application.sector.as_str())
+    .bind(ApplicationStatus::Submitted.as_str())
+    .bind(codec::ts(submitted))
+    .bind(codec::ts(now))
+    .bind(carried_from.map(|id| id.0))
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(ApplicationId(row.try_get("id")?))
+}
