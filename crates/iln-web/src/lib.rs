@@ -69,7 +69,9 @@ pub enum MailTransportConfig {
 
 /// The application with every route and layer, ready to serve or to call with `oneshot`.
 pub fn router(state: AppState) -> Router {
-    use routes::{account, admin, dashboard, pages, people};
+    use routes::{
+        account, admin, apply, dashboard, matching, pages, partnerships, people, review, rounds,
+    };
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
@@ -96,6 +98,48 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{id}/role", post(admin::set_role))
         .route("/admin/outbox", get(admin::outbox))
         .route("/admin/audit", get(admin::audit_log))
+        .route("/rounds", get(rounds::list))
+        .route("/rounds/new", get(rounds::new_form).post(rounds::create))
+        .route("/rounds/{id}", get(rounds::show))
+        .route(
+            "/rounds/{id}/edit",
+            get(rounds::edit_form).post(rounds::update),
+        )
+        .route("/rounds/{id}/action", post(rounds::act))
+        .route(
+            "/rounds/{id}/interests",
+            get(rounds::interests_form).post(rounds::update_interests),
+        )
+        .route("/rounds/{id}/apply", get(apply::form).post(apply::submit))
+        .route("/rounds/{id}/withdraw", post(apply::withdraw))
+        .route(
+            "/rounds/{id}/review",
+            get(review::queue).post(review::decide_many),
+        )
+        .route("/applications/{id}", get(review::show))
+        .route("/applications/{id}/decision", post(review::decide))
+        .route("/applications/{id}/notes", post(review::note))
+        .route("/applications/{id}/keep", post(review::keep))
+        .route("/applications/{id}/merge", post(review::merge))
+        .route("/rounds/{id}/matching", get(matching::show))
+        .route("/rounds/{id}/matching/run", post(matching::run))
+        .route("/rounds/{id}/matching/lock", post(matching::lock))
+        .route("/rounds/{id}/matching/unlock", post(matching::unlock))
+        .route("/rounds/{id}/matching/forbid", post(matching::forbid))
+        .route("/rounds/{id}/matching/allow", post(matching::allow))
+        .route("/rounds/{id}/matching/swap", post(matching::swap))
+        .route("/rounds/{id}/matching/publish", post(matching::publish))
+        .route(
+            "/rounds/{id}/partnerships",
+            get(partnerships::round_partnerships),
+        )
+        .route("/rounds/{id}/rematch", post(partnerships::rematch))
+        .route(
+            "/rounds/{id}/rematch/apply",
+            post(partnerships::apply_rematch),
+        )
+        .route("/partnership", get(partnerships::mine))
+        .route("/partnerships/{id}/end", post(partnerships::end))
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(from_fn_with_state(state.clone(), security::csrf))
@@ -168,6 +212,7 @@ pub async fn serve_until(
         let _ = worker_stopped.await;
     }));
     let janitor = tokio::spawn(purge_expired_sessions(state.clone()));
+    let rounds_worker = tokio::spawn(routes::rounds::run_round_worker(state.clone()));
 
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
@@ -175,6 +220,7 @@ pub async fn serve_until(
         .await;
     let _ = stop_worker.send(());
     janitor.abort();
+    rounds_worker.abort();
     worker.await?;
     Ok(served?)
 }

@@ -2,9 +2,14 @@
 
 pub mod account;
 pub mod admin;
+pub mod apply;
 pub mod dashboard;
+pub mod matching;
 pub mod pages;
+pub mod partnerships;
 pub mod people;
+pub mod review;
+pub mod rounds;
 
 use askama::Template;
 use axum::http::StatusCode;

@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod helpers;
 mod mail;
+mod matching;
 mod people;
 mod robustness;
 mod security;
