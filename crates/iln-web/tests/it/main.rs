@@ -5,6 +5,7 @@ mod admin;
 mod helpers;
 mod mail;
 mod matching;
+mod partnerships;
 mod people;
 mod robustness;
 mod security;

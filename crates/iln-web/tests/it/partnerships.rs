@@ -1,0 +1,194 @@
+//! "My partnership", ending early (members and admins only, with a reason, partners told) and
+//! the re-match of the people left alone.
+
+use axum::http::StatusCode;
+use iln_domain::account::Role;
+use iln_store::{MatchRunKind, RoundId};
+
+use crate::helpers::TestApp;
+use crate::matching::{matching_round, run_fields};
+
+/// A published round of `n` applicants, and a signed-in admin's browser.
+async fn published(app: &TestApp, n: usize) -> RoundId {
+    let (round, _) = matching_round(app, n).await;
+    app.user("admin@example.org", Role::Admin, &[]).await;
+    let mut admin = app.browser();
+    admin.sign_in("admin@example.org").await;
+    admin
+        .post(&format!("/rounds/{round}/matching/run"), &run_fields())
+        .await;
+    let page = admin
+        .post(&format!("/rounds/{round}/matching/publish"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    round
+}
+
+#[tokio::test]
+async fn a_participant_sees_their_partner_and_nobody_else_can_end_it() {
+    let app = TestApp::new().await;
+    let round = published(&app, 6).await;
+    let partnerships = app.store.round_partnerships(round).await.unwrap();
+    let first = &partnerships[0];
+    let me = &first.members[0];
+    let partner = &first.members[1];
+
+    let mut browser = app.browser();
+    browser.sign_in(&me.profile.email).await;
+    let page = browser.get("/partnership").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&partner.profile.email), "{}", page.body);
+    assert!(page.body.contains(&partner.profile.institution));
+    assert!(page.body.contains("Partnerships start"));
+    assert!(page.body.contains("Running"));
+    assert!(
+        !page
+            .body
+            .contains(&partnerships[1].members[0].profile.email)
+    );
+
+    // Someone outside the partnership gets the same 404 as for one that does not exist.
+    let outsider = &partnerships[1].members[0];
+    let mut other = app.browser();
+    other.sign_in(&outsider.profile.email).await;
+    let page = other
+        .post(
+            &format!("/partnerships/{}/end", first.id),
+            &[("reason", "x")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let page = other
+        .post("/partnerships/9999/end", &[("reason", "x")])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+
+    // A reason is required.
+    let page = browser
+        .post(
+            &format!("/partnerships/{}/end", first.id),
+            &[("reason", "  ")],
+        )
+        .await;
+    assert!(page.body.contains("Please say why"), "{}", page.body);
+    assert!(
+        app.store
+            .partnership(first.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_running()
+    );
+
+    let page = browser
+        .post(
+            &format!("/partnerships/{}/end", first.id),
+            &[("reason", "I changed jobs")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let ended = app.store.partnership(first.id).await.unwrap().unwrap();
+    assert_eq!(ended.ended.unwrap().reason, "I changed jobs");
+    let told = app
+        .store
+        .list_outbox(100, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.subject == "Your ILN partnership has ended")
+        .unwrap();
+    assert_eq!(told.to.as_str(), partner.profile.email);
+    assert!(told.text_body.contains("I changed jobs"));
+    let page = browser.get("/partnership").await;
+    assert!(page.body.contains("Ended early"));
+    // Ending twice is refused.
+    let page = browser
+        .post(
+            &format!("/partnerships/{}/end", first.id),
+            &[("reason", "again")],
+        )
+        .await;
+    assert!(page.body.contains("already ended"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn people_left_alone_are_rematched_among_themselves() {
+    let app = TestApp::new().await;
+    let round = published(&app, 12).await;
+    let mut admin = app.browser();
+    admin.sign_in("admin@example.org").await;
+    let partnerships = app.store.round_partnerships(round).await.unwrap();
+    assert_eq!(partnerships.len(), 6);
+    // End two partnerships whose four members can be re-paired across countries.
+    for partnership in &partnerships[..2] {
+        let page = admin
+            .post(
+                &format!("/partnerships/{}/end", partnership.id),
+                &[("reason", "no reply for a month")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    }
+    let page = admin.get(&format!("/rounds/{round}/partnerships")).await;
+    assert!(
+        page.body.contains("People left without a partner"),
+        "{}",
+        page.body
+    );
+    for member in partnerships[..2].iter().flat_map(|p| &p.members) {
+        assert!(page.body.contains(&member.profile.name));
+    }
+
+    let page = admin.post(&format!("/rounds/{round}/rematch"), &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = admin.get(page.location()).await;
+    assert!(page.body.contains("Re-match proposal"), "{}", page.body);
+    let run = app
+        .store
+        .latest_match_runs(round, MatchRunKind::Rematch, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    // The running partnerships are locks and stay as they are; nobody is paired again with
+    // the partner who left.
+    for p in run.proposal.partnerships.iter().filter(|p| !p.locked) {
+        for old in &partnerships[..2] {
+            let old_ids: Vec<String> = old
+                .members
+                .iter()
+                .map(|m| m.application.unwrap().to_string())
+                .collect();
+            assert!(p.members.iter().filter(|m| old_ids.contains(&m.id)).count() < 2);
+        }
+    }
+
+    let before = app.store.round_partnerships(round).await.unwrap().len();
+    let page = admin
+        .post(&format!("/rounds/{round}/rematch/apply"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let after = app.store.round_partnerships(round).await.unwrap();
+    let alone_now: Vec<_> = partnerships[..2]
+        .iter()
+        .flat_map(|p| &p.members)
+        .filter(|m| !after.iter().any(|p| p.is_running() && p.has_member(m.user)))
+        .collect();
+    assert!(alone_now.is_empty(), "{alone_now:?}");
+    assert!(after.len() > before);
+    let introductions = app
+        .store
+        .list_outbox(200, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.subject.starts_with("Meet your ILN partner"))
+        .count();
+    // Twelve at publication, then one more for each of the four people re-matched (and for
+    // the members of a pair one of them joined).
+    assert!(introductions >= 16, "{introductions}");
+    // Applying again is refused: the people alone have changed.
+    let page = admin
+        .post(&format!("/rounds/{round}/rematch/apply"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+}
