@@ -288,6 +288,7 @@ pub struct AdminDashboard {
     pub emails_waiting: i64,
     pub chart: BarChart,
     pub rows: Vec<CountryRow>,
+    pub matching_rounds: Vec<crate::routes::partnerships::DashboardRound>,
 }
 
 #[derive(Template)]
@@ -321,6 +322,7 @@ pub struct ParticipantDashboard {
     pub nav: Nav,
     pub name: String,
     pub profile: Option<PersonView>,
+    pub partnership: Option<crate::routes::partnerships::DashboardPartnership>,
 }
 
 #[derive(Template)]

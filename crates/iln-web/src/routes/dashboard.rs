@@ -35,6 +35,7 @@ pub async fn show(
                 emails_waiting: emails_waiting(&state).await?,
                 chart: BarChart::new(&rows),
                 rows,
+                matching_rounds: super::partnerships::dashboard_rounds(&state).await?,
             })
         }
         Role::CountryCoordinator => {
@@ -67,6 +68,8 @@ pub async fn show(
                 nav,
                 name: viewer.user.display_name.to_string(),
                 profile: profile.map(|person| person_view(&person, &viewer.time_zone())),
+                partnership: super::partnerships::dashboard_partnership(&state, viewer.id())
+                    .await?,
             })
         }
     }

@@ -635,3 +635,61 @@ pub async fn apply_rematch(
     .await?;
     Ok(Redirect::to(&format!("/rounds/{}/partnerships?done=applied", round.id)).into_response())
 }
+
+// ---------------------------------------------------------------------------------------
+// Dashboard panels
+
+/// A participant's latest partnership, for their dashboard.
+pub struct DashboardPartnership {
+    pub round: String,
+    pub partners: String,
+    pub running: bool,
+}
+
+pub(crate) async fn dashboard_partnership(
+    state: &AppState,
+    user: UserId,
+) -> Result<Option<DashboardPartnership>, WebError> {
+    let Some(latest) = state
+        .store()
+        .partnerships_of(user)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let round = state.store().round(latest.round).await?;
+    Ok(Some(DashboardPartnership {
+        round: round.map_or_else(String::new, |r| r.round.settings.name.to_string()),
+        partners: latest
+            .partners_of(user)
+            .map(|m| m.profile.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" and "),
+        running: latest.is_running(),
+    }))
+}
+
+/// A round an admin has matching work in: matching (run, adjust, publish) or active
+/// (partnerships, endings, re-match).
+pub struct DashboardRound {
+    pub id: i64,
+    pub name: String,
+    pub matching: bool,
+}
+
+pub(crate) async fn dashboard_rounds(state: &AppState) -> Result<Vec<DashboardRound>, WebError> {
+    Ok(state
+        .store()
+        .list_rounds()
+        .await?
+        .into_iter()
+        .filter(|r| matches!(r.round.state, RoundState::Matching | RoundState::Active))
+        .map(|r| DashboardRound {
+            id: r.id.0,
+            name: r.round.settings.name.to_string(),
+            matching: r.round.state == RoundState::Matching,
+        })
+        .collect())
+}
