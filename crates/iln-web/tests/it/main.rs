@@ -2,11 +2,14 @@
 
 mod account;
 mod admin;
+mod apply;
 mod helpers;
 mod mail;
 mod matching;
 mod partnerships;
 mod people;
+mod review;
 mod robustness;
+mod rounds;
 mod security;
 mod server;

@@ -1,0 +1,418 @@
+//! Applying to a round: the form (filled in from the person's previous application), sending
+//! and editing it until applications close, and withdrawing. Only a signed-in account with a
+//! confirmed email address can apply, and the application's email is always that address.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use iln_domain::application::{
+    Application, ApplicationForm, CommunicationWay, FieldError, MatchPreference,
+};
+use iln_domain::profile::{CareerStage, Sector};
+use iln_store::{ApplicationRecord, ApplicationStatus, RoundId, RoundRecord};
+
+use super::rounds::{COMMITMENTS, FieldErrors, load_round};
+use super::{FORM_INVALID, ok, page, queue_email};
+use crate::auth::Viewer;
+use crate::error::WebError;
+use crate::forms::PathId;
+use crate::security::CsrfToken;
+use crate::state::AppState;
+use crate::templates::{MessagePage, Nav};
+
+/// Reads the application form from a url-encoded body. The multi-valued fields (checkboxes)
+/// repeat their name, which serde's url-encoded reader cannot collect, so this reads the
+/// pairs itself; unknown names (the CSRF token) are ignored.
+pub fn application_form(body: &[u8]) -> ApplicationForm {
+    let mut form = ApplicationForm::default();
+    for (key, value) in form_urlencoded::parse(body) {
+        let value = value.into_owned();
+        match key.as_ref() {
+            "name" => form.name = value,
+            "email" => form.email = value,
+            "country" => form.country = value,
+            "city" => form.city = value,
+            "time_zone" => form.time_zone = value,
+            "institution" => form.institution = value,
+            "sector" => form.sector = value,
+            "role" => form.role = value,
+            "career_stage" => form.career_stage = value,
+            "interests" => form.interests.push(value),
+            "other_interests" => form.other_interests = value,
+            "languages" => form.languages.push(value),
+            "communication" => form.communication.push(value),
+            "match_preference" => form.match_preference = value,
+            "goals" => form.goals = value,
+            "offer" => form.offer = value,
+            "consent" => form.consent = value,
+            _ => {}
+        }
+    }
+    form
+}
+
+/// One choice of a list of checkboxes, radio buttons or options.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "apply_form.html")]
+struct ApplyPage {
+    nav: Nav,
+    id: i64,
+    round: String,
+    closes: String,
+    program_languages: String,
+    commitments: [&'static str; 4],
+    /// The person's application to this round, if they have one.
+    status: Option<&'static str>,
+    /// Whether the form can be sent (the round is open).
+    open: bool,
+    /// Whether there is an application to withdraw.
+    can_withdraw: bool,
+    /// Filled in from an application to an earlier round.
+    prefilled: bool,
+    form: ApplicationForm,
+    languages: String,
+    errors: FieldErrors,
+    notice: Option<String>,
+    countries: Vec<Choice>,
+    sectors: Vec<Choice>,
+    stages: Vec<Choice>,
+    interests: Vec<Choice>,
+    ways: Vec<Choice>,
+    preferences: Vec<Choice>,
+}
+
+impl ApplyPage {
+    fn new(
+        nav: Nav,
+        record: &RoundRecord,
+        own: Option<&ApplicationRecord>,
+        form: ApplicationForm,
+    ) -> ApplyPage {
+        let picked = |list: &[String], value: &str| list.iter().any(|v| v == value);
+        let settings = &record.round.settings;
+        let mut countries: Vec<Choice> = iln_domain::country::all()
+            .iter()
+            .map(|c| Choice {
+                value: c.code.as_str().to_owned(),
+                label: c.name.to_owned(),
+                checked: form.country == c.code.as_str(),
+            })
+            .collect();
+        countries.insert(
+            0,
+            Choice {
+                value: String::new(),
+                label: "Choose your country".to_owned(),
+                checked: form.country.is_empty(),
+            },
+        );
+        ApplyPage {
+            nav,
+            id: record.id.0,
+            round: settings.name.to_string(),
+            closes: settings.closes.strftime("%-d %b %Y").to_string(),
+            program_languages: settings
+                .languages
+                .iter()
+                .map(|l| l.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+            commitments: COMMITMENTS,
+            status: own.map(|a| a.status.label()),
+            open: record.round.accepts_applications(),
+            can_withdraw: own.is_some_and(|a| a.status != ApplicationStatus::Withdrawn),
+            prefilled: false,
+            languages: form.languages.join(", "),
+            errors: FieldErrors::default(),
+            notice: None,
+            countries,
+            sectors: Sector::ALL
+                .into_iter()
+                .map(|s| Choice {
+                    value: s.as_str().to_owned(),
+                    label: s.label().to_owned(),
+                    checked: form.sector == s.as_str(),
+                })
+                .collect(),
+            stages: CareerStage::ALL
+                .into_iter()
+                .map(|s| Choice {
+                    value: s.as_str().to_owned(),
+                    label: s.label().to_owned(),
+                    checked: form.career_stage == s.as_str(),
+                })
+                .collect(),
+            interests: record
+                .interests
+                .iter()
+                .map(|i| Choice {
+                    value: i.as_str().to_owned(),
+                    label: i.as_str().to_owned(),
+                    checked: picked(&form.interests, i.as_str()),
+                })
+                .collect(),
+            ways: CommunicationWay::ALL
+                .into_iter()
+                .map(|w| Choice {
+                    value: w.as_str().to_owned(),
+                    label: w.label().to_owned(),
+                    checked: picked(&form.communication, w.as_str()),
+                })
+                .collect(),
+            preferences: MatchPreference::ALL
+                .into_iter()
+                .map(|p| Choice {
+                    value: p.as_str().to_owned(),
+                    label: p.label().to_owned(),
+                    checked: form.match_preference == p.as_str(),
+                })
+                .collect(),
+            form,
+        }
+    }
+
+    fn with_errors(mut self, problems: &[FieldError]) -> ApplyPage {
+        for problem in problems {
+            self.errors
+                .insert(problem.field.as_str(), problem.message.clone());
+        }
+        self
+    }
+}
+
+/// Someone who cannot apply yet: not confirmed, or the round is not taking applications.
+fn cannot_apply(nav: Nav, title: &str, why: String, links: Vec<(String, String)>) -> Response {
+    let page_ = MessagePage {
+        nav,
+        title: title.to_owned(),
+        paragraphs: vec![why],
+        links,
+    };
+    ok(&page_).unwrap_or_else(axum::response::IntoResponse::into_response)
+}
+
+fn unconfirmed(nav: Nav, record: &RoundRecord) -> Response {
+    cannot_apply(
+        nav,
+        "Confirm your email address first",
+        "Applications count only from a confirmed email address. Open the link we emailed \
+         you, or ask for a new one, then come back to this round."
+            .to_owned(),
+        vec![
+            (
+                "/verify/resend".to_owned(),
+                "Send the link again".to_owned(),
+            ),
+            (
+                format!("/rounds/{}", record.id),
+                format!("Back to {}", record.round.settings.name),
+            ),
+        ],
+    )
+}
+
+/// The account's email replaces whatever the form says: it is the confirmed one.
+fn own_email(form: &mut ApplicationForm, viewer: &Viewer) {
+    form.email = viewer.user.email.to_string();
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    let nav = Nav::new(Some(&viewer), &csrf);
+    let record = load_round(&state, RoundId(id)).await?;
+    if record.round.state == iln_domain::round::RoundState::Draft {
+        return Err(WebError::NotFound);
+    }
+    if !viewer.user.email_verified {
+        return Ok(unconfirmed(nav, &record));
+    }
+    let own = state.store().application_of(record.id, viewer.id()).await?;
+    let (mut answers, prefilled) = match &own {
+        Some(application) => (application.application.to_form(), false),
+        None => {
+            if !record.round.accepts_applications() {
+                return Ok(cannot_apply(
+                    nav,
+                    "Applications are not open",
+                    format!(
+                        "{} is not taking applications: {}.",
+                        record.round.settings.name,
+                        record.round.status(state.now()).headline
+                    ),
+                    vec![(
+                        format!("/rounds/{}", record.id),
+                        "See the round's timeline".to_owned(),
+                    )],
+                ));
+            }
+            match state.store().latest_application_of(viewer.id()).await? {
+                Some(previous) => (previous.application.to_form(), true),
+                None => (
+                    ApplicationForm {
+                        name: viewer.user.display_name.to_string(),
+                        ..ApplicationForm::default()
+                    },
+                    false,
+                ),
+            }
+        }
+    };
+    own_email(&mut answers, &viewer);
+    let mut page_ = ApplyPage::new(nav, &record, own.as_ref(), answers);
+    page_.prefilled = prefilled;
+    ok(&page_)
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let nav = Nav::new(Some(&viewer), &csrf);
+    let record = load_round(&state, RoundId(id)).await?;
+    if record.round.state == iln_domain::round::RoundState::Draft {
+        return Err(WebError::NotFound);
+    }
+    if !viewer.user.email_verified {
+        return Ok(unconfirmed(nav, &record));
+    }
+    if !record.round.accepts_applications() {
+        return Err(closed(&record));
+    }
+    let mut answers = application_form(&body);
+    own_email(&mut answers, &viewer);
+    let own = state.store().application_of(record.id, viewer.id()).await?;
+    let application = match Application::parse(&answers, &record.interests) {
+        Ok(application) => application,
+        Err(problems) => {
+            let page_ = ApplyPage::new(nav, &record, own.as_ref(), answers).with_errors(&problems);
+            return page(FORM_INVALID, &page_);
+        }
+    };
+    let now = state.now();
+    let updated = match &own {
+        Some(existing) => {
+            state
+                .store()
+                .update_application(existing.id, &application, now)
+                .await?;
+            if existing.status == ApplicationStatus::Withdrawn {
+                state
+                    .store()
+                    .set_application_status(existing.id, ApplicationStatus::Submitted, None, now)
+                    .await?;
+            }
+            existing.status != ApplicationStatus::Withdrawn
+        }
+        None => {
+            state
+                .store()
+                .submit_application(record.id, viewer.id(), &application, now)
+                .await?;
+            false
+        }
+    };
+    let link = format!("{}/rounds/{}/apply", state.base_url(), record.id);
+    let body = ReceivedEmail {
+        name: application.name.as_str(),
+        round: record.round.settings.name.as_str(),
+        closes: &record
+            .round
+            .settings
+            .closes
+            .strftime("%-d %b %Y")
+            .to_string(),
+        link: &link,
+        updated,
+    }
+    .render()?;
+    queue_email(
+        &state,
+        &application.email,
+        &format!(
+            "{}: {}",
+            if updated {
+                "Application updated"
+            } else {
+                "Application received"
+            },
+            record.round.settings.name
+        ),
+        body,
+    )
+    .await?;
+    let own = state.store().application_of(record.id, viewer.id()).await?;
+    let mut page_ = ApplyPage::new(nav, &record, own.as_ref(), application.to_form());
+    page_.notice = Some(if updated {
+        "Your changes are saved. We emailed you a confirmation.".to_owned()
+    } else {
+        "Your application is sent. We emailed you a confirmation.".to_owned()
+    });
+    ok(&page_)
+}
+
+fn closed(record: &RoundRecord) -> WebError {
+    WebError::Conflict(format!(
+        "{} is not taking applications, so applications cannot be sent, changed or withdrawn",
+        record.round.settings.name
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "email/application_received.txt")]
+struct ReceivedEmail<'a> {
+    name: &'a str,
+    round: &'a str,
+    closes: &'a str,
+    link: &'a str,
+    updated: bool,
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    let record = load_round(&state, RoundId(id)).await?;
+    let own = state
+        .store()
+        .application_of(record.id, viewer.id())
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if !record.round.accepts_applications() {
+        return Err(closed(&record));
+    }
+    state
+        .store()
+        .set_application_status(own.id, ApplicationStatus::Withdrawn, None, state.now())
+        .await?;
+    let own = state.store().application(own.id).await?;
+    let answers = own
+        .as_ref()
+        .map(|a| a.application.to_form())
+        .unwrap_or_default();
+    let mut page_ = ApplyPage::new(
+        Nav::new(Some(&viewer), &csrf),
+        &record,
+        own.as_ref(),
+        answers,
+    );
+    page_.notice = Some(
+        "Your application is withdrawn. You can send it again until applications close.".to_owned(),
+    );
+    ok(&page_)
+}

@@ -1,0 +1,683 @@
+//! Reviewing applications: the queue with its filters, decisions one by one or in bulk
+//! (admins), notes and endorsements (coordinators), and the duplicate flags' merge or keep.
+//!
+//! Applicants are visible to coordinators only: a country coordinator reads through the
+//! scope of their countries, and an application outside it is a 404 exactly like one that
+//! does not exist; a participant gets 404 for all of it.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use iln_domain::country::CountryCode;
+use iln_domain::profile::Sector;
+use iln_domain::round::RoundState;
+use iln_store::{
+    ApplicationFilter, ApplicationId, ApplicationRecord, ApplicationStatus, PeopleScope, RoundId,
+    RoundRecord,
+};
+use serde::Deserialize;
+
+use super::rounds::{email_decision, load_round};
+use super::{audit, ok};
+use crate::auth::Viewer;
+use crate::error::WebError;
+use crate::forms::{HtmlForm, PathId};
+use crate::security::CsrfToken;
+use crate::state::AppState;
+use crate::templates::{Nav, when};
+
+/// Longest note a coordinator may write.
+const NOTE_MAX_LEN: usize = 2000;
+
+/// What the viewer may see; participants see nothing here.
+fn scope_of(viewer: &Viewer) -> Result<PeopleScope, WebError> {
+    Ok(match viewer.country_scope()? {
+        None => PeopleScope::All,
+        Some(countries) => PeopleScope::Countries(countries.to_vec()),
+    })
+}
+
+/// An admin; a coordinator who tries an admin's action gets 403, as on other admin pages.
+fn admin_only(viewer: &Viewer) -> Result<(), WebError> {
+    if viewer.is_admin() {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+/// The statuses a reviewer can decide.
+fn decision(input: &str) -> Result<ApplicationStatus, WebError> {
+    match ApplicationStatus::parse(input) {
+        Some(
+            status @ (ApplicationStatus::Approved
+            | ApplicationStatus::Declined
+            | ApplicationStatus::Waitlisted),
+        ) => Ok(status),
+        _ => Err(WebError::BadRequest(
+            "choose approve, decline or wait-list".to_owned(),
+        )),
+    }
+}
+
+/// Decisions are made between the opening of applications and the publication of the
+/// partnerships; after that they would change nothing.
+fn decisions_allowed(record: &RoundRecord) -> Result<(), WebError> {
+    match record.round.state {
+        RoundState::Open | RoundState::Review | RoundState::Matching => Ok(()),
+        other => Err(WebError::Conflict(format!(
+            "decisions cannot change while the round is {}",
+            other.label().to_lowercase()
+        ))),
+    }
+}
+
+/// Records one decision, tells the applicant, and writes the audit log.
+async fn decide_one(
+    state: &AppState,
+    viewer: &Viewer,
+    record: &RoundRecord,
+    id: ApplicationId,
+    status: ApplicationStatus,
+    message: Option<&str>,
+) -> Result<(), WebError> {
+    state
+        .store()
+        .set_application_status(id, status, message, state.now())
+        .await?;
+    email_decision(state, record, id).await?;
+    audit(
+        state,
+        Some(viewer),
+        "application.decide",
+        Some(format!("application:{id}")),
+        Some(status.as_str().to_owned()),
+    )
+    .await
+}
+
+/// One row of the queue.
+pub struct QueueRow {
+    pub id: i64,
+    pub name: String,
+    pub country: &'static str,
+    pub institution: String,
+    pub sector: &'static str,
+    pub status: &'static str,
+    pub duplicate: Option<&'static str>,
+    pub carried_over: bool,
+    pub endorsed: bool,
+}
+
+/// The queue's filters as chosen, kept in the form and the links.
+#[derive(Default)]
+pub struct QueueFilters {
+    pub country: String,
+    pub sector: String,
+    pub status: String,
+    pub duplicates: bool,
+}
+
+#[derive(Template)]
+#[template(path = "review_queue.html")]
+struct QueuePage {
+    nav: Nav,
+    id: i64,
+    round: String,
+    scope: String,
+    can_decide: bool,
+    filters: QueueFilters,
+    countries: Vec<(String, String)>,
+    sectors: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    rows: Vec<QueueRow>,
+    notice: Option<String>,
+}
+
+fn query_value(query: Option<&str>, name: &str) -> String {
+    query
+        .and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.trim().to_owned())
+        })
+        .unwrap_or_default()
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    let scope = scope_of(&viewer)?;
+    let record = load_round(&state, RoundId(id)).await?;
+    let notice = match query_value(query.as_deref(), "done").parse::<usize>() {
+        Ok(n) => Some(format!(
+            "Decided {n} applications; each applicant is emailed."
+        )),
+        Err(_) => None,
+    };
+    render_queue(
+        &state,
+        &viewer,
+        &csrf,
+        &record,
+        scope,
+        query.as_deref(),
+        notice,
+    )
+    .await
+}
+
+async fn render_queue(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: &str,
+    record: &RoundRecord,
+    scope: PeopleScope,
+    query: Option<&str>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let filters = QueueFilters {
+        country: query_value(query, "country"),
+        sector: query_value(query, "sector"),
+        status: query_value(query, "status"),
+        duplicates: query_value(query, "duplicates") == "1",
+    };
+    let chosen_country = CountryCode::parse(&filters.country).ok();
+    // A country filter narrows the reader's scope and never widens it.
+    let narrowed = match (chosen_country, &scope) {
+        (None, _) => scope.clone(),
+        (Some(code), PeopleScope::All) => PeopleScope::Countries(vec![code]),
+        (Some(code), PeopleScope::Countries(codes)) => {
+            PeopleScope::Countries(codes.iter().copied().filter(|c| *c == code).collect())
+        }
+    };
+    let filter = ApplicationFilter {
+        status: ApplicationStatus::parse(&filters.status),
+        scope: narrowed,
+        sector: Sector::parse(&filters.sector).ok(),
+        duplicates_only: filters.duplicates,
+    };
+    let applications = state.store().applications(record.id, &filter).await?;
+    let endorsed = state.store().endorsed_applications(record.id).await?;
+    let all = state
+        .store()
+        .applications(
+            record.id,
+            &ApplicationFilter {
+                scope: scope.clone(),
+                ..ApplicationFilter::all()
+            },
+        )
+        .await?;
+    let mut countries: Vec<(String, String)> = match &scope {
+        PeopleScope::All => {
+            let mut codes: Vec<CountryCode> = all.iter().map(|a| a.application.country).collect();
+            codes.sort();
+            codes.dedup();
+            codes
+        }
+        PeopleScope::Countries(codes) => codes.clone(),
+    }
+    .into_iter()
+    .map(|c| (c.as_str().to_owned(), c.name().to_owned()))
+    .collect();
+    countries.sort_by(|a, b| a.1.cmp(&b.1));
+    let scope_words = match &scope {
+        PeopleScope::All => format!("All {} applications of the round.", all.len()),
+        PeopleScope::Countries(codes) if codes.is_empty() => {
+            "No country is assigned to you yet, so there is nobody to show.".to_owned()
+        }
+        PeopleScope::Countries(codes) => format!(
+            "The {} applications from your countries ({}).",
+            all.len(),
+            codes
+                .iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let rows = applications
+        .iter()
+        .map(|a| QueueRow {
+            id: a.id.0,
+            name: a.application.name.to_string(),
+            country: a.application.country.name(),
+            institution: a.application.institution.clone(),
+            sector: a.application.sector.label(),
+            status: a.status.label(),
+            duplicate: a.duplicate_reason.map(|r| r.describe()),
+            carried_over: a.carried_from.is_some(),
+            endorsed: endorsed.contains(&a.id),
+        })
+        .collect();
+    ok(&QueuePage {
+        nav: Nav::new(Some(viewer), csrf),
+        id: record.id.0,
+        round: record.round.settings.name.to_string(),
+        scope: scope_words,
+        can_decide: viewer.is_admin() && decisions_allowed(record).is_ok(),
+        filters,
+        countries,
+        sectors: Sector::ALL
+            .into_iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        statuses: ApplicationStatus::ALL
+            .into_iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+        rows,
+        notice,
+    })
+}
+
+/// Bulk decisions: the checked applications, one decision, one optional message.
+pub async fn decide_many(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    admin_only(&viewer)?;
+    let record = load_round(&state, RoundId(id)).await?;
+    decisions_allowed(&record)?;
+    let mut ids = Vec::new();
+    let mut chosen = String::new();
+    let mut message = String::new();
+    for (key, value) in form_urlencoded::parse(&body) {
+        match key.as_ref() {
+            "ids" => ids.push(
+                value
+                    .parse::<i64>()
+                    .map(ApplicationId)
+                    .map_err(|_| WebError::BadRequest("an application id is wrong".to_owned()))?,
+            ),
+            "decision" => chosen = value.into_owned(),
+            "message" => message = value.into_owned(),
+            _ => {}
+        }
+    }
+    let status = decision(&chosen)?;
+    if ids.is_empty() {
+        return Err(WebError::BadRequest(
+            "tick at least one application to decide".to_owned(),
+        ));
+    }
+    check_message(&message)?;
+    // Every id must belong to this round; one that does not is refused before any change.
+    let mut records = Vec::new();
+    for application in &ids {
+        let found = state
+            .store()
+            .application(*application)
+            .await?
+            .filter(|a| a.round == record.id)
+            .ok_or(WebError::NotFound)?;
+        records.push(found);
+    }
+    for application in &records {
+        decide_one(
+            &state,
+            &viewer,
+            &record,
+            application.id,
+            status,
+            Some(&message),
+        )
+        .await?;
+    }
+    Ok(Redirect::to(&format!(
+        "/rounds/{}/review?done={}",
+        record.id,
+        records.len()
+    ))
+    .into_response())
+}
+
+fn check_message(message: &str) -> Result<(), WebError> {
+    if message.chars().count() > NOTE_MAX_LEN {
+        return Err(WebError::BadRequest(format!(
+            "a message has at most {NOTE_MAX_LEN} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// An application's notes, for the page.
+pub struct NoteView {
+    pub author: String,
+    pub endorsement: bool,
+    pub body: String,
+    pub at: String,
+}
+
+/// Another application of the same duplicate group.
+pub struct Twin {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "review_application.html")]
+struct ApplicationPage {
+    nav: Nav,
+    round_id: i64,
+    round: String,
+    record: ApplicationRecord,
+    submitted: String,
+    decided: Option<String>,
+    interests: String,
+    languages: String,
+    communication: String,
+    notes: Vec<NoteView>,
+    twins: Vec<Twin>,
+    can_decide: bool,
+    notice: Option<String>,
+}
+
+/// The application if the viewer's scope covers it, else 404.
+async fn in_scope(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<(ApplicationRecord, RoundRecord), WebError> {
+    let scope = scope_of(viewer)?;
+    let application = state
+        .store()
+        .application_in_scope(ApplicationId(id), &scope)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let record = load_round(state, application.round).await?;
+    Ok((application, record))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    let (application, record) = in_scope(&state, &viewer, id).await?;
+    render_application(&state, &viewer, &csrf, application, &record, None).await
+}
+
+async fn render_application(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: &str,
+    application: ApplicationRecord,
+    record: &RoundRecord,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let zone = viewer.time_zone();
+    let notes = state
+        .store()
+        .application_notes(application.id)
+        .await?
+        .into_iter()
+        .map(|n| NoteView {
+            author: n
+                .author_name
+                .unwrap_or_else(|| "A former account".to_owned()),
+            endorsement: n.endorsement,
+            body: n.body,
+            at: when(n.created_at, &zone),
+        })
+        .collect();
+    let twins = match application.duplicate_of {
+        Some(first) => state
+            .store()
+            .applications(
+                record.id,
+                &ApplicationFilter {
+                    scope: scope_of(viewer)?,
+                    duplicates_only: true,
+                    ..ApplicationFilter::all()
+                },
+            )
+            .await?
+            .into_iter()
+            .filter(|a| a.duplicate_of == Some(first) && a.id != application.id)
+            .map(|a| Twin {
+                id: a.id.0,
+                name: a.application.name.to_string(),
+                email: a.application.email.to_string(),
+                status: a.status.label(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let answers = &application.application;
+    ok(&ApplicationPage {
+        nav: Nav::new(Some(viewer), csrf),
+        round_id: record.id.0,
+        round: record.round.settings.name.to_string(),
+        submitted: when(application.submitted_at, &zone),
+        decided: application.decided_at.map(|at| when(at, &zone)),
+        interests: answers
+            .interests
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        languages: answers
+            .languages
+            .iter()
+            .map(|l| l.name())
+            .collect::<Vec<_>>()
+            .join(", "),
+        communication: answers
+            .communication
+            .iter()
+            .map(|w| w.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+        notes,
+        twins,
+        can_decide: viewer.is_admin() && decisions_allowed(record).is_ok(),
+        notice,
+        record: application,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    message: String,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    HtmlForm(form): HtmlForm<DecisionForm>,
+) -> Result<Response, WebError> {
+    admin_only(&viewer)?;
+    let (application, record) = in_scope(&state, &viewer, id).await?;
+    decisions_allowed(&record)?;
+    let status = decision(&form.decision)?;
+    check_message(&form.message)?;
+    decide_one(
+        &state,
+        &viewer,
+        &record,
+        application.id,
+        status,
+        Some(&form.message),
+    )
+    .await?;
+    let application = state
+        .store()
+        .application(application.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    render_application(
+        &state,
+        &viewer,
+        &csrf,
+        application,
+        &record,
+        Some(format!(
+            "Decided: {}. The applicant is emailed.",
+            status.label().to_lowercase()
+        )),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    endorse: String,
+}
+
+pub async fn note(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    HtmlForm(form): HtmlForm<NoteForm>,
+) -> Result<Response, WebError> {
+    let (application, record) = in_scope(&state, &viewer, id).await?;
+    let endorse = !form.endorse.trim().is_empty();
+    let body = form.body.trim();
+    if body.is_empty() && !endorse {
+        return Err(WebError::BadRequest("write a note first".to_owned()));
+    }
+    check_message(body)?;
+    let body = if body.is_empty() { "Endorsed" } else { body };
+    state
+        .store()
+        .add_application_note(application.id, viewer.id(), endorse, body, state.now())
+        .await?;
+    audit(
+        &state,
+        Some(&viewer),
+        if endorse {
+            "application.endorse"
+        } else {
+            "application.note"
+        },
+        Some(format!("application:{}", application.id)),
+        None,
+    )
+    .await?;
+    render_application(
+        &state,
+        &viewer,
+        &csrf,
+        application,
+        &record,
+        Some(if endorse { "Endorsed." } else { "Note added." }.to_owned()),
+    )
+    .await
+}
+
+/// Keep both: the flag was a false alarm.
+pub async fn keep(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    let (application, record) = in_scope(&state, &viewer, id).await?;
+    state
+        .store()
+        .keep_duplicate(application.id, state.now())
+        .await?;
+    audit(
+        &state,
+        Some(&viewer),
+        "application.keep_duplicate",
+        Some(format!("application:{}", application.id)),
+        None,
+    )
+    .await?;
+    let application = state
+        .store()
+        .application(application.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    render_application(
+        &state,
+        &viewer,
+        &csrf,
+        application,
+        &record,
+        Some("Kept: this application is no longer flagged as a duplicate.".to_owned()),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    #[serde(default)]
+    withdraw: String,
+}
+
+/// Merge: keep this application and withdraw its twin.
+pub async fn merge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    HtmlForm(form): HtmlForm<MergeForm>,
+) -> Result<Response, WebError> {
+    let (application, record) = in_scope(&state, &viewer, id).await?;
+    let other_id = form
+        .withdraw
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| WebError::NotFound)?;
+    let (other, _) = in_scope(&state, &viewer, other_id).await?;
+    let same_group = application.duplicate_of.is_some()
+        && application.duplicate_of == other.duplicate_of
+        && other.id != application.id;
+    if !same_group {
+        return Err(WebError::Conflict(
+            "these two applications are not flagged as duplicates of each other".to_owned(),
+        ));
+    }
+    state
+        .store()
+        .set_application_status(other.id, ApplicationStatus::Withdrawn, None, state.now())
+        .await?;
+    audit(
+        &state,
+        Some(&viewer),
+        "application.merge",
+        Some(format!("application:{}", application.id)),
+        Some(format!("withdrew application:{}", other.id)),
+    )
+    .await?;
+    let application = state
+        .store()
+        .application(application.id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    render_application(
+        &state,
+        &viewer,
+        &csrf,
+        application,
+        &record,
+        Some(format!(
+            "Merged: the application of {} is withdrawn and this one kept.",
+            other.application.name
+        )),
+    )
+    .await
+}

@@ -1,0 +1,718 @@
+//! Rounds: the list, a round's page (where it is and what comes next, its timeline and what
+//! participants commit to), the admin's create and edit forms and state buttons, the
+//! coordinators' interests list, and the date-driven transitions with their side effects.
+//!
+//! Dates move a round on whenever it is loaded ([`load_round`]) and once a minute in the
+//! background ([`run_round_worker`]); both go through [`advance`], which records a transition
+//! only if the round is still where it was, so each transition's side effects (the country
+//! cap's deferrals and their emails, the audit entry) happen exactly once.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use iln_domain::account::Role;
+use iln_domain::application::InterestCatalogue;
+use iln_domain::round::{
+    AdminAction, Cause, RoundForm, RoundSettings, RoundState, RoundStatus, Transition,
+};
+use iln_store::{ApplicationId, ApplicationStatus, PeopleScope, RoundId, RoundRecord};
+use serde::Deserialize;
+
+use super::{FORM_INVALID, audit, ok, page, queue_email};
+use crate::auth::{Admin, MaybeViewer, Viewer};
+use crate::error::WebError;
+use crate::forms::{HtmlForm, PathId};
+use crate::security::CsrfToken;
+use crate::state::AppState;
+use crate::templates::Nav;
+
+/// What every participant commits to, shown on the round's page and on the form.
+pub const COMMITMENTS: [&str; 4] = [
+    "Reply to your partner within a week of their message.",
+    "Keep what your partner tells you confidential.",
+    "Follow the network's code of conduct.",
+    "Give the partnership about an hour a week.",
+];
+
+/// How often the background worker applies the dates to every round.
+const TICK_EVERY: Duration = Duration::from_secs(60);
+
+/// Loads a round and applies every date that has passed, with its side effects. A round
+/// that does not exist is a 404.
+pub async fn load_round(state: &AppState, id: RoundId) -> Result<RoundRecord, WebError> {
+    let mut record = state.store().round(id).await?.ok_or(WebError::NotFound)?;
+    let transitions = record.round.tick(state.now());
+    if transitions.is_empty() {
+        return Ok(record);
+    }
+    for transition in &transitions {
+        if !advance(state, &record, transition, None).await? {
+            // Another request moved the round first and did the side effects: read it again.
+            return state.store().round(id).await?.ok_or(WebError::NotFound);
+        }
+    }
+    Ok(record)
+}
+
+/// A round a viewer may see: drafts only for admins and coordinators, as 404 for others.
+async fn visible_round(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    id: RoundId,
+) -> Result<RoundRecord, WebError> {
+    let record = load_round(state, id).await?;
+    if record.round.state == RoundState::Draft && !is_coordinator(viewer) {
+        return Err(WebError::NotFound);
+    }
+    Ok(record)
+}
+
+/// Admins and country coordinators: the people who run rounds and review applicants.
+pub fn is_coordinator(viewer: Option<&Viewer>) -> bool {
+    viewer.is_some_and(|v| matches!(v.role(), Role::Admin | Role::CountryCoordinator))
+}
+
+/// Records one transition if the round is still in its `from` state, then does what the new
+/// state needs: closing applications applies the country cap. Returns false when another
+/// request got there first (and did all of this).
+pub async fn advance(
+    state: &AppState,
+    record: &RoundRecord,
+    transition: &Transition,
+    actor: Option<&Viewer>,
+) -> Result<bool, WebError> {
+    if !state
+        .store()
+        .record_transition(record.id, transition)
+        .await?
+    {
+        return Ok(false);
+    }
+    let cause = match transition.cause {
+        Cause::Date => "the date".to_owned(),
+        Cause::Admin { action } => format!("an admin: {}", action.label()),
+    };
+    audit(
+        state,
+        actor,
+        "round.transition",
+        Some(format!("round:{}", record.id)),
+        Some(format!(
+            "{} to {}, by {cause}",
+            transition.from, transition.to
+        )),
+    )
+    .await?;
+    if transition.from == RoundState::Open && transition.to == RoundState::Review {
+        defer_over_cap(state, record).await?;
+    }
+    Ok(true)
+}
+
+/// Applies the country cap when applications close, and tells each deferred person.
+async fn defer_over_cap(state: &AppState, record: &RoundRecord) -> Result<(), WebError> {
+    let settings = &record.round.settings;
+    let deferred = state
+        .store()
+        .apply_country_cap(record.id, settings.country_cap, state.now())
+        .await?;
+    if deferred.is_empty() {
+        return Ok(());
+    }
+    for id in &deferred {
+        email_decision(state, record, *id).await?;
+    }
+    audit(
+        state,
+        None,
+        "round.country_cap",
+        Some(format!("round:{}", record.id)),
+        Some(format!(
+            "{} applications deferred to the next round (cap {}%)",
+            deferred.len(),
+            settings.country_cap.percent()
+        )),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Emails an applicant what was decided about their application (approved, declined,
+/// wait-listed or deferred), with the coordinator's message if there is one.
+pub async fn email_decision(
+    state: &AppState,
+    record: &RoundRecord,
+    id: ApplicationId,
+) -> Result<(), WebError> {
+    let Some(application) = state.store().application(id).await? else {
+        return Ok(());
+    };
+    let link = format!("{}/rounds/{}", state.base_url(), record.id);
+    let body = DecisionEmail {
+        name: application.application.name.as_str(),
+        round: record.round.settings.name.as_str(),
+        status: application.status,
+        message: application.decision_message.as_deref().unwrap_or(""),
+        link: &link,
+    }
+    .render()?;
+    let subject = match application.status {
+        ApplicationStatus::Approved => "You are in",
+        ApplicationStatus::Declined => "About your application",
+        ApplicationStatus::Waitlisted => "You are on the waiting list",
+        ApplicationStatus::Deferred => "Your application moves to the next round",
+        ApplicationStatus::Submitted | ApplicationStatus::Withdrawn => return Ok(()),
+    };
+    queue_email(
+        state,
+        &application.application.email,
+        &format!("{subject}: {}", record.round.settings.name),
+        body,
+    )
+    .await
+}
+
+/// Applies the dates to every round; returns how many transitions happened.
+pub async fn tick_rounds(state: &AppState) -> Result<usize, WebError> {
+    let mut moved = 0;
+    for record in state.store().list_rounds().await? {
+        let mut round = record.round.clone();
+        for transition in round.tick(state.now()) {
+            if !advance(state, &record, &transition, None).await? {
+                break;
+            }
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// Applies the dates to every round once a minute, so a round opens and closes on time even
+/// when nobody visits it.
+pub async fn run_round_worker(state: AppState) {
+    let mut every = tokio::time::interval(TICK_EVERY);
+    loop {
+        every.tick().await;
+        match tick_rounds(&state).await {
+            Ok(0) => {}
+            Ok(moved) => tracing::info!(moved, "rounds moved on by their dates"),
+            Err(error) => tracing::warn!(%error, "could not apply the round dates"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/application_decision.txt")]
+struct DecisionEmail<'a> {
+    name: &'a str,
+    round: &'a str,
+    status: ApplicationStatus,
+    message: &'a str,
+    link: &'a str,
+}
+
+/// One round in a list.
+pub struct RoundRow {
+    pub id: i64,
+    pub name: String,
+    pub state: &'static str,
+    pub headline: String,
+}
+
+impl RoundRow {
+    pub fn new(record: &RoundRecord, now: jiff::Timestamp) -> RoundRow {
+        RoundRow {
+            id: record.id.0,
+            name: record.round.settings.name.to_string(),
+            state: record.round.state.label(),
+            headline: record.round.status(now).headline,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "round_list.html")]
+struct RoundListPage {
+    nav: Nav,
+    can_create: bool,
+    rounds: Vec<RoundRow>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    CsrfToken(csrf): CsrfToken,
+) -> Result<Response, WebError> {
+    tick_rounds(&state).await?;
+    let coordinator = is_coordinator(viewer.as_ref());
+    let now = state.now();
+    let rounds = state
+        .store()
+        .list_rounds()
+        .await?
+        .iter()
+        .filter(|r| coordinator || r.round.state != RoundState::Draft)
+        .map(|r| RoundRow::new(r, now))
+        .collect();
+    ok(&RoundListPage {
+        nav: Nav::new(viewer.as_ref(), &csrf),
+        can_create: viewer.as_ref().is_some_and(Viewer::is_admin),
+        rounds,
+    })
+}
+
+/// The form's error for each field, by the field's name.
+#[derive(Default)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub fn insert(&mut self, field: &str, message: String) {
+        self.0.entry(field.to_owned()).or_insert(message);
+    }
+
+    pub fn get(&self, field: &str) -> Option<String> {
+        self.0.get(field).cloned()
+    }
+
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+/// A domain error reads "field: message"; next to its field only the message is needed.
+pub fn without_field(error: &impl ToString) -> String {
+    let text = error.to_string();
+    match text.split_once(": ") {
+        Some((_, message)) => message.to_owned(),
+        None => text,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "round_form.html")]
+struct RoundFormPage {
+    nav: Nav,
+    /// None for a new round.
+    id: Option<i64>,
+    form: RoundForm,
+    errors: FieldErrors,
+    leftovers: Vec<(&'static str, &'static str)>,
+}
+
+impl RoundFormPage {
+    fn new(nav: Nav, id: Option<RoundId>, form: RoundForm, errors: FieldErrors) -> Self {
+        use iln_domain::round::LeftoverPolicy;
+        Self {
+            nav,
+            id: id.map(|id| id.0),
+            form,
+            errors,
+            leftovers: [LeftoverPolicy::Trio, LeftoverPolicy::NextRound]
+                .into_iter()
+                .map(|p| (p.as_str(), p.label()))
+                .collect(),
+        }
+    }
+
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/rounds/{id}/edit"),
+            None => "/rounds/new".to_owned(),
+        }
+    }
+}
+
+/// Parses the round form, or gives back the page with the errors next to their fields.
+fn parse_round_form(
+    nav: Nav,
+    id: Option<RoundId>,
+    form: RoundForm,
+) -> Result<RoundSettings, Box<RoundFormPage>> {
+    RoundSettings::parse(&form).map_err(|problems| {
+        let mut errors = FieldErrors::default();
+        for problem in &problems {
+            errors.insert(problem.field().as_str(), without_field(problem));
+        }
+        Box::new(RoundFormPage::new(nav, id, form, errors))
+    })
+}
+
+pub async fn new_form(
+    Admin(viewer): Admin,
+    CsrfToken(csrf): CsrfToken,
+) -> Result<Response, WebError> {
+    ok(&RoundFormPage::new(
+        Nav::new(Some(&viewer), &csrf),
+        None,
+        RoundForm {
+            country_cap: "20".to_owned(),
+            languages: "en".to_owned(),
+            ..RoundForm::default()
+        },
+        FieldErrors::default(),
+    ))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Admin(viewer): Admin,
+    CsrfToken(csrf): CsrfToken,
+    HtmlForm(form): HtmlForm<RoundForm>,
+) -> Result<Response, WebError> {
+    let settings = match parse_round_form(Nav::new(Some(&viewer), &csrf), None, form) {
+        Ok(settings) => settings,
+        Err(page_) => return page(FORM_INVALID, page_.as_ref()),
+    };
+    let now = state.now();
+    let id = state.store().create_round(&settings, now).await?;
+    // People the country cap deferred from earlier rounds join this one, first in line.
+    let carried = state.store().carry_over_deferred(id, now).await?;
+    audit(
+        &state,
+        Some(&viewer),
+        "round.create",
+        Some(format!("round:{id}")),
+        Some(format!(
+            "{}; {} deferred applications carried over",
+            settings.name,
+            carried.len()
+        )),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Admin(viewer): Admin,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    let record = load_round(&state, RoundId(id)).await?;
+    if !record.round.settings_editable() {
+        return Err(settings_locked(&record));
+    }
+    ok(&RoundFormPage::new(
+        Nav::new(Some(&viewer), &csrf),
+        Some(record.id),
+        record.round.settings.to_form(),
+        FieldErrors::default(),
+    ))
+}
+
+fn settings_locked(record: &RoundRecord) -> WebError {
+    WebError::Conflict(format!(
+        "the settings of {} can only change while it is a draft",
+        record.round.settings.name
+    ))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Admin(viewer): Admin,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    HtmlForm(form): HtmlForm<RoundForm>,
+) -> Result<Response, WebError> {
+    let record = load_round(&state, RoundId(id)).await?;
+    if !record.round.settings_editable() {
+        return Err(settings_locked(&record));
+    }
+    let mut settings = match parse_round_form(Nav::new(Some(&viewer), &csrf), Some(record.id), form)
+    {
+        Ok(settings) => settings,
+        Err(page_) => return page(FORM_INVALID, page_.as_ref()),
+    };
+    // The form does not show the scoring weights; whatever the matching page set stays.
+    settings.weights = record.round.settings.weights;
+    state
+        .store()
+        .update_round_settings(record.id, &settings, state.now())
+        .await?;
+    audit(
+        &state,
+        Some(&viewer),
+        "round.update",
+        Some(format!("round:{}", record.id)),
+        Some(settings.name.to_string()),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/rounds/{}", record.id)).into_response())
+}
+
+/// A round's settings as people read them.
+pub struct SettingsView {
+    pub languages: String,
+    pub country_cap: u8,
+    pub leftover: &'static str,
+    pub time_zone: String,
+}
+
+impl SettingsView {
+    pub fn new(settings: &RoundSettings) -> SettingsView {
+        SettingsView {
+            languages: settings
+                .languages
+                .iter()
+                .map(|l| l.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+            country_cap: settings.country_cap.percent(),
+            leftover: settings.leftover.label(),
+            time_zone: settings.time_zone.to_string(),
+        }
+    }
+}
+
+/// What the viewer's own application to this round looks like, for the round's page.
+pub struct OwnApplication {
+    pub status: &'static str,
+    pub carried_over: bool,
+}
+
+#[derive(Template)]
+#[template(path = "round_page.html")]
+struct RoundPage {
+    nav: Nav,
+    id: i64,
+    name: String,
+    status: RoundStatus,
+    settings: SettingsView,
+    commitments: [&'static str; 4],
+    accepts_applications: bool,
+    signed_in: bool,
+    own: Option<OwnApplication>,
+    is_admin: bool,
+    is_coordinator: bool,
+    editable: bool,
+    /// The admin actions this page offers as buttons (publishing is on the matching page).
+    actions: Vec<AdminAction>,
+    counts: Vec<(&'static str, i64)>,
+    interests: usize,
+    notice: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    let record = visible_round(&state, viewer.as_ref(), RoundId(id)).await?;
+    render_round(&state, viewer.as_ref(), &csrf, &record, None).await
+}
+
+async fn render_round(
+    state: &AppState,
+    viewer: Option<&Viewer>,
+    csrf: &str,
+    record: &RoundRecord,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let coordinator = is_coordinator(viewer);
+    let own = match viewer {
+        Some(v) => state
+            .store()
+            .application_of(record.id, v.id())
+            .await?
+            .map(|a| OwnApplication {
+                status: a.status.label(),
+                carried_over: a.carried_from.is_some(),
+            }),
+        None => None,
+    };
+    let counts = match viewer.map(Viewer::country_scope) {
+        Some(Ok(scope)) if coordinator => {
+            let scope = match scope {
+                None => PeopleScope::All,
+                Some(countries) => PeopleScope::Countries(countries.to_vec()),
+            };
+            state
+                .store()
+                .count_applications_by_status(record.id, &scope)
+                .await?
+                .into_iter()
+                .map(|(status, n)| (status.label(), n))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let is_admin = viewer.is_some_and(Viewer::is_admin);
+    ok(&RoundPage {
+        nav: Nav::new(viewer, csrf),
+        id: record.id.0,
+        name: record.round.settings.name.to_string(),
+        status: record.round.status(state.now()),
+        settings: SettingsView::new(&record.round.settings),
+        commitments: COMMITMENTS,
+        accepts_applications: record.round.accepts_applications(),
+        signed_in: viewer.is_some(),
+        own,
+        is_admin,
+        is_coordinator: coordinator,
+        editable: record.round.settings_editable(),
+        actions: record
+            .round
+            .available_actions()
+            .into_iter()
+            .filter(|a| *a != AdminAction::Publish)
+            .collect(),
+        counts,
+        interests: record.interests.len(),
+        notice,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    action: String,
+}
+
+/// An admin moves the round on by hand.
+pub async fn act(
+    State(state): State<AppState>,
+    Admin(viewer): Admin,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    HtmlForm(form): HtmlForm<ActionForm>,
+) -> Result<Response, WebError> {
+    let record = load_round(&state, RoundId(id)).await?;
+    let action =
+        AdminAction::parse(&form.action).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    if action == AdminAction::Publish {
+        return Err(WebError::Conflict(
+            "publish the partnerships from the round's matching page, which creates them"
+                .to_owned(),
+        ));
+    }
+    let mut round = record.round.clone();
+    let transition = round
+        .apply(action, state.now())
+        .map_err(|e| WebError::Conflict(e.to_string()))?;
+    if !advance(&state, &record, &transition, Some(&viewer)).await? {
+        return Err(WebError::Conflict(
+            "the round changed meanwhile; reload its page and try again".to_owned(),
+        ));
+    }
+    let record = load_round(&state, record.id).await?;
+    render_round(
+        &state,
+        Some(&viewer),
+        &csrf,
+        &record,
+        Some(format!("Done: {}.", action.label().to_lowercase())),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "round_interests.html")]
+struct InterestsPage {
+    nav: Nav,
+    id: i64,
+    name: String,
+    text: String,
+    error: Option<String>,
+    saved: bool,
+}
+
+/// A coordinator (admin or country coordinator); others get 404 as for a page that does
+/// not exist.
+fn coordinator(viewer: &Viewer) -> Result<(), WebError> {
+    if is_coordinator(Some(viewer)) {
+        Ok(())
+    } else {
+        Err(WebError::NotFound)
+    }
+}
+
+fn catalogue_text(interests: &InterestCatalogue) -> String {
+    interests
+        .iter()
+        .map(|i| i.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub async fn interests_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    coordinator(&viewer)?;
+    let record = load_round(&state, RoundId(id)).await?;
+    ok(&InterestsPage {
+        nav: Nav::new(Some(&viewer), &csrf),
+        id: record.id.0,
+        name: record.round.settings.name.to_string(),
+        text: catalogue_text(&record.interests),
+        error: None,
+        saved: false,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct InterestsForm {
+    #[serde(default)]
+    interests: String,
+}
+
+pub async fn update_interests(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    HtmlForm(form): HtmlForm<InterestsForm>,
+) -> Result<Response, WebError> {
+    coordinator(&viewer)?;
+    let record = load_round(&state, RoundId(id)).await?;
+    let names: Vec<&str> = form
+        .interests
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let parsed = match InterestCatalogue::new(&names) {
+        Ok(catalogue) if catalogue.is_empty() => {
+            Err("list at least one area of interest".to_owned())
+        }
+        Ok(catalogue) => Ok(catalogue),
+        Err(error) => Err(error.to_string()),
+    };
+    let mut page_ = InterestsPage {
+        nav: Nav::new(Some(&viewer), &csrf),
+        id: record.id.0,
+        name: record.round.settings.name.to_string(),
+        text: form.interests.clone(),
+        error: None,
+        saved: false,
+    };
+    match parsed {
+        Err(message) => {
+            page_.error = Some(message);
+            page(FORM_INVALID, &page_)
+        }
+        Ok(catalogue) => {
+            state
+                .store()
+                .update_round_interests(record.id, &catalogue, state.now())
+                .await?;
+            audit(
+                &state,
+                Some(&viewer),
+                "round.interests",
+                Some(format!("round:{}", record.id)),
+                Some(format!("{} areas of interest", catalogue.len())),
+            )
+            .await?;
+            page_.text = catalogue_text(&catalogue);
+            page_.saved = true;
+            ok(&page_)
+        }
+    }
+}

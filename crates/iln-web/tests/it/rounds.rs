@@ -1,0 +1,272 @@
+//! Rounds through the web: the admin's form, the round's page, transitions by the dates and
+//! by buttons (with the country cap applied when applications close), the interests list,
+//! and deferred applicants carried over into the next round.
+
+use axum::http::StatusCode;
+use iln_domain::account::Role;
+use iln_domain::round::RoundState;
+use iln_store::{ApplicationFilter, ApplicationStatus, RoundId};
+use jiff::SignedDuration;
+
+use crate::apply::{applicant, apply};
+use crate::helpers::{Browser, TestApp};
+
+/// The test clock starts on 15 Jan 2027, so a round made with these dates is open at once.
+pub const ROUND_FIELDS: [(&str, &str); 8] = [
+    ("name", "2027 Round 1"),
+    ("time_zone", "UTC"),
+    ("opens", "2027-01-10"),
+    ("closes", "2027-01-31"),
+    ("matching", "2027-02-07"),
+    ("starts", "2027-02-15"),
+    ("languages", "en, es"),
+    ("country_cap", "25"),
+];
+
+/// Creates a round through the admin's form and returns its id.
+#[expect(
+    clippy::unwrap_used,
+    reason = "test helper: a panic here is a failed test"
+)]
+pub async fn create_round(browser: &mut Browser<'_>, fields: &[(&str, &str)]) -> i64 {
+    let page = browser.post("/rounds/new", fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    page.location()
+        .trim_start_matches("/rounds/")
+        .parse()
+        .unwrap()
+}
+
+pub async fn admin(app: &TestApp) -> Browser<'_> {
+    app.user("admin@iln.test", Role::Admin, &[]).await;
+    let mut browser = app.browser();
+    browser.sign_in("admin@iln.test").await;
+    browser
+}
+
+#[tokio::test]
+async fn the_form_keeps_values_and_shows_errors_next_to_fields() {
+    let app = TestApp::new().await;
+    let mut browser = admin(&app).await;
+    let page = browser
+        .post(
+            "/rounds/new",
+            &[
+                ("name", "Spring round"),
+                ("opens", "2027-03-01"),
+                ("closes", "2027-02-01"),
+                ("matching", "soon"),
+                ("starts", "2027-04-01"),
+                ("country_cap", "150"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Check the form"));
+    assert!(page.body.contains("value=\"Spring round\""), "values kept");
+    assert!(page.body.contains("id=\"closes-error\""));
+    assert!(page.body.contains("id=\"matching-error\""));
+    assert!(page.body.contains("id=\"country_cap-error\""));
+    assert!(app.store.list_rounds().await.unwrap().is_empty());
+
+    // Nobody but an admin may create one.
+    app.user("pat@iln.test", Role::Participant, &[]).await;
+    let mut participant = app.browser();
+    participant.sign_in("pat@iln.test").await;
+    assert_eq!(
+        participant.post("/rounds/new", &ROUND_FIELDS).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_round_opens_on_its_date_and_shows_where_it_is() {
+    let app = TestApp::new().await;
+    let mut browser = admin(&app).await;
+    let mut fields = ROUND_FIELDS.to_vec();
+    fields[2] = ("opens", "2027-01-20");
+    let id = create_round(&mut browser, &fields).await;
+
+    // A draft is the admin's only; visitors get 404.
+    let mut visitor = app.browser();
+    assert_eq!(
+        visitor.get(&format!("/rounds/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = browser.get(&format!("/rounds/{id}")).await;
+    assert!(page.body.contains("applications open on 20 Jan 2027"));
+    assert!(page.body.contains("Open applications now"));
+    assert!(page.body.contains("Edit the settings"));
+
+    // The date passes: the first visit opens the round and the audit log says why.
+    app.clock.advance(SignedDuration::from_hours(24 * 6));
+    let page = visitor.get(&format!("/rounds/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("Applications are open until 31 Jan 2027")
+    );
+    assert!(page.body.contains("Reply to your partner within a week"));
+    assert!(
+        page.body
+            .contains("sign in</a> or <a href=\"/signup\">join")
+    );
+    let audit = app.store.list_audit(10, 0).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "round.transition"
+        && e.detail.as_deref() == Some("draft to open, by the date")));
+    let listed = visitor.get("/rounds").await;
+    assert!(listed.body.contains("2027 Round 1"));
+
+    // Settings are frozen once the round is open.
+    assert_eq!(
+        browser.get(&format!("/rounds/{id}/edit")).await.status,
+        StatusCode::CONFLICT
+    );
+}
+
+#[tokio::test]
+async fn closing_applications_defers_the_applicants_over_the_cap_and_emails_them() {
+    let app = TestApp::new().await;
+    let mut browser = admin(&app).await;
+    let id = create_round(&mut browser, &ROUND_FIELDS).await;
+    // Eight applicants, four from Ghana: a 25% cap keeps two of them.
+    let mut ghana = Vec::new();
+    for n in 0..4 {
+        let mut person = applicant(&app, &format!("gh{n}@iln.test")).await;
+        apply(&mut person, id, &format!("Ghana Person {n}"), "GH").await;
+        ghana.push(format!("gh{n}@iln.test"));
+    }
+    for (n, country) in ["KE", "NG", "BR", "FR"].iter().enumerate() {
+        let mut person = applicant(&app, &format!("p{n}@iln.test")).await;
+        apply(&mut person, id, &format!("Person {n}"), country).await;
+    }
+    let page = browser
+        .post(
+            &format!("/rounds/{id}/action"),
+            &[("action", "close_applications")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Done: close applications now"));
+    assert!(page.body.contains("Reviewing applications"));
+
+    let round = RoundId(id);
+    let deferred = app
+        .store
+        .applications(
+            round,
+            &ApplicationFilter::with_status(ApplicationStatus::Deferred),
+        )
+        .await
+        .unwrap();
+    let emails: Vec<String> = deferred
+        .iter()
+        .map(|a| a.application.email.to_string())
+        .collect();
+    assert_eq!(emails, ghana[2..].to_vec(), "the latest two Ghanaians");
+    app.deliver().await;
+    let sent = app.mailer.sent();
+    for address in &ghana[2..] {
+        assert!(
+            sent.iter().any(|m| &m.to == address
+                && m.subject
+                    .starts_with("Your application moves to the next round")),
+            "{address} is told"
+        );
+    }
+    assert!(
+        app.store
+            .list_audit(20, 0)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "round.country_cap")
+    );
+
+    // A participant cannot press the buttons.
+    let mut person = app.browser();
+    person.sign_in("p0@iln.test").await;
+    assert_eq!(
+        person
+            .post(
+                &format!("/rounds/{id}/action"),
+                &[("action", "start_matching")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Publishing belongs to the matching page, and a wrong action is refused.
+    assert_eq!(
+        browser
+            .post(
+                &format!("/rounds/{id}/action"),
+                &[("action", "open_applications")]
+            )
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+
+    // The next round takes the deferred people in, marked as carried over.
+    let mut next = ROUND_FIELDS.to_vec();
+    next[0] = ("name", "2027 Round 2");
+    let second = create_round(&mut browser, &next).await;
+    let carried = app
+        .store
+        .applications(RoundId(second), &ApplicationFilter::all())
+        .await
+        .unwrap();
+    assert_eq!(carried.len(), 2);
+    assert!(carried.iter().all(|a| a.carried_from.is_some()));
+    let queue = browser.get(&format!("/rounds/{second}/review")).await;
+    assert!(queue.body.contains("Carried over."));
+}
+
+#[tokio::test]
+async fn dates_move_a_closed_window_to_review_on_the_next_visit() {
+    let app = TestApp::new().await;
+    let mut browser = admin(&app).await;
+    let id = create_round(&mut browser, &ROUND_FIELDS).await;
+    app.clock.advance(SignedDuration::from_hours(24 * 17));
+    let page = app.browser().get(&format!("/rounds/{id}")).await;
+    assert!(
+        page.body.contains("matching begins on 7 Feb 2027"),
+        "{}",
+        page.body
+    );
+    let stored = app.store.round(RoundId(id)).await.unwrap().unwrap();
+    assert_eq!(stored.round.state, RoundState::Review);
+}
+
+#[tokio::test]
+async fn coordinators_edit_the_interests_and_participants_cannot() {
+    let app = TestApp::new().await;
+    let mut browser = admin(&app).await;
+    let id = create_round(&mut browser, &ROUND_FIELDS).await;
+    app.user("coord@iln.test", Role::CountryCoordinator, &["KE"])
+        .await;
+    let mut coordinator = app.browser();
+    coordinator.sign_in("coord@iln.test").await;
+    let path = format!("/rounds/{id}/interests");
+    assert!(coordinator.get(&path).await.body.contains("open access"));
+    let page = coordinator
+        .post(&path, &[("interests", "Rural libraries\n\nOpen  Access\n")])
+        .await;
+    assert!(page.body.contains("Saved."), "{}", page.body);
+    let stored = app.store.round(RoundId(id)).await.unwrap().unwrap();
+    let names: Vec<&str> = stored.interests.iter().map(|i| i.as_str()).collect();
+    assert_eq!(names, vec!["open access", "rural libraries"]);
+    let empty = coordinator.post(&path, &[("interests", "  \n")]).await;
+    assert!(empty.body.contains("list at least one area of interest"));
+
+    let mut participant = applicant(&app, "pat@iln.test").await;
+    assert_eq!(participant.get(&path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        participant
+            .post(&path, &[("interests", "cats")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
