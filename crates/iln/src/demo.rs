@@ -148,6 +148,8 @@ pub async fn load(store: &Store, clock: &dyn Clock, seed: u64) -> anyhow::Result
             .with_context(|| format!("could not add the demo person {}", person.email))?;
     }
 
+    current_round(store, &network, &mut user_of_person, now).await?;
+
     store
         .append_audit(
             &NewAuditEntry {
@@ -184,5 +186,217 @@ fn accounts_of(network: &DemoNetwork) -> DemoAccounts {
                 })
             })
             .collect(),
+    }
+}
+
+/// How many demo people apply to the current round: about every third person, so every
+/// country of the network is there in proportion.
+pub const CURRENT_ROUND_APPLICANTS: usize = 200;
+
+/// The name of the demo's current round.
+pub const CURRENT_ROUND_NAME: &str = "Demo round (in review)";
+
+/// Adds the current round, in review: applications closed three days ago, matching begins in
+/// four days. About 200 demo people applied (each gets an account without a password when
+/// they have none, since an application belongs to an account); the country cap (10% here,
+/// so the largest countries pass it) deferred the latest of them; two people applied twice
+/// under a second address, so the queue has likely duplicates to merge; and coordinators
+/// approved most of the rest, wait-listed and declined a few, and left some to decide.
+async fn current_round(
+    store: &Store,
+    network: &DemoNetwork,
+    user_of_person: &mut [Option<UserId>],
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    use iln_domain::application::{Application, InterestCatalogue};
+    use iln_domain::round::{RoundForm, RoundSettings, RoundState};
+    use iln_store::{ApplicationFilter, ApplicationStatus};
+    use jiff::ToSpan;
+
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let day = |offset: i64| -> anyhow::Result<String> {
+        Ok(today
+            .checked_add(offset.days())
+            .context("the demo round's dates are out of range")?
+            .to_string())
+    };
+    let settings = RoundSettings::parse(&RoundForm {
+        name: CURRENT_ROUND_NAME.to_owned(),
+        time_zone: "UTC".to_owned(),
+        opens: day(-30)?,
+        closes: day(-3)?,
+        matching: day(4)?,
+        starts: day(14)?,
+        languages: "en".to_owned(),
+        country_cap: "10".to_owned(),
+        ..RoundForm::default()
+    })
+    .map_err(|errors| anyhow::anyhow!("the demo round's settings: {errors:?}"))?;
+    let round = store
+        .create_round(&settings, now)
+        .await
+        .context("could not create the demo round")?;
+    store
+        .set_round_state(round, RoundState::Open, now)
+        .await
+        .context("could not open the demo round")?;
+    let catalogue = InterestCatalogue::default_topics();
+
+    let step = (network.people.len() / CURRENT_ROUND_APPLICANTS).max(1);
+    let mut chosen: Vec<usize> = (0..network.people.len())
+        .step_by(step)
+        .take(CURRENT_ROUND_APPLICANTS)
+        .collect();
+    // The demo participant applied too, so their pages have an application to show.
+    if let Some(own) = network
+        .account(demo::PARTICIPANT_EMAIL)
+        .and_then(|account| account.person)
+        && !chosen.contains(&own)
+        && let Some(last) = chosen.last_mut()
+    {
+        *last = own;
+    }
+    // Applications arrive over the window, a few minutes apart, in this order.
+    let arrival = |n: usize| {
+        now.checked_sub(jiff::SignedDuration::from_mins(
+            i64::try_from(20 * (CURRENT_ROUND_APPLICANTS + 10 - n)).unwrap_or(0),
+        ))
+        .unwrap_or(now)
+    };
+    for (n, &index) in chosen.iter().enumerate() {
+        let person = &network.people[index];
+        let user = match user_of_person[index] {
+            Some(user) => user,
+            None => {
+                let user = applicant_account(store, &person.email, &person.full_name, now).await?;
+                user_of_person[index] = Some(user);
+                user
+            }
+        };
+        let application =
+            Application::parse(&demo_answers(person, n), &catalogue).map_err(|errors| {
+                anyhow::anyhow!("demo application of {}: {errors:?}", person.email)
+            })?;
+        store
+            .submit_application(round, user, &application, arrival(n))
+            .await
+            .with_context(|| format!("could not add the application of {}", person.email))?;
+    }
+    // Two people of small countries (which the cap never reaches) applied a second time
+    // from another address: likely duplicates.
+    for (n, &index) in chosen.iter().rev().skip(3).step_by(20).take(2).enumerate() {
+        let person = &network.people[index];
+        let (local, domain) = person
+            .email
+            .split_once('@')
+            .unwrap_or((&person.email, "example.org"));
+        let email = format!("{local}.work@{domain}");
+        let user = applicant_account(store, &email, &person.full_name, now).await?;
+        let mut answers = demo_answers(person, n);
+        answers.email = email.clone();
+        let application = Application::parse(&answers, &catalogue)
+            .map_err(|errors| anyhow::anyhow!("demo application of {email}: {errors:?}"))?;
+        store
+            .submit_application(
+                round,
+                user,
+                &application,
+                arrival(CURRENT_ROUND_APPLICANTS + n),
+            )
+            .await
+            .with_context(|| format!("could not add the application of {email}"))?;
+    }
+
+    store
+        .apply_country_cap(round, settings.country_cap, now)
+        .await
+        .context("could not apply the demo round's country cap")?;
+    store
+        .set_round_state(round, RoundState::Review, now)
+        .await
+        .context("could not close the demo round's applications")?;
+    let waiting = store
+        .applications(
+            round,
+            &ApplicationFilter::with_status(ApplicationStatus::Submitted),
+        )
+        .await
+        .context("could not read the demo applications")?;
+    for (n, application) in waiting.iter().enumerate() {
+        // Leave the flagged duplicates and every ninth application for the coordinators.
+        let (status, message) = match n % 9 {
+            _ if application.is_flagged_duplicate() => continue,
+            0 => continue,
+            4 => (ApplicationStatus::Waitlisted, None),
+            7 if n % 2 == 1 => (
+                ApplicationStatus::Declined,
+                Some(
+                    "This round is for library staff; please apply again once you work in a library.",
+                ),
+            ),
+            _ => (ApplicationStatus::Approved, Some("Welcome to the round!")),
+        };
+        store
+            .set_application_status(application.id, status, message, now)
+            .await
+            .context("could not record a demo decision")?;
+    }
+    Ok(())
+}
+
+/// An account for a demo applicant who has none: verified, without a password (it cannot
+/// sign in until its owner resets one).
+async fn applicant_account(
+    store: &Store,
+    email: &str,
+    name: &str,
+    now: jiff::Timestamp,
+) -> anyhow::Result<UserId> {
+    let new_user = NewUser {
+        email: Email::parse(email).with_context(|| format!("demo email {email:?} is not valid"))?,
+        display_name: DisplayName::parse(name)
+            .with_context(|| format!("demo name {name:?} is not valid"))?,
+        password_hash: None,
+        role: iln_domain::account::Role::Participant,
+        countries: Vec::new(),
+        email_verified: true,
+        time_zone: None,
+    };
+    store
+        .create_user(&new_user, now)
+        .await
+        .with_context(|| format!("could not create the demo account {email}"))
+}
+
+/// What a demo person answers on the form; the `n`th applicant varies the free choices.
+fn demo_answers(person: &demo::DemoPerson, n: usize) -> iln_domain::application::ApplicationForm {
+    const WAYS: [&str; 4] = ["email", "video", "chat", "social_media"];
+    const PREFERENCES: [&str; 3] = ["any", "career_stage", "interest_sector"];
+    const ROLES: [&str; 5] = [
+        "Reference librarian",
+        "Cataloguer",
+        "Library director",
+        "Outreach librarian",
+        "Systems librarian",
+    ];
+    iln_domain::application::ApplicationForm {
+        name: person.full_name.clone(),
+        email: person.email.clone(),
+        country: person.country.as_str().to_owned(),
+        city: person.city.clone(),
+        time_zone: person.time_zone.as_str().to_owned(),
+        institution: person.institution.clone(),
+        sector: person.sector.as_str().to_owned(),
+        role: ROLES[n % ROLES.len()].to_owned(),
+        career_stage: person.career_stage.as_str().to_owned(),
+        interests: person.interests.clone(),
+        other_interests: String::new(),
+        languages: person.languages.clone(),
+        communication: vec!["email".to_owned(), WAYS[n % WAYS.len()].to_owned()],
+        match_preference: PREFERENCES[n % PREFERENCES.len()].to_owned(),
+        goals: "Learn how libraries elsewhere work, and find a colleague to think aloud with."
+            .to_owned(),
+        offer: "Experience from my own library and region.".to_owned(),
+        consent: "on".to_owned(),
     }
 }
