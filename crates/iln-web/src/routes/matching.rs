@@ -27,18 +27,15 @@ use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
 
-/// The round with this id, as stored; 404 when there is none or the id is not a number.
+/// The round with this id, with the dates that have passed applied (the rounds module's
+/// loader); 404 when there is none or the id is not a number.
 pub(crate) async fn load_round(state: &AppState, raw: &str) -> Result<RoundRecord, WebError> {
     let id = raw
         .parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
         .ok_or(WebError::NotFound)?;
-    state
-        .store()
-        .round(RoundId(id))
-        .await?
-        .ok_or(WebError::NotFound)
+    super::rounds::load_round(state, RoundId(id)).await
 }
 
 /// What partners see of someone: their answers, as people read them.
@@ -1061,7 +1058,12 @@ pub async fn publish(
         .round
         .apply(AdminAction::Publish, now)
         .map_err(|e| WebError::Conflict(e.to_string()))?;
-    store.record_transition(round.id, &transition).await?;
+    // The rounds module records the transition and audits it like every other one.
+    if !super::rounds::advance(&state, &round, &transition, Some(&admin.0)).await? {
+        return Err(WebError::Conflict(
+            "the round changed meanwhile; reload its page".to_owned(),
+        ));
+    }
     audit(
         &state,
         Some(&admin.0),

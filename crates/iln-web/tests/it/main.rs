@@ -10,6 +10,7 @@ mod partnerships;
 mod people;
 mod review;
 mod robustness;
+mod round_e2e;
 mod rounds;
 mod security;
 mod server;

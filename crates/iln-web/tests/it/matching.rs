@@ -2,6 +2,10 @@
 //! with their explanations and changes; locks, the never-pair list and swaps hold in later
 //! runs; publishing creates the partnerships once, activates the round and queues the
 //! introductions.
+#![expect(
+    clippy::unwrap_used,
+    reason = "shared test set-up: a panic here is a failed test"
+)]
 
 use std::collections::BTreeSet;
 
