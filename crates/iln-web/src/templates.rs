@@ -289,6 +289,7 @@ pub struct AdminDashboard {
     pub chart: BarChart,
     pub rows: Vec<CountryRow>,
     pub matching_rounds: Vec<crate::routes::partnerships::DashboardRound>,
+    pub rounds: Vec<crate::routes::rounds::RoundRow>,
 }
 
 #[derive(Template)]
@@ -298,6 +299,7 @@ pub struct CoordinatorDashboard {
     pub name: String,
     pub people: i64,
     pub rows: Vec<CountryRow>,
+    pub rounds: Vec<crate::routes::rounds::RoundRow>,
 }
 
 /// A person's profile as pages show it.
@@ -323,6 +325,7 @@ pub struct ParticipantDashboard {
     pub name: String,
     pub profile: Option<PersonView>,
     pub partnership: Option<crate::routes::partnerships::DashboardPartnership>,
+    pub applications: Vec<crate::routes::rounds::ApplicationLine>,
 }
 
 #[derive(Template)]

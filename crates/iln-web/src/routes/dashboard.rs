@@ -36,6 +36,7 @@ pub async fn show(
                 chart: BarChart::new(&rows),
                 rows,
                 matching_rounds: super::partnerships::dashboard_rounds(&state).await?,
+                rounds: super::rounds::dashboard_rounds(&state).await?,
             })
         }
         Role::CountryCoordinator => {
@@ -60,6 +61,7 @@ pub async fn show(
                 name: viewer.user.display_name.to_string(),
                 people: store.count_people(&scope).await?,
                 rows,
+                rounds: super::rounds::dashboard_rounds(&state).await?,
             })
         }
         Role::Participant => {
@@ -70,6 +72,7 @@ pub async fn show(
                 profile: profile.map(|person| person_view(&person, &viewer.time_zone())),
                 partnership: super::partnerships::dashboard_partnership(&state, viewer.id())
                     .await?,
+                applications: super::rounds::dashboard_applications(&state, viewer.id()).await?,
             })
         }
     }

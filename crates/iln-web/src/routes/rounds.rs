@@ -233,6 +233,45 @@ impl RoundRow {
     }
 }
 
+/// The rounds a coordinator's dashboard lists: every one but the closed, newest first.
+pub async fn dashboard_rounds(state: &AppState) -> Result<Vec<RoundRow>, WebError> {
+    tick_rounds(state).await?;
+    let now = state.now();
+    Ok(state
+        .store()
+        .list_rounds()
+        .await?
+        .iter()
+        .filter(|r| r.round.state != RoundState::Closed)
+        .map(|r| RoundRow::new(r, now))
+        .collect())
+}
+
+/// One of a participant's applications, for their dashboard.
+pub struct ApplicationLine {
+    pub round_id: i64,
+    pub round: String,
+    pub status: &'static str,
+}
+
+/// A participant's applications, newest first.
+pub async fn dashboard_applications(
+    state: &AppState,
+    user: iln_store::UserId,
+) -> Result<Vec<ApplicationLine>, WebError> {
+    let mut lines = Vec::new();
+    for application in state.store().applications_of_user(user).await? {
+        if let Some(record) = state.store().round(application.round).await? {
+            lines.push(ApplicationLine {
+                round_id: record.id.0,
+                round: record.round.settings.name.to_string(),
+                status: application.status.label(),
+            });
+        }
+    }
+    Ok(lines)
+}
+
 #[derive(Template)]
 #[template(path = "round_list.html")]
 struct RoundListPage {
@@ -491,6 +530,9 @@ struct RoundPage {
     /// The admin actions this page offers as buttons (publishing is on the matching page).
     actions: Vec<AdminAction>,
     counts: Vec<(&'static str, i64)>,
+    /// The matching page's link (admins, while matching) or the partnerships' (once published).
+    matching: bool,
+    published: bool,
     interests: usize,
     notice: Option<String>,
 }
@@ -561,6 +603,9 @@ async fn render_round(
             .filter(|a| *a != AdminAction::Publish)
             .collect(),
         counts,
+        matching: is_admin && record.round.state == RoundState::Matching,
+        published: is_admin
+            && matches!(record.round.state, RoundState::Active | RoundState::Closed),
         interests: record.interests.len(),
         notice,
     })

@@ -270,3 +270,44 @@ async fn coordinators_edit_the_interests_and_participants_cannot() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn dashboards_show_the_rounds_and_a_participant_their_applications() {
+    let app = TestApp::new().await;
+    let mut browser = admin(&app).await;
+    let id = create_round(&mut browser, &ROUND_FIELDS).await;
+    let dashboard = browser.get("/dashboard").await;
+    assert!(dashboard.body.contains("2027 Round 1"));
+    assert!(
+        dashboard
+            .body
+            .contains(&format!("/rounds/{id}/review\">Review the applications"))
+    );
+
+    app.user("coord@iln.test", Role::CountryCoordinator, &["KE"])
+        .await;
+    let mut coordinator = app.browser();
+    coordinator.sign_in("coord@iln.test").await;
+    let dashboard = coordinator.get("/dashboard").await;
+    assert!(
+        dashboard
+            .body
+            .contains("Review the applicants of your countries")
+    );
+
+    let mut person = applicant(&app, "pat@iln.test").await;
+    assert!(
+        person
+            .get("/dashboard")
+            .await
+            .body
+            .contains("You have not applied to a round yet")
+    );
+    apply(&mut person, id, "Pat Doe", "KE").await;
+    let dashboard = person.get("/dashboard").await;
+    assert!(
+        dashboard
+            .body
+            .contains("2027 Round 1</a>: Submitted, waiting for review")
+    );
+}
