@@ -7,8 +7,9 @@
 //! - `solve ENGINE FILE [REPEAT]`: ENGINE is `ours`, `rustworkx` or `mwmatching`; prints
 //!   `seconds weight cardinality cpu_seconds` for each repeat on one line each (CPU time of
 //!   the solving thread, which stays meaningful when the machine is shared)
-//! - `pricing N K SEED`: times top-k, the solve on it, the whole pricing pass and the
-//!   certificate checks over all pairs
+//! - `pricing N K SEED [MODE]`: times top-k, the solve on it, the whole pricing pass and the
+//!   certificate checks over all pairs; MODE is `max_weight` (default), `max_cardinality` or
+//!   `fairness`
 
 use std::io::Write;
 use std::time::Instant;
@@ -218,6 +219,7 @@ fn run_solver(args: &[String]) {
     let repeat: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&e.to_string()));
     let list = edgelist::parse(&text).unwrap_or_else(|e| fail(&e.to_string()));
+    drop(text);
     let g = list.graph;
     for _ in 0..repeat {
         let cpu_start = thread_cpu();
@@ -292,13 +294,19 @@ fn pricing(args: &[String]) {
     let n: usize = arg(args, 1, "N");
     let k: usize = arg(args, 2, "K");
     let seed: u64 = arg(args, 3, "SEED");
+    let mode = match args.get(4).map(String::as_str) {
+        None | Some("max_weight") => Mode::MaxWeight,
+        Some("max_cardinality") => Mode::MaxCardinality,
+        Some("fairness") => Mode::Fairness,
+        Some(other) => fail(&format!("unknown mode {other}")),
+    };
     let round = Round::new(n, seed);
     let score = |i: usize, j: usize| round.score(i, j);
     let options = CandidateOptions {
         k,
         max_k: 4 * k,
         add_per_person: 8,
-        mode: Mode::MaxWeight,
+        mode,
     };
     // Each phase: wall seconds and process CPU seconds (all threads).
     let phase = |f: &mut dyn FnMut()| {
@@ -317,7 +325,7 @@ fn pricing(args: &[String]) {
     let g = g.unwrap_or_else(|| fail("no graph"));
     let mut plain = None;
     let plain_solve = phase(&mut || {
-        plain = Some(solve(&g, Options::default()).unwrap_or_else(|e| fail(&e.to_string())))
+        plain = Some(solve(&g, Options::new(mode)).unwrap_or_else(|e| fail(&e.to_string())))
     });
     let mut priced = None;
     let whole = phase(&mut || {
@@ -332,7 +340,7 @@ fn pricing(args: &[String]) {
         check_all_pairs(n, &score, &priced.matching).unwrap_or_else(|e| fail(&e.to_string()));
     });
     println!(
-        "people {n} k {k} edges {} pricing_overhead_s {:.3} top_k_s {:.3} solve_s {:.3} \
+        "people {n} k {k} mode {mode:?} edges {} pricing_overhead_s {:.3} top_k_s {:.3} solve_s {:.3} \
          priced_total_s {:.3} certify_all_pairs_s {:.3} | cpu: pricing_overhead {:.2} top_k {:.2} \
          solve {:.2} priced_total {:.2} certify {:.2} | weight_topk {} weight_all_pairs {} \
          added_edges {} solves {} scans {}",

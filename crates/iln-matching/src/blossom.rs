@@ -65,16 +65,17 @@ pub(crate) struct WarmStart {
     pub mate: Vec<Option<u32>>,
 }
 
-/// Solves maximum-weight matching exactly. Edges with a negative weight are ignored (they can
-/// never be in a maximum-weight matching); parallel edges are allowed. The caller guarantees
-/// `4 * |w|` plus a few such terms fit in an `i64` and that endpoints are distinct and `< n`.
+/// Solves maximum-weight matching exactly. Parallel edges are allowed. The caller leaves out
+/// edges of negative weight (they can never be in a maximum-weight matching, and nonnegative
+/// vertex duals cover them) and guarantees `4 * |w|` plus a few such terms fit in an `i64` and
+/// that endpoints are distinct and `< n`.
 pub(crate) fn max_weight_matching(
     n: usize,
     edges: &[(u32, u32, i64)],
     warm: Option<&WarmStart>,
 ) -> RawSolution {
-    let kept: Vec<(u32, u32, i64)> = edges.iter().copied().filter(|e| e.2 >= 0).collect();
-    let mut core = Core::new(n, &kept);
+    debug_assert!(edges.iter().all(|e| e.2 >= 0));
+    let mut core = Core::new(n, edges);
     core.initialise(warm);
     core.run();
     core.into_solution()
@@ -823,7 +824,9 @@ impl Core {
             self.now = 0;
             self.queue.clear();
             // Time never passes the largest root dual: by then every root has reached zero.
-            // So every event lies in [0, horizon] and small integer weights get bucket queues.
+            // So every event lies in [0, horizon], and when that range is small next to the
+            // graph (small integer weights) the queues are arrays of buckets.
+            let bucket_limit = (2 * (self.n + self.cost.len())).min(BUCKET_LIMIT as usize) as i64;
             let horizon = (0..self.n)
                 .filter(|&r| self.mate[r] == NONE)
                 .map(|r| self.dual[r])
@@ -835,7 +838,7 @@ impl Core {
                 &mut self.between_s,
                 &mut self.zero_blossom,
             ] {
-                events.reset(horizon);
+                events.reset(horizon, bucket_limit);
             }
             self.live = 0;
             for r in 0..self.n {
@@ -1196,12 +1199,13 @@ enum Events {
     Heap(BinaryHeap<Reverse<(i64, u32)>>),
 }
 
-/// Largest horizon served by buckets: beyond it the array would cost more than a heap.
+/// Largest horizon ever served by buckets; a graph also caps it at twice its size, beyond
+/// which the array would cost more memory and time than a heap.
 const BUCKET_LIMIT: i64 = 1 << 22;
 
 impl Events {
-    fn reset(&mut self, horizon: i64) {
-        if (0..BUCKET_LIMIT).contains(&horizon) {
+    fn reset(&mut self, horizon: i64, limit: i64) {
+        if (0..limit).contains(&horizon) {
             let len = horizon as usize + 1;
             match self {
                 Events::Buckets { at, slots } if slots.len() >= len => {

@@ -234,10 +234,10 @@ where
     };
     let (lo, hi) = range.unwrap_or((0, 0));
     let matching = match options.mode {
-        Mode::MaxWeight => pool.priced(score, &|w| Some(w), true, 0)?,
+        Mode::MaxWeight => pool.priced(score, &|w| Some(w), 0)?,
         Mode::MaxCardinality => {
             let offset = offset_for(n, lo, hi)?;
-            let m = pool.priced(score, &|w| Some(w), true, offset)?;
+            let m = pool.priced(score, &|w| Some(w), offset)?;
             relabel(m, Mode::MaxCardinality)
         }
         Mode::Fairness => {
@@ -247,19 +247,22 @@ where
                 |i| lo + i as i64,
                 count,
                 |step| match step {
-                    FairStep::Count { above } => pool.priced(
-                        score,
-                        &move |w| above.is_none_or(|a| w > a).then_some(0),
-                        false,
-                        1,
-                    ),
+                    FairStep::Count { above } => {
+                        let low = above.map_or(lo, |a| a.saturating_add(1).max(lo));
+                        let offset = offset_for(n, low, hi.max(low))?;
+                        pool.priced(
+                            score,
+                            &move |w| above.is_none_or(|a| w > a).then_some(w),
+                            offset,
+                        )
+                    }
                     FairStep::Floor { floor } => {
                         let offset = offset_for(n, floor, hi)?;
-                        pool.priced(score, &move |w| (w >= floor).then_some(w), false, offset)
+                        pool.priced(score, &move |w| (w >= floor).then_some(w), offset)
                     }
                     FairStep::Nothing => {
                         let offset = offset_for(n, lo, hi)?;
-                        pool.priced(score, &|w| Some(w), true, offset)
+                        pool.priced(score, &|w| Some(w), offset)
                     }
                 },
             )?
@@ -312,13 +315,12 @@ impl Pool {
     }
 
     /// Solves on the pool seen through `view` with the given shift, then prices every pair
-    /// and repeats until none is violated. `raw` says the view keeps scores unchanged, so the
-    /// score caps may skip pairs.
+    /// and repeats until none is violated. Every view is non-decreasing where defined and
+    /// defined on all scores above some threshold, which the score caps rely on.
     fn priced<F>(
         &mut self,
         score: &F,
         view: &(dyn Fn(i64) -> Option<i64> + Sync),
-        raw: bool,
         offset: i64,
     ) -> Result<Matching, SolveError>
     where
@@ -334,8 +336,7 @@ impl Pool {
             let graph = self.graph(view)?;
             let m = solve_shifted(&graph, mode, offset, warm.as_ref())?;
             self.stats.solves += 1;
-            let caps = raw.then_some(self.cap.as_slice());
-            let violations = violations(self.n, score, view, caps, &m, self.add_per_person)?;
+            let violations = violations(self.n, score, view, &self.cap, &m, self.add_per_person)?;
             self.stats.scans += 1;
             if violations.is_empty() {
                 return Ok(m);
@@ -353,14 +354,16 @@ impl Pool {
 }
 
 /// Pairs whose reduced cost under `m`'s duals is negative, at most `per_person` per row (the
-/// most violated), as `(u, v)` with `u < v`. With score caps, a pair outside the pool can
-/// only be violated when `y_u + y_v < 4 * (min(cap_u, cap_v) + offset)` (blossom duals only
-/// add), so for each `u` only the people with the smallest duals need a look.
+/// most violated), as `(u, v)` with `u < v`. Pairs in the pool are covered by the solve; a
+/// pair outside it scores at most `min(cap_u, cap_v)`, so (the view being non-decreasing
+/// and blossom duals only adding) it can only be violated when
+/// `y_u + y_v < 4 * (view(cap_u) + offset)`: for each `u` only the people with the smallest
+/// duals need a look, and nobody when `view(cap_u)` is undefined.
 fn violations<F>(
     n: usize,
     score: &F,
     view: &(dyn Fn(i64) -> Option<i64> + Sync),
-    caps: Option<&[i64]>,
+    caps: &[i64],
     m: &Matching,
     per_person: usize,
 ) -> Result<Vec<(usize, usize)>, SolveError>
@@ -377,20 +380,17 @@ where
         .into_par_iter()
         .map(|u| {
             let mut found = Vec::new();
-            let partners: Box<dyn Iterator<Item = usize>> = match caps {
-                Some(caps) => {
-                    if caps[u] == i64::MIN {
-                        Box::new(std::iter::empty())
-                    } else {
-                        let limit = i128::from(crate::DUAL_SCALE) * (i128::from(caps[u]) + offset)
-                            - i128::from(duals[u]);
-                        let end = sorted.partition_point(|&y| i128::from(y) < limit);
-                        Box::new(by_dual[..end].iter().copied().filter(move |&v| v > u))
-                    }
-                }
-                None => Box::new(u + 1..n),
+            let best = if caps[u] == i64::MIN {
+                None
+            } else {
+                view(caps[u])
             };
-            for v in partners {
+            let end = best.map_or(0, |best| {
+                let limit = i128::from(crate::DUAL_SCALE) * (i128::from(best) + offset)
+                    - i128::from(duals[u]);
+                sorted.partition_point(|&y| i128::from(y) < limit)
+            });
+            for v in by_dual[..end].iter().copied().filter(|&v| v > u) {
                 let Some(raw) = pair_score(score, u, v)? else {
                     continue;
                 };

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use crate::{
-    CardinalityProof, Certificate, DUAL_SCALE, Graph, Matching, Mode, cardinality_offset,
-    unit_graph,
+    CardinalityProof, Certificate, DUAL_SCALE, Graph, Matching, Mode, above_graph,
+    cardinality_offset,
 };
 
 /// Why a matching failed verification.
@@ -121,14 +121,14 @@ fn verify_fair(graph: &Graph, result: &Matching) -> Result<(), VerifyError> {
 }
 
 fn check_cardinality(graph: &Graph, proof: &CardinalityProof) -> Result<(), VerifyError> {
-    let unit = unit_graph(graph, proof.above);
+    let edges = above_graph(graph, proof.above);
     if proof.mate.len() != graph.node_count() {
         return Err(VerifyError::WrongSize {
             got: proof.mate.len(),
             nodes: graph.node_count(),
         });
     }
-    let (_, cardinality) = check_pairs(&unit, &proof.mate)?;
+    let (_, cardinality) = check_pairs(&edges, &proof.mate)?;
     if cardinality != proof.cardinality {
         return Err(VerifyError::WrongTotal {
             what: "cardinality of a proof",
@@ -136,8 +136,10 @@ fn check_cardinality(graph: &Graph, proof: &CardinalityProof) -> Result<(), Veri
             actual: cardinality as i64,
         });
     }
-    expect_offset(&proof.certificate, 1)?;
-    check_duals(&unit, &proof.mate, &proof.certificate)
+    // An optimal "most pairs, then most weight" certificate proves the most pairs.
+    let offset = cardinality_offset(&edges).map_err(VerifyError::Overflow)?;
+    expect_offset_at_least(&proof.certificate, offset)?;
+    check_duals(&edges, &proof.mate, &proof.certificate)
 }
 
 fn graph_min_pair(graph: &Graph, mate: &[Option<usize>]) -> Option<i64> {

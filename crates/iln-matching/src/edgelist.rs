@@ -75,17 +75,18 @@ pub fn parse(text: &str) -> Result<EdgeList, ParseError> {
     ids.sort_unstable();
     ids.dedup();
     let index = |id: u64| ids.binary_search(&id).unwrap_or(0);
-    let mut graph = Graph::new(ids.len());
-    for &(u, v, w) in &raw {
-        // Every id is in `ids` and every weight was range-checked above, so this cannot fail;
-        // the error is still propagated rather than assumed away.
-        graph
-            .add_edge(index(u), index(v), w)
-            .map_err(|_| ParseError {
-                line: 0,
-                error: LineError::WeightOutOfRange(w),
-            })?;
-    }
+    // Map to dense indices in place (same element size, so the allocation is reused): the
+    // text of a large round is as big as its graph, and this keeps only one copy alive.
+    let edges: Vec<crate::Edge> = raw
+        .into_iter()
+        .map(|(u, v, w)| crate::Edge {
+            u: index(u),
+            v: index(v),
+            weight: w,
+        })
+        .collect();
+    // Every line was checked above: no self-loops, weights in range, ids in `ids`.
+    let graph = Graph::from_checked_edges(ids.len(), edges);
     Ok(EdgeList { graph, ids })
 }
 

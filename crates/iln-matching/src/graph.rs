@@ -45,6 +45,15 @@ impl Graph {
         Ok(g)
     }
 
+    /// A graph from edges the caller has already checked as [`Graph::add_edge`] would.
+    pub(crate) fn from_checked_edges(n: usize, edges: Vec<Edge>) -> Graph {
+        debug_assert!(edges.iter().all(|e| e.u < n
+            && e.v < n
+            && e.u != e.v
+            && (-MAX_WEIGHT..=MAX_WEIGHT).contains(&e.weight)));
+        Graph { n, edges }
+    }
+
     /// Adds an edge; rejects self-loops, unknown nodes and weights beyond [`MAX_WEIGHT`].
     pub fn add_edge(&mut self, u: usize, v: usize, weight: i64) -> Result<(), GraphError> {
         if u >= self.n || v >= self.n {
@@ -80,18 +89,6 @@ impl Graph {
         Graph {
             n: self.n,
             edges: self.edges.iter().copied().filter(|e| keep(e)).collect(),
-        }
-    }
-
-    /// The same edges with weights replaced by `f(edge)` (which must stay within range).
-    pub(crate) fn map_weights(&self, f: impl Fn(&Edge) -> i64) -> Graph {
-        Graph {
-            n: self.n,
-            edges: self
-                .edges
-                .iter()
-                .map(|e| Edge { weight: f(e), ..*e })
-                .collect(),
         }
     }
 

@@ -104,8 +104,9 @@ pub struct CertifiedBlossom {
     pub vertices: Vec<usize>,
 }
 
-/// A proof that a graph has no matching with more pairs than `cardinality`: a maximum
-/// cardinality matching of the graph with unit weights and its certificate.
+/// A proof that a graph's edges heavier than `above` allow no matching with more pairs than
+/// `cardinality`: a maximum-cardinality (then maximum-weight) matching of them and its
+/// certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardinalityProof {
     /// The proof is about the edges heavier than this, or all edges when `None`.
@@ -250,8 +251,12 @@ pub(crate) fn solve_shifted(
         if w.abs() > SOLVER_LIMIT {
             return Err(SolveError::WeightOverflow);
         }
-        // Indices fit: check_size bounded the node count.
-        edges.push((e.u as u32, e.v as u32, w));
+        // A negative edge is never worth taking, and the solver's nonnegative vertex duals
+        // cover it in the certificate, so it never reaches the solver.
+        if w >= 0 {
+            // Indices fit: check_size bounded the node count.
+            edges.push((e.u as u32, e.v as u32, w));
+        }
     }
     let warm = warm.map(|m| blossom::WarmStart {
         vertex_dual: m.certificate.vertex_dual.clone(),
@@ -302,12 +307,11 @@ fn tally(graph: &Graph, mate: &[Option<usize>]) -> Result<(i64, usize), SolveErr
     Ok((weight, best.len()))
 }
 
-/// The edges heavier than `above` (all when `None`) with weight zero: their maximum-cardinality
-/// matchings are exactly their largest matchings.
-pub(crate) fn unit_graph(graph: &Graph, above: Option<i64>) -> Graph {
-    graph
-        .filtered(|e| above.is_none_or(|a| e.weight > a))
-        .map_weights(|_| 0)
+/// The edges heavier than `above` (all when `None`). A certified "most pairs, then most
+/// weight" matching of them also proves how many pairs they allow; solving with the real
+/// weights rather than unit ones keeps few edges tight, which keeps the search trees small.
+pub(crate) fn above_graph(graph: &Graph, above: Option<i64>) -> Graph {
+    graph.filtered(|e| above.is_none_or(|a| e.weight > a))
 }
 
 /// One sub-problem of fairness mode, answered by a plain solve or a priced one.
@@ -382,7 +386,9 @@ fn solve_fair(graph: &Graph) -> Result<Matching, SolveError> {
         weights.len(),
         |step| match step {
             FairStep::Count { above } => {
-                solve_shifted(&unit_graph(graph, above), Mode::MaxCardinality, 1, None)
+                let kept = above_graph(graph, above);
+                let offset = cardinality_offset(&kept)?;
+                solve_shifted(&kept, Mode::MaxCardinality, offset, None)
             }
             FairStep::Floor { floor } => {
                 let kept = graph.filtered(|e| e.weight >= floor);
