@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use iln_domain::application::Application;
 use iln_domain::country::CountryCode;
 use iln_domain::profile::Sector;
 use iln_domain::scoring::History;
@@ -35,6 +36,40 @@ pub struct PartnerProfile {
     pub communication: Vec<String>,
     pub goals: String,
     pub offer: String,
+}
+
+impl PartnerProfile {
+    /// What partners see of the person who wrote this application.
+    pub fn of(application: &Application) -> PartnerProfile {
+        PartnerProfile {
+            name: application.name.to_string(),
+            email: application.email.to_string(),
+            country: application.country.name().to_owned(),
+            city: application.city.clone(),
+            institution: application.institution.clone(),
+            sector: application.sector.label().to_owned(),
+            role: application.role.clone(),
+            career_stage: application.career_stage.label().to_owned(),
+            time_zone: application.time_zone.as_str().to_owned(),
+            languages: application
+                .languages
+                .iter()
+                .map(|l| l.name().to_owned())
+                .collect(),
+            interests: application
+                .interests
+                .iter()
+                .map(|i| i.as_str().to_owned())
+                .collect(),
+            communication: application
+                .communication
+                .iter()
+                .map(|w| w.label().to_owned())
+                .collect(),
+            goals: application.goals.clone(),
+            offer: application.offer.clone(),
+        }
+    }
 }
 
 /// A member of a partnership to create.

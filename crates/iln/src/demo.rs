@@ -149,6 +149,7 @@ pub async fn load(store: &Store, clock: &dyn Clock, seed: u64) -> anyhow::Result
     }
 
     current_round(store, &network, &mut user_of_person, now).await?;
+    past_round(store, &network, &mut user_of_person, now).await?;
 
     store
         .append_audit(
@@ -399,4 +400,186 @@ fn demo_answers(person: &demo::DemoPerson, n: usize) -> iln_domain::application:
         offer: "Experience from my own library and region.".to_owned(),
         consent: "on".to_owned(),
     }
+}
+
+/// How many demo people took part in the past round.
+pub const PAST_ROUND_PARTICIPANTS: usize = 120;
+
+/// The name of the demo's past round.
+pub const PAST_ROUND_NAME: &str = "Demo past round (closed)";
+
+/// Adds a closed round from half a year ago, matched by the same engine and published, so
+/// that "never a previous partner" and the wider-network bonus have history: most of its
+/// participants applied to the current round too, the demo participant among them. Two
+/// partnerships ended early, with reasons. Its run is stored, so its matching page shows the
+/// proposal it published.
+async fn past_round(
+    store: &Store,
+    network: &DemoNetwork,
+    user_of_person: &mut [Option<UserId>],
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    use std::collections::BTreeMap;
+
+    use iln_domain::application::{Application, InterestCatalogue};
+    use iln_domain::proposal::{self, Applicant, MatchMode, MatchRequest};
+    use iln_domain::round::{RoundForm, RoundSettings, RoundState};
+    use iln_domain::scoring::History;
+    use iln_store::{
+        ApplicationId, ApplicationStatus, MatchOptions, MatchRunKind, NewMatchRun, NewPartnership,
+        NewPartnershipMember, PartnerProfile,
+    };
+    use jiff::ToSpan;
+
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let day = |offset: i64| -> anyhow::Result<String> {
+        Ok(today
+            .checked_add(offset.days())
+            .context("the demo past round's dates are out of range")?
+            .to_string())
+    };
+    let settings = RoundSettings::parse(&RoundForm {
+        name: PAST_ROUND_NAME.to_owned(),
+        time_zone: "UTC".to_owned(),
+        opens: day(-230)?,
+        closes: day(-200)?,
+        matching: day(-193)?,
+        starts: day(-186)?,
+        languages: "en".to_owned(),
+        ..RoundForm::default()
+    })
+    .map_err(|errors| anyhow::anyhow!("the demo past round's settings: {errors:?}"))?;
+    let round = store
+        .create_round(&settings, now)
+        .await
+        .context("could not create the demo past round")?;
+    let catalogue = InterestCatalogue::default_topics();
+
+    // People with an account who are not staff (the current round's applicants and the demo
+    // participant), in the network's order.
+    let staff: Vec<usize> = network
+        .accounts
+        .iter()
+        .filter(|a| a.role != iln_domain::account::Role::Participant)
+        .filter_map(|a| a.person)
+        .collect();
+    let own = network
+        .account(demo::PARTICIPANT_EMAIL)
+        .and_then(|account| account.person);
+    let mut chosen: Vec<usize> = (0..network.people.len())
+        // The round's program language is English, so everyone in it can be matched.
+        .filter(|&i| {
+            user_of_person[i].is_some()
+                && !staff.contains(&i)
+                && network.people[i].languages.iter().any(|l| l == "en")
+        })
+        .take(PAST_ROUND_PARTICIPANTS)
+        .collect();
+    if let Some(own) = own
+        && !chosen.contains(&own)
+        && let Some(last) = chosen.last_mut()
+    {
+        *last = own;
+    }
+
+    let submitted = now
+        .checked_sub(jiff::SignedDuration::from_hours(24 * 210))
+        .unwrap_or(now);
+    let mut records: BTreeMap<ApplicationId, (UserId, Application)> = BTreeMap::new();
+    for (n, &index) in chosen.iter().enumerate() {
+        let person = &network.people[index];
+        let Some(user) = user_of_person[index] else {
+            continue;
+        };
+        let application =
+            Application::parse(&demo_answers(person, n + 1), &catalogue).map_err(|errors| {
+                anyhow::anyhow!("demo past application of {}: {errors:?}", person.email)
+            })?;
+        let id = store
+            .submit_application(round, user, &application, submitted)
+            .await
+            .with_context(|| format!("could not add the past application of {}", person.email))?;
+        store
+            .set_application_status(id, ApplicationStatus::Approved, None, submitted)
+            .await
+            .context("could not approve a demo past application")?;
+        records.insert(id, (user, application));
+    }
+
+    let applicants: Vec<Applicant> = records
+        .iter()
+        .map(|(id, (_, application))| Applicant {
+            id: id.to_string(),
+            name: application.name.to_string(),
+            profile: application.match_profile(History::default()),
+            previous_partners: Default::default(),
+        })
+        .collect();
+    let mut request = MatchRequest::for_round(&settings, applicants);
+    request.mode = MatchMode::MaxParticipation;
+    let proposal = proposal::run(&request).context("could not match the demo past round")?;
+    let run = store
+        .save_match_run(
+            &NewMatchRun {
+                round,
+                kind: MatchRunKind::Round,
+                run_by: None,
+                options: &MatchOptions {
+                    weights: request.weights,
+                    languages: request.program_languages.clone(),
+                    mode: request.mode,
+                    leftover: request.leftover,
+                },
+                proposal: &proposal,
+            },
+            submitted,
+        )
+        .await
+        .context("could not store the demo past round's run")?;
+    let partnerships: Vec<NewPartnership> = proposal
+        .partnerships
+        .iter()
+        .map(|p| NewPartnership {
+            round,
+            run: Some(run),
+            score: p.score,
+            explanation: p.explanation.clone(),
+            members: p
+                .members
+                .iter()
+                .filter_map(|m| {
+                    let (user, application) = records.get(&m.id.parse().ok()?)?;
+                    Some(NewPartnershipMember {
+                        user: *user,
+                        application: m.id.parse().ok(),
+                        country: application.country,
+                        sector: application.sector,
+                        profile: PartnerProfile::of(application),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let ids = store
+        .create_partnerships(&partnerships, true, submitted)
+        .await
+        .context("could not publish the demo past round")?;
+    let reasons = [
+        "My partner changed jobs and no longer has time for the program.",
+        "We never managed to find a time that worked for both of us.",
+    ];
+    let ended = now
+        .checked_sub(jiff::SignedDuration::from_hours(24 * 150))
+        .unwrap_or(now);
+    for (id, reason) in ids.iter().skip(5).step_by(17).zip(reasons) {
+        store
+            .end_partnership(*id, None, reason, ended)
+            .await
+            .context("could not end a demo past partnership")?;
+    }
+    store
+        .set_round_state(round, RoundState::Closed, now)
+        .await
+        .context("could not close the demo past round")?;
+    Ok(())
 }

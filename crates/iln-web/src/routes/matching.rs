@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use iln_domain::application::{Application, LanguageCode, parse_languages};
+use iln_domain::application::{LanguageCode, parse_languages};
 use iln_domain::proposal::{self, Applicant, MatchMode, MatchRequest, Proposal};
 use iln_domain::round::{AdminAction, LeftoverPolicy, Round, RoundState};
 use iln_domain::scoring::{Criterion, Weights};
@@ -38,38 +38,6 @@ pub(crate) async fn load_round(state: &AppState, raw: &str) -> Result<RoundRecor
     super::rounds::load_round(state, RoundId(id)).await
 }
 
-/// What partners see of someone: their answers, as people read them.
-pub(crate) fn partner_profile(application: &Application) -> PartnerProfile {
-    PartnerProfile {
-        name: application.name.to_string(),
-        email: application.email.to_string(),
-        country: application.country.name().to_owned(),
-        city: application.city.clone(),
-        institution: application.institution.clone(),
-        sector: application.sector.label().to_owned(),
-        role: application.role.clone(),
-        career_stage: application.career_stage.label().to_owned(),
-        time_zone: application.time_zone.as_str().to_owned(),
-        languages: application
-            .languages
-            .iter()
-            .map(|l| l.name().to_owned())
-            .collect(),
-        interests: application
-            .interests
-            .iter()
-            .map(|i| i.as_str().to_owned())
-            .collect(),
-        communication: application
-            .communication
-            .iter()
-            .map(|w| w.label().to_owned())
-            .collect(),
-        goals: application.goals.clone(),
-        offer: application.offer.clone(),
-    }
-}
-
 /// The member of a new partnership that an application becomes.
 pub(crate) fn new_member(record: &ApplicationRecord) -> NewPartnershipMember {
     NewPartnershipMember {
@@ -77,7 +45,7 @@ pub(crate) fn new_member(record: &ApplicationRecord) -> NewPartnershipMember {
         application: Some(record.id),
         country: record.application.country,
         sector: record.application.sector,
-        profile: partner_profile(&record.application),
+        profile: PartnerProfile::of(&record.application),
     }
 }
 

@@ -281,3 +281,75 @@ async fn the_current_round_is_in_review_with_decisions_duplicates_and_deferrals(
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn a_closed_past_round_gives_the_current_one_partner_history() {
+    use iln_domain::round::RoundState;
+    use iln_store::{ApplicationFilter, ApplicationStatus, MatchRunKind};
+
+    let scratch = Scratch::new();
+    let store = migrated(&scratch).await.unwrap();
+    loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    let rounds = store.list_rounds().await.unwrap();
+    let past = rounds
+        .iter()
+        .find(|r| r.round.settings.name.as_str() == loader::PAST_ROUND_NAME)
+        .unwrap();
+    assert_eq!(past.round.state, RoundState::Closed);
+    let partnerships = store.round_partnerships(past.id).await.unwrap();
+    let members: usize = partnerships.iter().map(|p| p.members.len()).sum();
+    assert_eq!(members, loader::PAST_ROUND_PARTICIPANTS);
+    assert_eq!(partnerships.iter().filter(|p| !p.is_running()).count(), 2);
+    for p in &partnerships {
+        assert!(p.members.len() >= 2);
+        assert_ne!(p.members[0].country, p.members[1].country);
+    }
+    // Its run is stored, so its matching page shows what was published.
+    let runs = store
+        .latest_match_runs(past.id, MatchRunKind::Round, 1)
+        .await
+        .unwrap();
+    assert_eq!(runs[0].proposal.partnerships.len(), partnerships.len());
+
+    // The demo participant took part, and has a previous partner and history.
+    let participant = store
+        .user_by_email(&Email::parse(demo::PARTICIPANT_EMAIL).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !store
+            .previous_partners(participant.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !store
+            .partner_history(participant.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Many approved applicants of the current round were partners before.
+    let current = rounds
+        .iter()
+        .find(|r| r.round.settings.name.as_str() == loader::CURRENT_ROUND_NAME)
+        .unwrap();
+    let approved = store
+        .applications(
+            current.id,
+            &ApplicationFilter::with_status(ApplicationStatus::Approved),
+        )
+        .await
+        .unwrap();
+    let past_partners = store.all_past_partners().await.unwrap();
+    let returning = approved
+        .iter()
+        .filter(|a| past_partners.contains_key(&a.user))
+        .count();
+    assert!(returning > 30, "{returning} returning applicants");
+}
