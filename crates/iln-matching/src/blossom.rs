@@ -1184,90 +1184,105 @@ impl Core {
 }
 
 /// A queue of events keyed by the stage time at which they happen. Time only moves forward
-/// and never passes a known horizon, so for the usual small integer weights it is an array
-/// of buckets (constant time per operation); for huge weights it falls back to a binary heap.
+/// and never passes a known horizon. Events in a window of times are kept in an array of
+/// buckets (constant time per operation); later ones wait in a heap and move into the window
+/// when it empties. For the usual small integer weights the window covers the whole horizon.
 /// Within a bucket the latest entry comes first, which is deterministic.
 #[derive(Debug, Default)]
-enum Events {
-    #[default]
-    Empty,
-    Buckets {
-        /// No entry lies before this bucket.
-        at: usize,
-        slots: Vec<Vec<u32>>,
-    },
-    Heap(BinaryHeap<Reverse<(i64, u32)>>),
+struct Events {
+    /// The time of bucket 0.
+    base: i64,
+    /// No bucket entry lies before this index.
+    at: usize,
+    slots: Vec<Vec<u32>>,
+    /// Events at or after `base + slots.len()`, or pushed before `base`.
+    far: BinaryHeap<Reverse<(i64, u32)>>,
+    /// Events after this time can never happen and are dropped.
+    horizon: i64,
+    /// Whether the last `peek` answered from `far`.
+    peeked_far: bool,
 }
 
-/// Largest horizon ever served by buckets; a graph also caps it at twice its size, beyond
-/// which the array would cost more memory and time than a heap.
+/// Largest bucket window ever used; a graph also caps it at twice its size, beyond which the
+/// array would cost more memory than it saves time.
 const BUCKET_LIMIT: i64 = 1 << 22;
 
 impl Events {
     fn reset(&mut self, horizon: i64, limit: i64) {
-        if (0..limit).contains(&horizon) {
-            let len = horizon as usize + 1;
-            match self {
-                Events::Buckets { at, slots } if slots.len() >= len => {
-                    for slot in slots.iter_mut() {
-                        slot.clear();
-                    }
-                    *at = 0;
-                }
-                _ => {
-                    *self = Events::Buckets {
-                        at: 0,
-                        slots: vec![Vec::new(); len],
-                    }
-                }
-            }
+        let len = (horizon.saturating_add(1)).clamp(1, limit.max(1)) as usize;
+        if self.slots.len() != len {
+            self.slots = vec![Vec::new(); len];
         } else {
-            *self = Events::Heap(BinaryHeap::new());
+            for slot in self.slots.iter_mut() {
+                slot.clear();
+            }
         }
+        self.base = 0;
+        self.at = 0;
+        self.far.clear();
+        self.horizon = horizon;
+        self.peeked_far = false;
     }
 
-    /// Queues `id` at `time`; events beyond the horizon can never happen and are dropped.
     #[inline]
     fn push(&mut self, time: i64, id: u32) {
-        match self {
-            Events::Buckets { at, slots } => {
-                let t = time.max(0) as usize;
-                if t < slots.len() {
-                    slots[t].push(id);
-                    *at = (*at).min(t);
-                }
-            }
-            Events::Heap(heap) => heap.push(Reverse((time, id))),
-            Events::Empty => {}
+        if time > self.horizon {
+            return;
+        }
+        let offset = time - self.base;
+        if (0..self.slots.len() as i64).contains(&offset) {
+            let t = offset as usize;
+            self.slots[t].push(id);
+            self.at = self.at.min(t);
+        } else {
+            self.far.push(Reverse((time, id)));
         }
     }
 
     fn peek(&mut self) -> Option<(i64, u32)> {
-        match self {
-            Events::Buckets { at, slots } => {
-                while *at < slots.len() && slots[*at].is_empty() {
-                    *at += 1;
-                }
-                let slot = slots.get(*at)?;
-                slot.last().map(|&id| (*at as i64, id))
+        loop {
+            while self.at < self.slots.len() && self.slots[self.at].is_empty() {
+                self.at += 1;
             }
-            Events::Heap(heap) => heap.peek().map(|r| r.0),
-            Events::Empty => None,
+            let near = self
+                .slots
+                .get(self.at)
+                .and_then(|slot| slot.last())
+                .map(|&id| (self.base + self.at as i64, id));
+            let far = self.far.peek().map(|r| r.0);
+            match (near, far) {
+                (Some(a), Some(b)) if b.0 < a.0 => {
+                    self.peeked_far = true;
+                    return Some(b);
+                }
+                (Some(a), _) => {
+                    self.peeked_far = false;
+                    return Some(a);
+                }
+                (None, None) => return None,
+                (None, Some((time, _))) => {
+                    // The window is empty: move it to the earliest waiting event.
+                    self.base = time;
+                    self.at = 0;
+                    let end = self.base.saturating_add(self.slots.len() as i64);
+                    while let Some(&Reverse((t, id))) = self.far.peek() {
+                        if t >= end {
+                            break;
+                        }
+                        self.far.pop();
+                        self.slots[(t - self.base) as usize].push(id);
+                    }
+                }
+            }
         }
     }
 
     /// Removes the entry `peek` returned.
     fn pop(&mut self) {
-        match self {
-            Events::Buckets { at, slots } => {
-                if let Some(slot) = slots.get_mut(*at) {
-                    slot.pop();
-                }
-            }
-            Events::Heap(heap) => {
-                heap.pop();
-            }
-            Events::Empty => {}
+        if self.peeked_far {
+            self.far.pop();
+        } else if let Some(slot) = self.slots.get_mut(self.at) {
+            slot.pop();
         }
     }
 }
