@@ -314,6 +314,21 @@ async fn round_of(
 }
 
 impl Store {
+    /// Runs one update of an application and recomputes its round's duplicate flags, in one
+    /// write transaction; an application that does not exist is [`StoreError::NotFound`].
+    async fn change_application(
+        &self,
+        id: ApplicationId,
+        statement: sqlx::query::Query<'_, Any, sqlx::any::AnyArguments>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write_tx().await?;
+        let round = round_of(&mut tx, id).await?;
+        statement.execute(&mut *tx).await?;
+        refresh_duplicates(&mut tx, round).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Adds an application to a round and updates the round's duplicate flags. A second
     /// application of the same account to the same round is a [`StoreError::Conflict`].
     pub async fn submit_application(
@@ -337,25 +352,22 @@ impl Store {
         application: &Application,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        let round = round_of(&mut tx, id).await?;
-        sqlx::query(
-            "UPDATE applications SET answers = $1, email = $2, full_name = $3, \
-             institution = $4, country = $5, sector = $6, updated_at = $7 WHERE id = $8",
+        self.change_application(
+            id,
+            sqlx::query(
+                "UPDATE applications SET answers = $1, email = $2, full_name = $3, \
+                 institution = $4, country = $5, sector = $6, updated_at = $7 WHERE id = $8",
+            )
+            .bind(answers_text(application)?)
+            .bind(application.email.as_str())
+            .bind(application.name.as_str())
+            .bind(application.institution.as_str())
+            .bind(application.country.as_str())
+            .bind(application.sector.as_str())
+            .bind(codec::ts(now))
+            .bind(id.0),
         )
-        .bind(answers_text(application)?)
-        .bind(application.email.as_str())
-        .bind(application.name.as_str())
-        .bind(application.institution.as_str())
-        .bind(application.country.as_str())
-        .bind(application.sector.as_str())
-        .bind(codec::ts(now))
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-        refresh_duplicates(&mut tx, round).await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Sets an application's status, with the optional message sent with a decision, and
@@ -367,28 +379,25 @@ impl Store {
         message: Option<&str>,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        let round = round_of(&mut tx, id).await?;
         let decided = !matches!(
             status,
             ApplicationStatus::Submitted | ApplicationStatus::Withdrawn
         );
-        sqlx::query(
-            "UPDATE applications SET status = $1, updated_at = $2, \
-             decided_at = CASE WHEN $3 = 1 THEN $2 ELSE decided_at END, \
-             decision_message = CASE WHEN $3 = 1 THEN $4 ELSE decision_message END \
-             WHERE id = $5",
+        self.change_application(
+            id,
+            sqlx::query(
+                "UPDATE applications SET status = $1, updated_at = $2, \
+                 decided_at = CASE WHEN $3 = 1 THEN $2 ELSE decided_at END, \
+                 decision_message = CASE WHEN $3 = 1 THEN $4 ELSE decision_message END \
+                 WHERE id = $5",
+            )
+            .bind(status.as_str())
+            .bind(codec::ts(now))
+            .bind(i64::from(decided))
+            .bind(message.map(str::trim).filter(|m| !m.is_empty()))
+            .bind(id.0),
         )
-        .bind(status.as_str())
-        .bind(codec::ts(now))
-        .bind(i64::from(decided))
-        .bind(message.map(str::trim).filter(|m| !m.is_empty()))
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-        refresh_duplicates(&mut tx, round).await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// A coordinator keeps an application despite its duplicate flag: it is never flagged
@@ -398,16 +407,13 @@ impl Store {
         id: ApplicationId,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
-        let round = round_of(&mut tx, id).await?;
-        sqlx::query("UPDATE applications SET duplicate_kept_at = $1 WHERE id = $2")
-            .bind(codec::ts(now))
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        refresh_duplicates(&mut tx, round).await?;
-        tx.commit().await?;
-        Ok(())
+        self.change_application(
+            id,
+            sqlx::query("UPDATE applications SET duplicate_kept_at = $1 WHERE id = $2")
+                .bind(codec::ts(now))
+                .bind(id.0),
+        )
+        .await
     }
 
     /// Applies the country cap to a round's live applications, in order of arrival (a
@@ -532,21 +538,32 @@ impl Store {
         row.as_ref().map(application_from_row).transpose()
     }
 
+    /// The applications a WHERE clause (and its ORDER BY) picks; `ids` are bound to `$1`,
+    /// `$2`, … in order. Only our own constant clauses are formatted into the SQL.
+    async fn select_applications(
+        &self,
+        clause: &str,
+        ids: &[i64],
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE {clause}");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter().map(application_from_row).collect()
+    }
+
     /// This person's application to this round, if any.
     pub async fn application_of(
         &self,
         round: RoundId,
         user: UserId,
     ) -> Result<Option<ApplicationRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE round_id = $1 AND user_id = $2"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(round.0)
-            .bind(user.0)
-            .fetch_optional(&self.pool)
+        let found = self
+            .select_applications("round_id = $1 AND user_id = $2", &[round.0, user.0])
             .await?;
-        row.as_ref().map(application_from_row).transpose()
+        Ok(found.into_iter().next())
     }
 
     /// This person's most recent application to any round, to fill in the next form.
@@ -554,15 +571,13 @@ impl Store {
         &self,
         user: UserId,
     ) -> Result<Option<ApplicationRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE user_id = $1 \
-             ORDER BY updated_at DESC, id DESC LIMIT 1"
-        );
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(user.0)
-            .fetch_optional(&self.pool)
+        let found = self
+            .select_applications(
+                "user_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 1",
+                &[user.0],
+            )
             .await?;
-        row.as_ref().map(application_from_row).transpose()
+        Ok(found.into_iter().next())
     }
 
     /// Every application of this person, newest first, for their dashboard.
@@ -570,14 +585,8 @@ impl Store {
         &self,
         user: UserId,
     ) -> Result<Vec<ApplicationRecord>, StoreError> {
-        let sql = format!(
-            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE user_id = $1 ORDER BY id DESC"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(user.0)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(application_from_row).collect()
+        self.select_applications("user_id = $1 ORDER BY id DESC", &[user.0])
+            .await
     }
 
     /// A round's applications that pass the filter, by country and then in order of arrival.

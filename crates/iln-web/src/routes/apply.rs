@@ -12,7 +12,7 @@ use iln_domain::application::{
 use iln_domain::profile::{CareerStage, Sector};
 use iln_store::{ApplicationRecord, ApplicationStatus, RoundId, RoundRecord};
 
-use super::rounds::{COMMITMENTS, FieldErrors, load_round};
+use super::rounds::{COMMITMENTS, FieldErrors, listed, load_round};
 use super::{FORM_INVALID, ok, page, queue_email};
 use crate::auth::Viewer;
 use crate::error::WebError;
@@ -59,6 +59,21 @@ pub struct Choice {
     pub checked: bool,
 }
 
+/// The choices of a list from (value, label) pairs, checked where `checked` says.
+fn choices<'a>(
+    items: impl IntoIterator<Item = (&'a str, &'a str)>,
+    checked: impl Fn(&str) -> bool,
+) -> Vec<Choice> {
+    items
+        .into_iter()
+        .map(|(value, label)| Choice {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            checked: checked(value),
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "apply_form.html")]
 struct ApplyPage {
@@ -97,14 +112,12 @@ impl ApplyPage {
     ) -> ApplyPage {
         let picked = |list: &[String], value: &str| list.iter().any(|v| v == value);
         let settings = &record.round.settings;
-        let mut countries: Vec<Choice> = iln_domain::country::all()
-            .iter()
-            .map(|c| Choice {
-                value: c.code.as_str().to_owned(),
-                label: c.name.to_owned(),
-                checked: form.country == c.code.as_str(),
-            })
-            .collect();
+        let mut countries = choices(
+            iln_domain::country::all()
+                .iter()
+                .map(|c| (c.code.as_str(), c.name)),
+            |v| form.country == v,
+        );
         countries.insert(
             0,
             Choice {
@@ -118,12 +131,7 @@ impl ApplyPage {
             id: record.id.0,
             round: settings.name.to_string(),
             closes: settings.closes.strftime("%-d %b %Y").to_string(),
-            program_languages: settings
-                .languages
-                .iter()
-                .map(|l| l.name())
-                .collect::<Vec<_>>()
-                .join(", "),
+            program_languages: listed(settings.languages.iter().map(|l| l.name())),
             commitments: COMMITMENTS,
             status: own.map(|a| a.status.label()),
             open: record.round.accepts_applications(),
@@ -133,47 +141,23 @@ impl ApplyPage {
             errors: FieldErrors::default(),
             notice: None,
             countries,
-            sectors: Sector::ALL
-                .into_iter()
-                .map(|s| Choice {
-                    value: s.as_str().to_owned(),
-                    label: s.label().to_owned(),
-                    checked: form.sector == s.as_str(),
-                })
-                .collect(),
-            stages: CareerStage::ALL
-                .into_iter()
-                .map(|s| Choice {
-                    value: s.as_str().to_owned(),
-                    label: s.label().to_owned(),
-                    checked: form.career_stage == s.as_str(),
-                })
-                .collect(),
-            interests: record
-                .interests
-                .iter()
-                .map(|i| Choice {
-                    value: i.as_str().to_owned(),
-                    label: i.as_str().to_owned(),
-                    checked: picked(&form.interests, i.as_str()),
-                })
-                .collect(),
-            ways: CommunicationWay::ALL
-                .into_iter()
-                .map(|w| Choice {
-                    value: w.as_str().to_owned(),
-                    label: w.label().to_owned(),
-                    checked: picked(&form.communication, w.as_str()),
-                })
-                .collect(),
-            preferences: MatchPreference::ALL
-                .into_iter()
-                .map(|p| Choice {
-                    value: p.as_str().to_owned(),
-                    label: p.label().to_owned(),
-                    checked: form.match_preference == p.as_str(),
-                })
-                .collect(),
+            sectors: choices(Sector::ALL.map(|s| (s.as_str(), s.label())), |v| {
+                form.sector == v
+            }),
+            stages: choices(CareerStage::ALL.map(|s| (s.as_str(), s.label())), |v| {
+                form.career_stage == v
+            }),
+            interests: choices(
+                record.interests.iter().map(|i| (i.as_str(), i.as_str())),
+                |v| picked(&form.interests, v),
+            ),
+            ways: choices(
+                CommunicationWay::ALL.map(|w| (w.as_str(), w.label())),
+                |v| picked(&form.communication, v),
+            ),
+            preferences: choices(MatchPreference::ALL.map(|p| (p.as_str(), p.label())), |v| {
+                form.match_preference == v
+            }),
             form,
         }
     }
@@ -218,6 +202,24 @@ fn unconfirmed(nav: Nav, record: &RoundRecord) -> Response {
     )
 }
 
+/// The round someone applies to, with the dates applied: a draft is a 404, and an account
+/// whose email is not confirmed gets the page that says so (as `Err`) instead.
+async fn round_to_apply(
+    state: &AppState,
+    viewer: &Viewer,
+    nav: Nav,
+    id: i64,
+) -> Result<Result<(RoundRecord, Nav), Response>, WebError> {
+    let record = load_round(state, RoundId(id)).await?;
+    if record.round.state == iln_domain::round::RoundState::Draft {
+        return Err(WebError::NotFound);
+    }
+    if !viewer.user.email_verified {
+        return Ok(Err(unconfirmed(nav, &record)));
+    }
+    Ok(Ok((record, nav)))
+}
+
 /// The account's email replaces whatever the form says: it is the confirmed one.
 fn own_email(form: &mut ApplicationForm, viewer: &Viewer) {
     form.email = viewer.user.email.to_string();
@@ -229,14 +231,11 @@ pub async fn form(
     CsrfToken(csrf): CsrfToken,
     PathId(id): PathId,
 ) -> Result<Response, WebError> {
-    let nav = Nav::new(Some(&viewer), &csrf);
-    let record = load_round(&state, RoundId(id)).await?;
-    if record.round.state == iln_domain::round::RoundState::Draft {
-        return Err(WebError::NotFound);
-    }
-    if !viewer.user.email_verified {
-        return Ok(unconfirmed(nav, &record));
-    }
+    let (record, nav) =
+        match round_to_apply(&state, &viewer, Nav::new(Some(&viewer), &csrf), id).await? {
+            Ok(found) => found,
+            Err(page_) => return Ok(page_),
+        };
     let own = state.store().application_of(record.id, viewer.id()).await?;
     let (mut answers, prefilled) = match &own {
         Some(application) => (application.application.to_form(), false),
@@ -281,14 +280,11 @@ pub async fn submit(
     PathId(id): PathId,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let nav = Nav::new(Some(&viewer), &csrf);
-    let record = load_round(&state, RoundId(id)).await?;
-    if record.round.state == iln_domain::round::RoundState::Draft {
-        return Err(WebError::NotFound);
-    }
-    if !viewer.user.email_verified {
-        return Ok(unconfirmed(nav, &record));
-    }
+    let (record, nav) =
+        match round_to_apply(&state, &viewer, Nav::new(Some(&viewer), &csrf), id).await? {
+            Ok(found) => found,
+            Err(page_) => return Ok(page_),
+        };
     if !record.round.accepts_applications() {
         return Err(closed(&record));
     }

@@ -18,7 +18,7 @@ use iln_store::{
 };
 use serde::Deserialize;
 
-use super::rounds::{email_decision, load_round};
+use super::rounds::{email_decision, listed, load_round};
 use super::{audit, ok};
 use crate::auth::Viewer;
 use crate::error::WebError;
@@ -462,30 +462,32 @@ async fn render_application(
         round: record.round.settings.name.to_string(),
         submitted: when(application.submitted_at, &zone),
         decided: application.decided_at.map(|at| when(at, &zone)),
-        interests: answers
-            .interests
-            .iter()
-            .map(|i| i.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-        languages: answers
-            .languages
-            .iter()
-            .map(|l| l.name())
-            .collect::<Vec<_>>()
-            .join(", "),
-        communication: answers
-            .communication
-            .iter()
-            .map(|w| w.label())
-            .collect::<Vec<_>>()
-            .join(", "),
+        interests: listed(answers.interests.iter().map(|i| i.as_str())),
+        languages: listed(answers.languages.iter().map(|l| l.name())),
+        communication: listed(answers.communication.iter().map(|w| w.label())),
         notes,
         twins,
         can_decide: viewer.is_admin() && decisions_allowed(record).is_ok(),
         notice,
         record: application,
     })
+}
+
+/// Shows the application again, as it is now, with a notice of what was just done.
+async fn show_again(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: &str,
+    id: ApplicationId,
+    record: &RoundRecord,
+    notice: String,
+) -> Result<Response, WebError> {
+    let application = state
+        .store()
+        .application(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    render_application(state, viewer, csrf, application, record, Some(notice)).await
 }
 
 #[derive(Deserialize)]
@@ -517,21 +519,16 @@ pub async fn decide(
         Some(&form.message),
     )
     .await?;
-    let application = state
-        .store()
-        .application(application.id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    render_application(
+    show_again(
         &state,
         &viewer,
         &csrf,
-        application,
+        application.id,
         &record,
-        Some(format!(
+        format!(
             "Decided: {}. The applicant is emailed.",
             status.label().to_lowercase()
-        )),
+        ),
     )
     .await
 }
@@ -606,18 +603,13 @@ pub async fn keep(
         None,
     )
     .await?;
-    let application = state
-        .store()
-        .application(application.id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    render_application(
+    show_again(
         &state,
         &viewer,
         &csrf,
-        application,
+        application.id,
         &record,
-        Some("Kept: this application is no longer flagged as a duplicate.".to_owned()),
+        "Kept: this application is no longer flagged as a duplicate.".to_owned(),
     )
     .await
 }
@@ -663,21 +655,16 @@ pub async fn merge(
         Some(format!("withdrew application:{}", other.id)),
     )
     .await?;
-    let application = state
-        .store()
-        .application(application.id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    render_application(
+    show_again(
         &state,
         &viewer,
         &csrf,
-        application,
+        application.id,
         &record,
-        Some(format!(
+        format!(
             "Merged: the application of {} is withdrawn and this one kept.",
             other.application.name
-        )),
+        ),
     )
     .await
 }

@@ -482,6 +482,11 @@ pub async fn update(
     Ok(Redirect::to(&format!("/rounds/{}", record.id)).into_response())
 }
 
+/// Names as one readable list: "English, French".
+pub fn listed<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names.into_iter().collect::<Vec<_>>().join(", ")
+}
+
 /// A round's settings as people read them.
 pub struct SettingsView {
     pub languages: String,
@@ -493,12 +498,7 @@ pub struct SettingsView {
 impl SettingsView {
     pub fn new(settings: &RoundSettings) -> SettingsView {
         SettingsView {
-            languages: settings
-                .languages
-                .iter()
-                .map(|l| l.name())
-                .collect::<Vec<_>>()
-                .join(", "),
+            languages: listed(settings.languages.iter().map(|l| l.name())),
             country_cap: settings.country_cap.percent(),
             leftover: settings.leftover.label(),
             time_zone: settings.time_zone.to_string(),
