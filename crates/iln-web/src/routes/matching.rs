@@ -611,21 +611,25 @@ fn parse_options(form: &BTreeMap<String, String>) -> Result<MatchOptions, Option
             .map(|c| (c.as_str(), field(c.as_str()))),
     );
     let languages = parse_languages(field("languages"));
-    let mode = MODES.into_iter().find(|m| m.as_str() == field("mode"));
-    let leftover = LeftoverPolicy::parse(field("leftover")).ok();
-    match (weights, languages, mode, leftover) {
-        (Ok(weights), Ok(languages), Some(mode), Some(leftover)) => Ok(MatchOptions {
+    // Radio buttons always send one of their values; anything else takes the default.
+    let mode = MODES
+        .into_iter()
+        .find(|m| m.as_str() == field("mode"))
+        .unwrap_or_default();
+    let leftover = LeftoverPolicy::parse(field("leftover")).unwrap_or_default();
+    match (weights, languages) {
+        (Ok(weights), Ok(languages)) => Ok(MatchOptions {
             weights,
             languages,
             mode,
             leftover,
         }),
-        (weights, languages, mode, leftover) => {
+        (weights, languages) => {
             let fallback = MatchOptions {
                 weights: Weights::default(),
                 languages: BTreeSet::new(),
-                mode: mode.unwrap_or_default(),
-                leftover: leftover.unwrap_or_default(),
+                mode,
+                leftover,
             };
             let mut view = OptionsView::new(&fallback);
             let errors = weights.err().unwrap_or_default();

@@ -428,3 +428,73 @@ async fn publishing_creates_partnerships_once_and_queues_introductions() {
     );
     assert_eq!(app.store.round_partnerships(round).await.unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn malformed_input_never_fails_on_our_side() {
+    let app = TestApp::new().await;
+    let (round, _) = matching_round(&app, 4).await;
+    app.user("admin@example.org", Role::Admin, &[]).await;
+    let mut admin = app.browser();
+    admin.sign_in("admin@example.org").await;
+    let paths = [
+        format!("/rounds/{round}/matching/run"),
+        format!("/rounds/{round}/matching/lock"),
+        format!("/rounds/{round}/matching/unlock"),
+        format!("/rounds/{round}/matching/forbid"),
+        format!("/rounds/{round}/matching/allow"),
+        format!("/rounds/{round}/matching/swap"),
+        format!("/rounds/{round}/matching/publish"),
+        format!("/rounds/{round}/rematch"),
+        format!("/rounds/{round}/rematch/apply"),
+        "/rounds/0/matching/run".to_owned(),
+        "/rounds/99999999999999999999/matching/lock".to_owned(),
+        "/partnerships/abc/end".to_owned(),
+        "/partnerships/-3/end".to_owned(),
+    ];
+    let junk: [&[(&str, &str)]; 3] = [
+        &[],
+        &[
+            ("a", "abc"),
+            ("b", "-1"),
+            ("mode", "chaos"),
+            ("leftover", "?"),
+        ],
+        &[
+            ("shared_interests", "99999999999999999999"),
+            ("languages", ";;;"),
+            ("a", "1"),
+            ("b", "1e9"),
+            ("reason", "x"),
+        ],
+    ];
+    for path in &paths {
+        for fields in junk {
+            let page = admin.post(path, fields).await;
+            assert!(
+                !page.status.is_server_error(),
+                "{path} {fields:?}: {}",
+                page.status
+            );
+        }
+    }
+    for path in [
+        "/rounds/0/matching",
+        "/rounds/-1/partnerships",
+        "/rounds/abc/matching",
+    ] {
+        assert_eq!(
+            admin.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // Missing fields and unknown radio values take the defaults, so the first two forms ran;
+    // the one with an impossible weight did not.
+    assert_eq!(
+        app.store
+            .count_match_runs(round, MatchRunKind::Round)
+            .await
+            .unwrap(),
+        2
+    );
+}
