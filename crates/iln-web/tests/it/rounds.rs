@@ -311,3 +311,104 @@ async fn dashboards_show_the_rounds_and_a_participant_their_applications() {
             .contains("2027 Round 1</a>: Submitted, waiting for review")
     );
 }
+
+const ROUND_PATHS: [&str; 16] = [
+    "/rounds",
+    "/rounds/new",
+    "/rounds/1",
+    "/rounds/1/edit",
+    "/rounds/1/action",
+    "/rounds/1/interests",
+    "/rounds/1/apply",
+    "/rounds/1/withdraw",
+    "/rounds/1/review",
+    "/rounds/2/review",
+    "/applications/1",
+    "/applications/1/decision",
+    "/applications/1/notes",
+    "/applications/1/keep",
+    "/applications/1/merge",
+    "/applications/2/merge",
+];
+const ROUND_FORM_FIELDS: [&str; 20] = [
+    "name",
+    "opens",
+    "closes",
+    "starts",
+    "ends",
+    "languages",
+    "country_cap",
+    "leftover",
+    "action",
+    "interests",
+    "country",
+    "sector",
+    "consent",
+    "communication",
+    "ids",
+    "decision",
+    "message",
+    "body",
+    "endorse",
+    "withdraw",
+];
+
+#[test]
+fn random_requests_to_rounds_and_reviews_never_cause_a_server_error() {
+    use axum::body::Body;
+    use axum::http::{Method, Request, header};
+    use proptest::prelude::*;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let app = runtime.block_on(TestApp::new());
+    let sessions = runtime.block_on(async {
+        let mut admin = admin(&app).await;
+        let id = create_round(&mut admin, &ROUND_FIELDS).await;
+        let mut person = applicant(&app, "ana@iln.test").await;
+        apply(&mut person, id, "Ana Silva", "BR").await;
+        let mut twin = applicant(&app, "ana2@iln.test").await;
+        apply(&mut twin, id, "Ana Silva", "BR").await;
+        let admin_session = (admin.cookies["iln_session"].clone(), admin.csrf().await);
+        let person_session = (person.cookies["iln_session"].clone(), person.csrf().await);
+        vec![admin_session, person_session]
+    });
+    let strategy = (
+        prop::sample::select(&ROUND_PATHS[..]),
+        prop::sample::select(vec![Method::GET, Method::POST]),
+        prop::collection::vec(
+            (prop::sample::select(&ROUND_FORM_FIELDS[..]), ".{0,30}"),
+            0..8,
+        ),
+        0..3_usize,
+    );
+    let config = ProptestConfig {
+        cases: 200,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |((path, method, fields, who) in strategy)| {
+        let mut body = form_urlencoded::Serializer::new(String::new());
+        let mut request = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header(header::ORIGIN, crate::helpers::BASE)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some((session, csrf)) = sessions.get(who) {
+            body.append_pair("csrf", csrf);
+            request = request.header(header::COOKIE, format!("iln_session={session}"));
+        }
+        for (key, value) in &fields {
+            body.append_pair(key, value);
+        }
+        let page = runtime.block_on(app.send(request.body(Body::from(body.finish())).unwrap()));
+        prop_assert!(
+            !page.status.is_server_error(),
+            "{method} {path} gave {}: {}",
+            page.status,
+            page.body
+        );
+    });
+}
