@@ -10,7 +10,9 @@ use iln_domain::application::{
     Application, ApplicationForm, CommunicationWay, FieldError, MatchPreference,
 };
 use iln_domain::profile::{CareerStage, Sector};
-use iln_store::{ApplicationRecord, ApplicationStatus, RoundId, RoundRecord};
+use iln_store::{
+    ApplicationRecord, ApplicationStatus, NewPerson, Person, RoundId, RoundRecord, StoreError,
+};
 
 use super::rounds::{COMMITMENTS, FieldErrors, listed, load_round};
 use super::{FORM_INVALID, ok, page, queue_email};
@@ -220,6 +222,67 @@ async fn round_to_apply(
     Ok(Ok((record, nav)))
 }
 
+/// A first application filled in from the person's profile, when they have one (the demo
+/// network's people do): the fields both ask for.
+fn from_profile(person: &Person) -> ApplicationForm {
+    ApplicationForm {
+        name: person.full_name.clone(),
+        country: person.country.as_str().to_owned(),
+        city: person.city.clone(),
+        time_zone: person.time_zone.as_str().to_owned(),
+        institution: person.institution.clone(),
+        sector: person.sector.as_str().to_owned(),
+        career_stage: person.career_stage.as_str().to_owned(),
+        interests: person.interests.iter().map(|i| i.to_lowercase()).collect(),
+        languages: person.languages.clone(),
+        ..ApplicationForm::default()
+    }
+}
+
+/// Gives a first-time applicant a participant profile from their answers, as the dashboard
+/// promises; coordinators find them in the people list from then on.
+async fn ensure_profile(
+    state: &AppState,
+    viewer: &Viewer,
+    application: &Application,
+) -> Result<(), WebError> {
+    if state.store().person_for_user(viewer.id()).await?.is_some() {
+        return Ok(());
+    }
+    let created = state
+        .store()
+        .create_person(
+            &NewPerson {
+                user: Some(viewer.id()),
+                full_name: application.name.to_string(),
+                email: application.email.clone(),
+                country: application.country,
+                city: application.city.clone(),
+                institution: application.institution.clone(),
+                sector: application.sector,
+                career_stage: application.career_stage,
+                time_zone: application.time_zone.clone(),
+                languages: application
+                    .languages
+                    .iter()
+                    .map(|l| l.as_str().to_owned())
+                    .collect(),
+                interests: application
+                    .interests
+                    .iter()
+                    .map(|i| i.as_str().to_owned())
+                    .collect(),
+            },
+            state.now(),
+        )
+        .await;
+    match created {
+        // Two first applications at once from one account: the other one made it.
+        Ok(_) | Err(StoreError::Conflict(_)) => Ok(()),
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// The account's email replaces whatever the form says: it is the confirmed one.
 fn own_email(form: &mut ApplicationForm, viewer: &Viewer) {
     form.email = viewer.user.email.to_string();
@@ -258,9 +321,12 @@ pub async fn form(
             match state.store().latest_application_of(viewer.id()).await? {
                 Some(previous) => (previous.application.to_form(), true),
                 None => (
-                    ApplicationForm {
-                        name: viewer.user.display_name.to_string(),
-                        ..ApplicationForm::default()
+                    match state.store().person_for_user(viewer.id()).await? {
+                        Some(person) => from_profile(&person),
+                        None => ApplicationForm {
+                            name: viewer.user.display_name.to_string(),
+                            ..ApplicationForm::default()
+                        },
                     },
                     false,
                 ),
@@ -318,6 +384,7 @@ pub async fn submit(
                 .store()
                 .submit_application(record.id, viewer.id(), &application, now)
                 .await?;
+            ensure_profile(&state, &viewer, &application).await?;
             false
         }
     };

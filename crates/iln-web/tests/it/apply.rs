@@ -197,3 +197,36 @@ async fn a_returning_person_finds_their_previous_answers() {
     assert!(page.body.contains("value=\"GH\" selected"));
     assert!(!page.body.contains("name=\"consent\" value=\"on\" checked"));
 }
+
+#[tokio::test]
+async fn a_profile_fills_in_a_first_application_and_a_first_application_makes_one() {
+    let app = TestApp::new().await;
+    let id = create_round(&mut admin(&app).await, &ROUND_FIELDS).await;
+    let user = app.user("pat@iln.test", Role::Participant, &[]).await;
+    app.person("Pat Own", "BR", Some(user)).await;
+    let mut browser = app.browser();
+    browser.sign_in("pat@iln.test").await;
+    let page = browser.get(&format!("/rounds/{id}/apply")).await;
+    assert!(page.body.contains("value=\"Pat Own\""));
+    assert!(page.body.contains("value=\"BR\" selected"));
+    assert!(page.body.contains("value=\"America/Sao_Paulo\""));
+    assert!(page.body.contains("value=\"national\" selected"));
+
+    let mut newcomer = applicant(&app, "ama@iln.test").await;
+    assert!(
+        newcomer
+            .get("/dashboard")
+            .await
+            .body
+            .contains("You do not have a participant profile yet")
+    );
+    apply(&mut newcomer, id, "Ama Owusu", "GH").await;
+    let dashboard = newcomer.get("/dashboard").await;
+    assert!(dashboard.body.contains("Ama Owusu"));
+    assert!(dashboard.body.contains("Ghana"));
+    assert!(
+        !dashboard
+            .body
+            .contains("You do not have a participant profile yet")
+    );
+}

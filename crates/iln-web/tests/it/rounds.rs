@@ -98,8 +98,17 @@ async fn a_round_opens_on_its_date_and_shows_where_it_is() {
     assert!(page.body.contains("Open applications now"));
     assert!(page.body.contains("Edit the settings"));
 
-    // The date passes: the first visit opens the round and the audit log says why.
+    // The date passes: the list of rounds (as the background worker does) opens it, and
+    // the audit log says why.
     app.clock.advance(SignedDuration::from_hours(24 * 6));
+    let listed = visitor.get("/rounds").await;
+    assert!(
+        listed
+            .body
+            .contains("2027 Round 1</a>: Open for applications")
+    );
+    let stored = app.store.round(RoundId(id)).await.unwrap().unwrap();
+    assert_eq!(stored.round.state, RoundState::Open);
     let page = visitor.get(&format!("/rounds/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
