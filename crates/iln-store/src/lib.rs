@@ -29,7 +29,7 @@ mod users;
 
 pub use applications::{ApplicationFilter, ApplicationNote, ApplicationRecord, ApplicationStatus};
 pub use error::StoreError;
-pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun};
+pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun, matching_applicant};
 pub use model::{
     ApplicationId, AuditEntry, AuditId, EmailId, EmailStatus, MatchRunId, NewAuditEntry, NewEmail,
     NewPerson, NewUser, OutboxEmail, PartnershipId, PeopleScope, Person, PersonId, RoundId,

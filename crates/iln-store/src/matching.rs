@@ -2,10 +2,10 @@
 //! with the options it was given and the proposal it produced (both kept as JSON, read and
 //! written whole).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use iln_domain::application::LanguageCode;
-use iln_domain::proposal::{MatchMode, Proposal};
+use iln_domain::proposal::{Applicant, MatchMode, MatchRequest, Proposal};
 use iln_domain::round::LeftoverPolicy;
 use iln_domain::scoring::Weights;
 use jiff::Timestamp;
@@ -14,7 +14,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::codec;
-use crate::{ApplicationId, MatchRunId, RoundId, Store, StoreError, UserId};
+use crate::{
+    ApplicationId, ApplicationRecord, MatchRunId, PastPartners, RoundId, Store, StoreError, UserId,
+};
 
 /// What an admin chose on the "Run matching" page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +26,48 @@ pub struct MatchOptions {
     pub languages: BTreeSet<LanguageCode>,
     pub mode: MatchMode,
     pub leftover: LeftoverPolicy,
+}
+
+impl MatchOptions {
+    /// The options a request was run with.
+    pub fn of(request: &MatchRequest) -> MatchOptions {
+        MatchOptions {
+            weights: request.weights,
+            languages: request.program_languages.clone(),
+            mode: request.mode,
+            leftover: request.leftover,
+        }
+    }
+}
+
+/// One applicant for the engine from a stored application: keyed by the application's id,
+/// with the person's history, and their previous partners as the ids of those partners'
+/// applications in the same run (`by_user`). `ignore` holds partners not to count as previous:
+/// in a re-match, the current partner someone is locked with.
+pub fn matching_applicant(
+    record: &ApplicationRecord,
+    past: &BTreeMap<UserId, PastPartners>,
+    by_user: &BTreeMap<UserId, ApplicationId>,
+    ignore: &BTreeSet<UserId>,
+) -> Applicant {
+    let mine = past.get(&record.user);
+    Applicant {
+        id: record.id.to_string(),
+        name: record.application.name.to_string(),
+        profile: record
+            .application
+            .match_profile(mine.map(|p| p.history.clone()).unwrap_or_default()),
+        previous_partners: mine
+            .map(|p| {
+                p.partners
+                    .iter()
+                    .filter(|user| !ignore.contains(user))
+                    .filter_map(|user| by_user.get(user))
+                    .map(ToString::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
 }
 
 /// Whether a run paired a whole round or only the people whose partner left.

@@ -524,12 +524,7 @@ async fn past_round(
                 round,
                 kind: MatchRunKind::Round,
                 run_by: None,
-                options: &MatchOptions {
-                    weights: request.weights,
-                    languages: request.program_languages.clone(),
-                    mode: request.mode,
-                    leftover: request.leftover,
-                },
+                options: &MatchOptions::of(&request),
                 proposal: &proposal,
             },
             submitted,

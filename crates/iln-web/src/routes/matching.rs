@@ -9,13 +9,13 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use iln_domain::application::{LanguageCode, parse_languages};
-use iln_domain::proposal::{self, Applicant, MatchMode, MatchRequest, Proposal};
+use iln_domain::proposal::{self, MatchMode, MatchRequest, Proposal};
 use iln_domain::round::{AdminAction, LeftoverPolicy, Round, RoundState};
 use iln_domain::scoring::{Criterion, Weights};
 use iln_store::{
     ApplicationFilter, ApplicationId, ApplicationRecord, ApplicationStatus, MatchOptions, MatchRun,
-    MatchRunKind, NewMatchRun, NewPartnership, NewPartnershipMember, PartnerProfile, PastPartners,
-    RoundId, RoundRecord, StoreError, UserId,
+    MatchRunKind, NewMatchRun, NewPartnership, NewPartnershipMember, PartnerProfile, RoundId,
+    RoundRecord, StoreError, UserId, matching_applicant,
 };
 use serde::Deserialize;
 
@@ -46,36 +46,6 @@ pub(crate) fn new_member(record: &ApplicationRecord) -> NewPartnershipMember {
         country: record.application.country,
         sector: record.application.sector,
         profile: PartnerProfile::of(&record.application),
-    }
-}
-
-/// One applicant for the engine from an application: keyed by the application's id, with
-/// the person's history, and their previous partners as the ids of those partners'
-/// applications in this run (`by_user`). `ignore` is a partner not to count as previous: the
-/// person's current partner in a re-match, whom they are locked with.
-pub(crate) fn applicant(
-    record: &ApplicationRecord,
-    past: &BTreeMap<UserId, PastPartners>,
-    by_user: &BTreeMap<UserId, ApplicationId>,
-    ignore: &BTreeSet<UserId>,
-) -> Applicant {
-    let mine = past.get(&record.user);
-    Applicant {
-        id: record.id.to_string(),
-        name: record.application.name.to_string(),
-        profile: record
-            .application
-            .match_profile(mine.map(|p| p.history.clone()).unwrap_or_default()),
-        previous_partners: mine
-            .map(|p| {
-                p.partners
-                    .iter()
-                    .filter(|user| !ignore.contains(user))
-                    .filter_map(|user| by_user.get(user))
-                    .map(ToString::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
     }
 }
 
@@ -135,7 +105,7 @@ pub(crate) async fn prepare(
     let none = BTreeSet::new();
     let applicants = approved
         .values()
-        .map(|record| applicant(record, &past, &by_user, &none))
+        .map(|record| matching_applicant(record, &past, &by_user, &none))
         .collect();
     let known = |pairs: Vec<(ApplicationId, ApplicationId)>| -> Vec<(String, String)> {
         pairs

@@ -12,12 +12,11 @@ use iln_domain::round::RoundState;
 use iln_store::{
     ApplicationId, ApplicationRecord, MatchRunKind, NewMatchRun, NewPartnership,
     NewPartnershipMember, PartnerProfile, PartnershipId, PartnershipRecord, RoundRecord, UserId,
+    matching_applicant,
 };
 use serde::Deserialize;
 
-use super::matching::{
-    COMMITMENTS, Milestone, applicant, introduce, load_round, new_member, timeline,
-};
+use super::matching::{COMMITMENTS, Milestone, introduce, load_round, new_member, timeline};
 use super::{FORM_INVALID, audit, ok, page, queue_email};
 use crate::auth::{Admin, Viewer};
 use crate::error::{WebError, capitalise};
@@ -437,7 +436,7 @@ async fn rematch_input(
                 .copied()
                 .into_iter()
                 .collect();
-            applicant(record, &past, &by_user, &ignore)
+            matching_applicant(record, &past, &by_user, &ignore)
         })
         .collect();
     let runs = store
@@ -496,12 +495,7 @@ pub async fn rematch(
         Ok(proposal) => proposal,
         Err(error) => return refuse(capitalise(&error.to_string())).await,
     };
-    let options = iln_store::MatchOptions {
-        weights: input.request.weights,
-        languages: input.request.program_languages.clone(),
-        mode: input.request.mode,
-        leftover: input.request.leftover,
-    };
+    let options = iln_store::MatchOptions::of(&input.request);
     let run = state
         .store()
         .save_match_run(
