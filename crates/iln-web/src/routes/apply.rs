@@ -97,6 +97,9 @@ struct ApplyPage {
     languages: String,
     errors: FieldErrors,
     notice: Option<String>,
+    /// The usual zone of the chosen country, taken when the field is left empty.
+    suggested: String,
+    zones: Vec<iln_domain::timezone::TimeZoneName>,
     countries: Vec<Choice>,
     sectors: Vec<Choice>,
     stages: Vec<Choice>,
@@ -142,6 +145,10 @@ impl ApplyPage {
             languages: form.languages.join(", "),
             errors: FieldErrors::default(),
             notice: None,
+            suggested: iln_domain::country::CountryCode::parse(&form.country)
+                .map(|c| c.default_time_zone().to_owned())
+                .unwrap_or_default(),
+            zones: iln_domain::timezone::available(),
             countries,
             sectors: choices(Sector::ALL.map(|s| (s.as_str(), s.label())), |v| {
                 form.sector == v
