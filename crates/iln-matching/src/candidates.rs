@@ -246,6 +246,12 @@ where
             fairness_search(
                 |i| lo + i as i64,
                 count,
+                |mate| {
+                    mate.iter()
+                        .enumerate()
+                        .filter_map(|(u, m)| m.filter(|&v| u < v).and_then(|v| score(u, v)))
+                        .min()
+                },
                 |step| match step {
                     FairStep::Count { above } => {
                         let low = above.map_or(lo, |a| a.saturating_add(1).max(lo));

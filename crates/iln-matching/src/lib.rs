@@ -331,6 +331,7 @@ pub(crate) enum FairStep {
 pub(crate) fn fairness_search<E>(
     floors: impl Fn(usize) -> i64,
     count: usize,
+    lowest_pair: impl Fn(&[Option<usize>]) -> Option<i64>,
     mut step: impl FnMut(FairStep) -> Result<Matching, E>,
 ) -> Result<Matching, E> {
     let as_proof = |m: Matching, above: Option<i64>| CardinalityProof {
@@ -339,7 +340,11 @@ pub(crate) fn fairness_search<E>(
         cardinality: m.cardinality,
         certificate: m.certificate,
     };
-    let everyone = as_proof(step(FairStep::Count { above: None })?, None);
+    let first = step(FairStep::Count { above: None })?;
+    // That matching already has every possible pair, so its lowest pair weight is a floor
+    // the search need not go below.
+    let known = lowest_pair(&first.mate);
+    let everyone = as_proof(first, None);
     let target = everyone.cardinality;
     if target == 0 || count == 0 {
         let mut m = step(FairStep::Nothing)?;
@@ -350,6 +355,19 @@ pub(crate) fn fairness_search<E>(
     // Largest i such that the edges of weight >= floors(i) still allow `target` pairs; i = 0
     // (every edge) always does, and the pair count only falls as the floor rises.
     let (mut lo, mut hi) = (0usize, count);
+    if let Some(known) = known {
+        // The largest i with floors(i) <= known (floors ascend).
+        let (mut a, mut b) = (0usize, count);
+        while b - a > 1 {
+            let mid = a + (b - a) / 2;
+            if floors(mid) <= known {
+                a = mid;
+            } else {
+                b = mid;
+            }
+        }
+        lo = a;
+    }
     let mut above_floor: Option<CardinalityProof> = None;
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
@@ -384,6 +402,15 @@ fn solve_fair(graph: &Graph) -> Result<Matching, SolveError> {
     fairness_search(
         |i| weights[i],
         weights.len(),
+        |mate| {
+            let mut lowest: Option<i64> = None;
+            for e in graph.edges() {
+                if mate[e.u] == Some(e.v) {
+                    lowest = Some(lowest.map_or(e.weight, |l| l.min(e.weight)));
+                }
+            }
+            lowest
+        },
         |step| match step {
             FairStep::Count { above } => {
                 let kept = above_graph(graph, above);
