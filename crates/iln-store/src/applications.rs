@@ -242,8 +242,8 @@ async fn refresh_duplicates(
     round: RoundId,
 ) -> Result<(), StoreError> {
     let rows = sqlx::query(
-        "SELECT id, email, full_name, institution, country, status, duplicate_kept_at \
-         FROM applications WHERE round_id = $1 ORDER BY id",
+        "SELECT id, email, full_name, institution, country, status, duplicate_kept_at, \
+         duplicate_of, duplicate_reason FROM applications WHERE round_id = $1 ORDER BY id",
     )
     .bind(round.0)
     .fetch_all(&mut **tx)
@@ -251,11 +251,21 @@ async fn refresh_duplicates(
     let mut ids = Vec::new();
     let mut kept = Vec::new();
     let mut identities = Vec::new();
+    // The flags as stored, so only the rows whose flag changes are written: a round of
+    // thousands changes one or two flags per application sent, not all of them.
+    let mut stored: BTreeMap<i64, (i64, String)> = BTreeMap::new();
     for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        if let (Some(first), Some(reason)) = (
+            row.try_get::<Option<i64>, _>("duplicate_of")?,
+            row.try_get::<Option<String>, _>("duplicate_reason")?,
+        ) {
+            stored.insert(id, (first, reason));
+        }
         if !status(&row.try_get::<String, _>("status")?)?.is_live() {
             continue;
         }
-        ids.push(row.try_get::<i64, _>("id")?);
+        ids.push(id);
         kept.push(
             row.try_get::<Option<i64>, _>("duplicate_kept_at")?
                 .is_some(),
@@ -280,20 +290,25 @@ async fn refresh_duplicates(
             }
         }
     }
-    sqlx::query(
-        "UPDATE applications SET duplicate_of = NULL, duplicate_reason = NULL \
-         WHERE round_id = $1",
-    )
-    .bind(round.0)
-    .execute(&mut **tx)
-    .await?;
-    for (id, (first, reason)) in flags {
+    for (id, (first, reason)) in &flags {
+        let reason = duplicate_reason_str(*reason);
+        if stored.remove(id).as_ref() != Some(&(*first, reason.to_owned())) {
+            sqlx::query(
+                "UPDATE applications SET duplicate_of = $1, duplicate_reason = $2 WHERE id = $3",
+            )
+            .bind(*first)
+            .bind(reason)
+            .bind(*id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    // What is left was flagged and no longer is.
+    for id in stored.keys() {
         sqlx::query(
-            "UPDATE applications SET duplicate_of = $1, duplicate_reason = $2 WHERE id = $3",
+            "UPDATE applications SET duplicate_of = NULL, duplicate_reason = NULL WHERE id = $1",
         )
-        .bind(first)
-        .bind(duplicate_reason_str(reason))
-        .bind(id)
+        .bind(*id)
         .execute(&mut **tx)
         .await?;
     }
