@@ -243,6 +243,13 @@ where
         Mode::Fairness => {
             let count = usize::try_from(hi - lo + 1).unwrap_or(usize::MAX);
             let count = if range.is_none() { 0 } else { count };
+            // The floor on the candidate graph alone is cheap to find and usually right;
+            // testing it first leaves two priced tests instead of a priced binary search.
+            let guess = crate::solve(
+                &pool.graph(&|w| Some(w))?,
+                crate::Options::new(Mode::Fairness),
+            )?
+            .floor();
             fairness_search(
                 |i| lo + i as i64,
                 count,
@@ -252,6 +259,7 @@ where
                         .filter_map(|(u, m)| m.filter(|&v| u < v).and_then(|v| score(u, v)))
                         .min()
                 },
+                guess,
                 |step| match step {
                     FairStep::Count { above } => {
                         let low = above.map_or(lo, |a| a.saturating_add(1).max(lo));

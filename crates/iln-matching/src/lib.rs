@@ -327,11 +327,14 @@ pub(crate) enum FairStep {
 
 /// Fairness: the most pairs, then the highest floor, then the most weight above that floor.
 /// `floors(i)` for `i < count` lists candidate floor values ascending (every edge weight must
-/// be among them or between two consecutive ones); `step` solves one sub-problem.
+/// be among them or between two consecutive ones); `lowest_pair` gives a matching's lowest
+/// pair weight; `guess` is a floor that is probably right (tested first, so a good guess
+/// needs only two tests); `step` solves one sub-problem.
 pub(crate) fn fairness_search<E>(
     floors: impl Fn(usize) -> i64,
     count: usize,
     lowest_pair: impl Fn(&[Option<usize>]) -> Option<i64>,
+    guess: Option<i64>,
     mut step: impl FnMut(FairStep) -> Result<Matching, E>,
 ) -> Result<Matching, E> {
     let as_proof = |m: Matching, above: Option<i64>| CardinalityProof {
@@ -354,21 +357,47 @@ pub(crate) fn fairness_search<E>(
     }
     // Largest i such that the edges of weight >= floors(i) still allow `target` pairs; i = 0
     // (every edge) always does, and the pair count only falls as the floor rises.
-    let (mut lo, mut hi) = (0usize, count);
-    if let Some(known) = known {
-        // The largest i with floors(i) <= known (floors ascend).
+    // The largest i with floors(i) <= value (floors ascend).
+    let index_of = |value: i64| {
         let (mut a, mut b) = (0usize, count);
         while b - a > 1 {
             let mid = a + (b - a) / 2;
-            if floors(mid) <= known {
+            if floors(mid) <= value {
                 a = mid;
             } else {
                 b = mid;
             }
         }
-        lo = a;
+        a
+    };
+    let (mut lo, mut hi) = (0usize, count);
+    if let Some(known) = known {
+        lo = index_of(known);
     }
     let mut above_floor: Option<CardinalityProof> = None;
+    if let Some(guess) = guess {
+        let g = index_of(guess);
+        if g > lo && g < hi {
+            let above = Some(floors(g - 1));
+            let proof = as_proof(step(FairStep::Count { above })?, above);
+            if proof.cardinality == target {
+                lo = g;
+            } else {
+                hi = g;
+                above_floor = Some(proof);
+            }
+        }
+        if g == lo && g + 1 < hi {
+            let above = Some(floors(g));
+            let proof = as_proof(step(FairStep::Count { above })?, above);
+            if proof.cardinality == target {
+                lo = g + 1;
+            } else {
+                hi = g + 1;
+                above_floor = Some(proof);
+            }
+        }
+    }
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         let above = Some(floors(mid - 1));
@@ -411,6 +440,7 @@ fn solve_fair(graph: &Graph) -> Result<Matching, SolveError> {
             }
             lowest
         },
+        None,
         |step| match step {
             FairStep::Count { above } => {
                 let kept = above_graph(graph, above);
