@@ -639,13 +639,8 @@ impl Core {
             // entry child to the base child as alternating T/S, and leave the rest unlabelled.
             let len = childs.len() as isize;
             let entry = self.in_blossom[self.ends[(self.label_end[bu] ^ 1) as usize] as usize];
-            let mut j = childs.iter().position(|&c| c == entry).unwrap_or(0) as isize;
-            let (jstep, endptrick): (isize, u32) = if j & 1 == 1 {
-                j -= len;
-                (1, 0)
-            } else {
-                (-1, 1)
-            };
+            let i = childs.iter().position(|&c| c == entry).unwrap_or(0);
+            let (mut j, jstep, endptrick) = walk_to_base(i, childs.len());
             let at = |j: isize| -> usize { j.rem_euclid(len) as usize };
             let endps = self.endps[bu].clone();
             let mut p = self.label_end[bu];
@@ -746,13 +741,7 @@ impl Core {
         }
         let len = self.childs[bu].len() as isize;
         let i = self.childs[bu].iter().position(|&c| c == t).unwrap_or(0);
-        let mut j = i as isize;
-        let (jstep, endptrick): (isize, u32) = if j & 1 == 1 {
-            j -= len;
-            (1, 0)
-        } else {
-            (-1, 1)
-        };
+        let (mut j, jstep, endptrick) = walk_to_base(i, self.childs[bu].len());
         let at = |j: isize| -> usize { j.rem_euclid(len) as usize };
         while j != 0 {
             j += jstep;
@@ -1180,6 +1169,19 @@ impl Core {
             vertex_dual: self.dual[..n].to_vec(),
             blossoms,
         }
+    }
+}
+
+/// How to walk a blossom's cycle from child `i` to the base child (index 0) along the
+/// even-length side: from an odd index forwards, from an even one backwards. Returns the
+/// start index (negative when walking forwards, so the walk ends at 0), the step, and which
+/// end of each connecting edge faces the walk.
+fn walk_to_base(i: usize, len: usize) -> (isize, isize, u32) {
+    let j = i as isize;
+    if j & 1 == 1 {
+        (j - len as isize, 1, 0)
+    } else {
+        (j, -1, 1)
     }
 }
 
