@@ -120,6 +120,8 @@ pub fn run(args: &SolveArgs, input: &mut dyn Read, out: &mut dyn Write) -> Resul
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
     })?;
     let list = edgelist::parse(&text)?;
+    // The text can be as large as the graph; free it before solving.
+    drop(text);
     let parsed = Instant::now();
     let mode = if args.fairness {
         Mode::Fairness
