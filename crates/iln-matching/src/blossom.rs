@@ -1048,8 +1048,44 @@ impl Core {
                     // Its tree was dissolved after an augmentation.
                     continue;
                 }
+                // While v stays S its zero time is constant, so most edges (not tight) are
+                // settled here with a few loads; tight ones take the full path.
+                let kv = self.s_key(v);
                 for i in self.neighbours(v) {
                     let p = self.adj[i];
+                    let k = p / 2;
+                    if !self.allow[k as usize] {
+                        let w = self.ends[p as usize];
+                        let bw = self.in_blossom[w as usize];
+                        if bw == self.in_blossom[v as usize] {
+                            continue;
+                        }
+                        let wu = w as usize;
+                        let cost = self.cost[k as usize];
+                        match self.label[bw as usize] {
+                            FREE => {
+                                let key = kv + self.dual[wu] - cost;
+                                if key > self.now {
+                                    self.to_free.push(key, k);
+                                    continue;
+                                }
+                            }
+                            S => {
+                                let key = kv + self.dual[wu] + self.since[wu] - cost;
+                                if key > 2 * self.now {
+                                    debug_assert!(key % 2 == 0, "S-S slacks are even");
+                                    self.between_s.push(key / 2, k);
+                                    continue;
+                                }
+                            }
+                            _ => {
+                                let dw = self.dual[wu] + (self.now - self.since[wu]);
+                                if kv - self.now + dw - cost > 0 {
+                                    continue;
+                                }
+                            }
+                        }
+                    }
                     if self.scan_edge(v, p) {
                         break;
                     }
