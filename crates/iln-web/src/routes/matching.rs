@@ -303,6 +303,8 @@ pub struct UnmatchedView {
 pub struct RunView {
     pub number: i64,
     pub at: String,
+    /// Who ran it, when an account did.
+    pub by: Option<String>,
     pub mode: &'static str,
     pub people: usize,
     pub pairs: usize,
@@ -356,7 +358,12 @@ pub struct MatchingPage {
     pub people: Vec<PersonChoice>,
 }
 
-fn run_view(run: &MatchRun, number: i64, zone: &iln_domain::timezone::TimeZoneName) -> RunView {
+fn run_view(
+    run: &MatchRun,
+    number: i64,
+    by: Option<String>,
+    zone: &iln_domain::timezone::TimeZoneName,
+) -> RunView {
     let proposal = &run.proposal;
     let partnerships: Vec<PartnershipRow> = proposal
         .partnerships
@@ -392,6 +399,7 @@ fn run_view(run: &MatchRun, number: i64, zone: &iln_domain::timezone::TimeZoneNa
     RunView {
         number,
         at: when(run.created_at, zone),
+        by,
         mode: proposal.mode.label(),
         people: proposal.people,
         pairs: proposal.pairs(),
@@ -522,7 +530,16 @@ async fn matching_page(
         error,
         notice,
         skipped,
-        run: runs.first().map(|run| run_view(run, count, &zone)),
+        run: match runs.first() {
+            Some(run) => {
+                let by = match run.run_by {
+                    Some(user) => store.user(user).await?.map(|u| u.display_name.to_string()),
+                    None => None,
+                };
+                Some(run_view(run, count, by, &zone))
+            }
+            None => None,
+        },
         diff: match runs.as_slice() {
             [latest, previous] => Some(diff_view(&previous.proposal, &latest.proposal)),
             _ => None,

@@ -160,6 +160,7 @@ async fn a_run_is_stored_and_shown_with_explanations_and_changes() {
         "{}",
         page.body
     );
+    assert!(page.body.contains(" by admin. Mode"), "who ran it");
     assert!(page.body.contains("Certified optimal"));
     assert!(page.body.contains("<svg"));
     assert!(page.body.contains("Pair scores as a table"));
