@@ -3,7 +3,7 @@
 //! coordinators' notes and endorsements. Lists are always read through a [`PeopleScope`], so a
 //! country coordinator's queries cannot return applicants of other countries.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use iln_domain::application::{
     Application, ApplicationForm, DuplicateReason, Identity, InterestCatalogue,
@@ -234,33 +234,107 @@ fn application_from_row(row: &AnyRow) -> Result<ApplicationRecord, StoreError> {
     })
 }
 
-/// Recomputes the duplicate flags of a round inside `tx`: every live application that is not
-/// kept is compared with the others (kept ones included, so a new look-alike of a kept
-/// application is still flagged, but the kept one itself stays clear).
+/// The columns duplicate detection reads.
+const FLAG_COLUMNS: &str = "id, email, full_name, institution, country, status, \
+     duplicate_kept_at, duplicate_of, duplicate_reason";
+
+/// `$first, $first+1, …` for `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Which applications a change of duplicate flags is about: a whole round, or only the
+/// neighbourhood of some emails and countries.
+enum Near {
+    Round,
+    /// The applications of these countries (where a name match lives) and of these emails.
+    Keys {
+        emails: BTreeSet<String>,
+        countries: BTreeSet<String>,
+    },
+}
+
+/// Recomputes duplicate flags inside `tx`, with the domain's `find_duplicates` over the live
+/// applications; kept ones are compared (so a new look-alike of a kept application is still
+/// flagged) but never flagged themselves. Only flags that change are written.
+///
+/// For [`Near::Keys`], only the flags that a change of an application with those emails and
+/// countries can affect are recomputed: a flag depends on the applications sharing the
+/// email and those sharing the name, institution and country, so the rows read are those of
+/// the countries involved (with the countries of everyone sharing one of the emails) and
+/// everyone sharing an email with them; the flags written are those of the countries
+/// involved, whose groups are then complete. One application sent to a round of thousands
+/// reads one or two countries, not the round.
 async fn refresh_duplicates(
     tx: &mut Transaction<'static, Any>,
     round: RoundId,
+    near: Near,
 ) -> Result<(), StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, email, full_name, institution, country, status, duplicate_kept_at, \
-         duplicate_of, duplicate_reason FROM applications WHERE round_id = $1 ORDER BY id",
-    )
-    .bind(round.0)
-    .fetch_all(&mut **tx)
-    .await?;
+    let (rows, writable) = match near {
+        Near::Round => {
+            let sql =
+                format!("SELECT {FLAG_COLUMNS} FROM applications WHERE round_id = $1 ORDER BY id");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(round.0)
+                .fetch_all(&mut **tx)
+                .await?;
+            (rows, None)
+        }
+        Near::Keys {
+            emails,
+            mut countries,
+        } => {
+            if !emails.is_empty() {
+                let sql = format!(
+                    "SELECT DISTINCT country FROM applications WHERE round_id = $1 \
+                     AND email IN ({})",
+                    placeholders(2, emails.len())
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(round.0);
+                for email in &emails {
+                    query = query.bind(email.as_str());
+                }
+                for row in query.fetch_all(&mut **tx).await? {
+                    countries.insert(row.try_get("country")?);
+                }
+            }
+            if countries.is_empty() {
+                return Ok(());
+            }
+            let listed = placeholders(2, countries.len());
+            let sql = format!(
+                "SELECT {FLAG_COLUMNS} FROM applications WHERE round_id = $1 \
+                 AND (country IN ({listed}) OR email IN (SELECT email FROM applications \
+                 WHERE round_id = $1 AND country IN ({listed}))) ORDER BY id"
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(round.0);
+            for country in &countries {
+                query = query.bind(country.as_str());
+            }
+            let rows = query.fetch_all(&mut **tx).await?;
+            (rows, Some(countries))
+        }
+    };
     let mut ids = Vec::new();
     let mut kept = Vec::new();
     let mut identities = Vec::new();
-    // The flags as stored, so only the rows whose flag changes are written: a round of
-    // thousands changes one or two flags per application sent, not all of them.
+    // The flags as stored, of the rows this call may write.
     let mut stored: BTreeMap<i64, (i64, String)> = BTreeMap::new();
+    let mut may_write: BTreeSet<i64> = BTreeSet::new();
     for row in &rows {
         let id: i64 = row.try_get("id")?;
-        if let (Some(first), Some(reason)) = (
-            row.try_get::<Option<i64>, _>("duplicate_of")?,
-            row.try_get::<Option<String>, _>("duplicate_reason")?,
-        ) {
-            stored.insert(id, (first, reason));
+        let country: String = row.try_get("country")?;
+        if writable.as_ref().is_none_or(|c| c.contains(&country)) {
+            may_write.insert(id);
+            if let (Some(first), Some(reason)) = (
+                row.try_get::<Option<i64>, _>("duplicate_of")?,
+                row.try_get::<Option<String>, _>("duplicate_reason")?,
+            ) {
+                stored.insert(id, (first, reason));
+            }
         }
         if !status(&row.try_get::<String, _>("status")?)?.is_live() {
             continue;
@@ -274,7 +348,7 @@ async fn refresh_duplicates(
             email: row.try_get("email")?,
             name: row.try_get("full_name")?,
             institution: row.try_get("institution")?,
-            country: codec::country(&row.try_get::<String, _>("country")?)?,
+            country: codec::country(&country)?,
         });
     }
     let mut flags: BTreeMap<i64, (i64, DuplicateReason)> = BTreeMap::new();
@@ -283,7 +357,7 @@ async fn refresh_duplicates(
             continue;
         };
         for &member in &group.members {
-            if !kept[member] {
+            if !kept[member] && may_write.contains(&ids[member]) {
                 flags
                     .entry(ids[member])
                     .or_insert((ids[first], group.reason));
@@ -315,17 +389,22 @@ async fn refresh_duplicates(
     Ok(())
 }
 
-/// The round an application belongs to, read inside `tx`.
-async fn round_of(
+/// The email and country of an application, read inside `tx`: the keys its duplicate flags
+/// depend on.
+async fn keys_of(
     tx: &mut Transaction<'static, Any>,
     id: ApplicationId,
-) -> Result<RoundId, StoreError> {
-    let row = sqlx::query("SELECT round_id FROM applications WHERE id = $1")
+) -> Result<(RoundId, String, String), StoreError> {
+    let row = sqlx::query("SELECT round_id, email, country FROM applications WHERE id = $1")
         .bind(id.0)
         .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("application {id}")))?;
-    Ok(RoundId(row.try_get("round_id")?))
+    Ok((
+        RoundId(row.try_get("round_id")?),
+        row.try_get("email")?,
+        row.try_get("country")?,
+    ))
 }
 
 impl Store {
@@ -337,9 +416,14 @@ impl Store {
         statement: sqlx::query::Query<'_, Any, sqlx::any::AnyArguments>,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        let round = round_of(&mut tx, id).await?;
+        let (round, email_before, country_before) = keys_of(&mut tx, id).await?;
         statement.execute(&mut *tx).await?;
-        refresh_duplicates(&mut tx, round).await?;
+        let (_, email, country) = keys_of(&mut tx, id).await?;
+        let near = Near::Keys {
+            emails: BTreeSet::from([email_before, email]),
+            countries: BTreeSet::from([country_before, country]),
+        };
+        refresh_duplicates(&mut tx, round, near).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -355,7 +439,11 @@ impl Store {
     ) -> Result<ApplicationId, StoreError> {
         let mut tx = self.write_tx().await?;
         let id = insert_application(&mut tx, round, user, application, now, now, None).await?;
-        refresh_duplicates(&mut tx, round).await?;
+        let near = Near::Keys {
+            emails: BTreeSet::from([application.email.as_str().to_owned()]),
+            countries: BTreeSet::from([application.country.as_str().to_owned()]),
+        };
+        refresh_duplicates(&mut tx, round, near).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -471,7 +559,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        refresh_duplicates(&mut tx, round).await?;
+        refresh_duplicates(&mut tx, round, Near::Round).await?;
         tx.commit().await?;
         Ok(deferred)
     }
@@ -519,7 +607,7 @@ impl Store {
             .await?;
             created.push((user, id));
         }
-        refresh_duplicates(&mut tx, into).await?;
+        refresh_duplicates(&mut tx, into, Near::Round).await?;
         tx.commit().await?;
         Ok(created.into_iter().map(|(_, id)| id).collect())
     }

@@ -21,6 +21,7 @@ crate::store_tests!(
     duplicates_are_flagged_kept_and_merged,
     the_country_cap_defers_the_latest_and_they_carry_over,
     notes_and_endorsements,
+    flags_follow_an_email_shared_across_countries,
 );
 
 /// A valid form for a person called `name` from `country`.
@@ -408,4 +409,64 @@ async fn notes_and_endorsements(db: &TestDb) {
     assert_eq!(notes[1].created_at, at(4));
     assert!(store.application_notes(other).await.unwrap().is_empty());
     assert_eq!(store.endorsed_applications(round).await.unwrap(), vec![id]);
+}
+
+async fn flags_follow_an_email_shared_across_countries(db: &TestDb) {
+    let store = &db.store;
+    let round = store.create_round(&settings("Round"), at(0)).await.unwrap();
+    // Ana applied from Brazil and, having moved, again from Portugal with the same address;
+    // someone else at her Brazilian library has her name.
+    let (_, brazil) = apply(store, round, 1, "Ana Silva", "BR").await;
+    let second = participant(store, "second@example.org").await;
+    let portugal = store
+        .submit_application(
+            round,
+            second,
+            &application(&form("Ana Silva", "person1@example.org", "PT")),
+            at(2),
+        )
+        .await
+        .unwrap();
+    let (_, namesake) = apply(store, round, 3, "Ana Silva", "BR").await;
+    let reason = |id| async move {
+        let record = store.application(id).await.unwrap().unwrap();
+        (record.duplicate_of, record.duplicate_reason)
+    };
+    assert_eq!(
+        reason(brazil).await,
+        (Some(brazil), Some(DuplicateReason::SameEmail))
+    );
+    assert_eq!(
+        reason(portugal).await,
+        (Some(brazil), Some(DuplicateReason::SameEmail))
+    );
+    assert_eq!(
+        reason(namesake).await,
+        (
+            Some(brazil),
+            Some(DuplicateReason::SameNameInstitutionCountry)
+        )
+    );
+    // Withdrawing in Portugal changes the Brazilian flags: the same email no longer counts.
+    store
+        .set_application_status(portugal, ApplicationStatus::Withdrawn, None, at(4))
+        .await
+        .unwrap();
+    assert_eq!(reason(portugal).await, (None, None));
+    assert_eq!(
+        reason(brazil).await,
+        (
+            Some(brazil),
+            Some(DuplicateReason::SameNameInstitutionCountry)
+        )
+    );
+    // Moving the namesake to another country leaves Ana alone.
+    let mut moved = form("Ana Silva", "person3@example.org", "AR");
+    moved.institution = "Ana Silva Library".to_owned();
+    store
+        .update_application(namesake, &application(&moved), at(5))
+        .await
+        .unwrap();
+    assert_eq!(reason(brazil).await, (None, None));
+    assert_eq!(reason(namesake).await, (None, None));
 }
