@@ -389,22 +389,39 @@ async fn refresh_duplicates(
     Ok(())
 }
 
-/// The email and country of an application, read inside `tx`: the keys its duplicate flags
-/// depend on.
+/// What an application's duplicate flags depend on, read inside `tx`: its round, email,
+/// country, and whether it is live.
+struct FlagKeys {
+    round: RoundId,
+    email: String,
+    country: String,
+    live: bool,
+}
+
 async fn keys_of(
     tx: &mut Transaction<'static, Any>,
     id: ApplicationId,
-) -> Result<(RoundId, String, String), StoreError> {
-    let row = sqlx::query("SELECT round_id, email, country FROM applications WHERE id = $1")
-        .bind(id.0)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("application {id}")))?;
-    Ok((
-        RoundId(row.try_get("round_id")?),
-        row.try_get("email")?,
-        row.try_get("country")?,
-    ))
+) -> Result<FlagKeys, StoreError> {
+    let row =
+        sqlx::query("SELECT round_id, email, country, status FROM applications WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("application {id}")))?;
+    Ok(FlagKeys {
+        round: RoundId(row.try_get("round_id")?),
+        email: row.try_get("email")?,
+        country: row.try_get("country")?,
+        live: status(&row.try_get::<String, _>("status")?)?.is_live(),
+    })
+}
+
+/// Whether a change can move duplicate flags: answers and keeping always can, a status only
+/// when the application starts or stops taking part (approving a submitted one cannot).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reflag {
+    Always,
+    IfLivenessChanges,
 }
 
 impl Store {
@@ -413,17 +430,20 @@ impl Store {
     async fn change_application(
         &self,
         id: ApplicationId,
+        reflag: Reflag,
         statement: sqlx::query::Query<'_, Any, sqlx::any::AnyArguments>,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_tx().await?;
-        let (round, email_before, country_before) = keys_of(&mut tx, id).await?;
+        let before = keys_of(&mut tx, id).await?;
         statement.execute(&mut *tx).await?;
-        let (_, email, country) = keys_of(&mut tx, id).await?;
-        let near = Near::Keys {
-            emails: BTreeSet::from([email_before, email]),
-            countries: BTreeSet::from([country_before, country]),
-        };
-        refresh_duplicates(&mut tx, round, near).await?;
+        let after = keys_of(&mut tx, id).await?;
+        if reflag == Reflag::Always || before.live != after.live {
+            let near = Near::Keys {
+                emails: BTreeSet::from([before.email, after.email]),
+                countries: BTreeSet::from([before.country, after.country]),
+            };
+            refresh_duplicates(&mut tx, after.round, near).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -457,6 +477,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.change_application(
             id,
+            Reflag::Always,
             sqlx::query(
                 "UPDATE applications SET answers = $1, email = $2, full_name = $3, \
                  institution = $4, country = $5, sector = $6, updated_at = $7 WHERE id = $8",
@@ -488,6 +509,7 @@ impl Store {
         );
         self.change_application(
             id,
+            Reflag::IfLivenessChanges,
             sqlx::query(
                 "UPDATE applications SET status = $1, updated_at = $2, \
                  decided_at = CASE WHEN $3 = 1 THEN $2 ELSE decided_at END, \
@@ -512,6 +534,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.change_application(
             id,
+            Reflag::Always,
             sqlx::query("UPDATE applications SET duplicate_kept_at = $1 WHERE id = $2")
                 .bind(codec::ts(now))
                 .bind(id.0),
