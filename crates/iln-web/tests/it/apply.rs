@@ -168,7 +168,11 @@ async fn edits_and_withdrawals_until_the_window_closes_and_not_after() {
             .contains("<form method=\"post\" action=\"/rounds/")
     );
     assert!(page.body.contains("can no longer change"));
-    assert!(page.body.contains("<dd>Ghana, Kumasi</dd>"), "{}", page.body);
+    assert!(
+        page.body.contains("<dd>Ghana, Kumasi</dd>"),
+        "{}",
+        page.body
+    );
 
     // A newcomer cannot apply to a closed round either.
     let mut late = applicant(&app, "late@iln.test").await;
