@@ -37,7 +37,9 @@ fn wait_until_healthy(port: u16, server: &mut Server) {
             panic!("iln serve exited early with {status}");
         }
         if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            let _ = stream.write_all(
+                b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            );
             let mut answer = String::new();
             let _ = std::io::Read::read_to_string(&mut stream, &mut answer);
             if answer.starts_with("HTTP/1.1 200") {
@@ -63,7 +65,10 @@ fn sign_up_verify_sign_in_sign_out_in_chromium_with_axe() {
     let setup = Command::new(root.join("scripts/setup-browser-tests"))
         .status()
         .expect("run scripts/setup-browser-tests");
-    assert!(setup.success(), "scripts/setup-browser-tests failed: the browser suite cannot run");
+    assert!(
+        setup.success(),
+        "scripts/setup-browser-tests failed: the browser suite cannot run"
+    );
 
     let dir = tempdir();
     let port = free_port();
@@ -93,7 +98,10 @@ fn sign_up_verify_sign_in_sign_out_in_chromium_with_axe() {
         .expect("run node tests/browser/run.mjs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "browser suite failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "browser suite failed:\n{stdout}\n{stderr}"
+    );
     // Printed straight to stderr so the axe summary shows even though the test passed.
     let _ = writeln!(std::io::stderr(), "{stdout}");
     drop(server);
