@@ -33,6 +33,15 @@ const demoAccounts = [
 ];
 const checked = [];
 
+async function signIn(p, who, secret) {
+  await p.goto(base + '/signin');
+  await p.getByLabel(/email/i).fill(who);
+  await p.getByLabel(/^password/i).fill(secret);
+  await p.getByRole('button', { name: /sign in/i }).click();
+  await p.waitForLoadState();
+  if (!(await p.getByRole('button', { name: /sign out/i }).count())) throw new Error(`${who} could not sign in: at ${p.url()}`);
+}
+
 async function checkAccessibility(page, label) {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
@@ -79,6 +88,7 @@ const browser = await chromium.launch({
 let failed = false;
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  context.setDefaultTimeout(10000);
   const page = await context.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${page.url()}: ${msg.text()}`); });
   page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
@@ -133,16 +143,7 @@ try {
     const ctx = await browser.newContext({ viewport: who.viewport });
     const p = await ctx.newPage();
     p.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${p.url()}: ${msg.text()}`); });
-    await p.goto(base + '/signin');
-    await p.getByLabel(/email/i).fill(who.email);
-    await p.getByLabel(/^password/i).fill(who.password);
-    await p.getByRole('button', { name: /sign in/i }).click();
-    await p.waitForLoadState();
-    if (!(await p.getByRole('button', { name: /sign out/i }).count())) {
-      problems.push(`${who.role} could not sign in: at ${p.url()}`);
-      await ctx.close();
-      continue;
-    }
+    await signIn(p, who.email, who.password);
     for (const path of who.pages) {
       const answer = await p.goto(base + path);
       if (!answer || answer.status() !== 200) problems.push(`${who.role}: ${path} answered ${answer && answer.status()}`);
@@ -160,6 +161,80 @@ try {
     }
     await ctx.close();
   }
+
+  // A round from both sides: the admin creates and opens a round, the person who signed up
+  // above applies to it, and the admin publishes the demo round that is waiting in review.
+  const admin = demoAccounts[0];
+  const adminCtx = await browser.newContext({ viewport: admin.viewport });
+  adminCtx.setDefaultTimeout(10000);
+  const ap = await adminCtx.newPage();
+  ap.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${ap.url()}: ${msg.text()}`); });
+  await signIn(ap, admin.email, admin.password);
+  await ap.goto(base + '/rounds/new');
+  await checkAccessibility(ap, 'create a round');
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+  await ap.getByLabel(/^name/i).fill('Browser round');
+  await ap.getByLabel(/applications open/i).fill(day(0));
+  await ap.getByLabel(/applications close/i).fill(day(14));
+  await ap.getByLabel(/matching date/i).fill(day(21));
+  await ap.getByLabel(/partnerships start/i).fill(day(28));
+  await ap.getByLabel(/program languages/i).fill('en');
+  await ap.getByLabel(/country cap/i).fill('20');
+  await ap.getByRole('button', { name: /create the round/i }).click();
+  await ap.waitForLoadState();
+  const roundId = (ap.url().match(/\/rounds\/(\d+)/) || [])[1];
+  if (!roundId) throw new Error(`creating a round did not lead to its page: at ${ap.url()}`);
+  await checkAccessibility(ap, 'round page (draft)');
+  // Applications open today, so the round may already be open by its dates; if not, open it.
+  const openNow = ap.getByRole('button', { name: /open applications now/i });
+  if (await openNow.count()) { await openNow.click(); await ap.waitForLoadState(); }
+  await checkAccessibility(ap, 'round page (open)');
+
+  await signIn(page, email, password);
+  await page.goto(`${base}/rounds/${roundId}/apply`);
+  await checkAccessibility(page, 'application form');
+  await page.getByLabel(/your name/i).fill('Ada Okafor');
+  await page.getByLabel(/^country/i).selectOption({ label: 'Nigeria' });
+  await page.getByLabel(/^city/i).fill('Lagos');
+  await page.getByLabel(/^institution/i).fill('University of Lagos Library');
+  await page.getByLabel(/library sector/i).selectOption('academic');
+  await page.getByLabel(/your role/i).fill('Systems librarian');
+  await page.locator('input[name="career_stage"]').first().check();
+  await page.locator('input[name="interests"]').nth(0).check();
+  await page.locator('input[name="interests"]').nth(1).check();
+  await page.getByLabel(/languages you can work in/i).fill('en');
+  await page.locator('input[name="communication"]').first().check();
+  await page.locator('input[name="match_preference"]').first().check();
+  await page.getByLabel(/what would you like/i).fill('To learn how academic libraries elsewhere run research data services.');
+  await page.locator('input[name="consent"]').check();
+  await page.getByRole('button', { name: /send my application/i }).click();
+  await page.waitForLoadState();
+  const fieldErrors = await page.locator('main .error').allInnerTexts();
+  if (fieldErrors.length) problems.push(`the application was refused: ${fieldErrors.join('; ')}`);
+  await checkAccessibility(page, 'after applying');
+
+  await ap.goto(`${base}/rounds/${roundId}/review`);
+  await checkAccessibility(ap, 'review queue');
+  if (!(await ap.getByText('Ada Okafor').count())) problems.push('the new application is not in the review queue');
+
+  await ap.goto(base + '/rounds');
+  await ap.getByRole('link', { name: /demo round \(in review\)/i }).first().click();
+  await ap.waitForLoadState();
+  const demoRound = (ap.url().match(/\/rounds\/(\d+)/) || [])[1];
+  await ap.getByRole('button', { name: /start matching now/i }).click();
+  await ap.waitForLoadState();
+  await ap.goto(`${base}/rounds/${demoRound}/matching`);
+  await checkAccessibility(ap, 'run matching');
+  await ap.getByRole('button', { name: /^run matching$/i }).click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'a matching run');
+  if (!(await ap.getByText(/certified optimal/i).count())) problems.push('the matching run does not say it is certified optimal');
+  await ap.getByRole('button', { name: /publish the partnerships/i }).click();
+  await ap.waitForLoadState();
+  if (!(await ap.getByText(/published/i).count())) problems.push(`publishing did not say so: at ${ap.url()}`);
+  await ap.goto(`${base}/rounds/${demoRound}/partnerships`);
+  await checkAccessibility(ap, 'published partnerships');
+  await adminCtx.close();
 } catch (err) {
   failed = true;
   console.error(`browser flow failed: ${err.stack || err}`);
@@ -173,4 +248,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out and the three demo roles passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);
