@@ -236,3 +236,61 @@ async fn runs_round_trip_newest_first(db: &TestDb) {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn an_applicant_carries_history_and_previous_partners_by_application() {
+    use std::collections::BTreeMap;
+
+    use iln_domain::country::CountryCode;
+    use iln_store::{ApplicationRecord, PastPartners, matching_applicant};
+
+    let record = |id: i64, user: i64, country: &str| ApplicationRecord {
+        id: ApplicationId(id),
+        round: RoundId(1),
+        user: UserId(user),
+        application: answers(usize::try_from(id).unwrap(), country, Sector::Public),
+        status: iln_store::ApplicationStatus::Approved,
+        submitted_at: at(0),
+        updated_at: at(0),
+        decided_at: None,
+        decision_message: None,
+        duplicate_of: None,
+        duplicate_reason: None,
+        duplicate_kept: false,
+        carried_from: None,
+    };
+    let (me, partner, stranger) = (
+        record(10, 1, "KE"),
+        record(20, 2, "BR"),
+        record(30, 3, "IN"),
+    );
+    let mut history = History::default();
+    history.countries.insert(CountryCode::parse("BR").unwrap());
+    history.sectors.insert(Sector::Public);
+    let past = BTreeMap::from([(
+        UserId(1),
+        PastPartners {
+            // User 4 was a partner too, but is not in this run.
+            partners: BTreeSet::from([UserId(2), UserId(4)]),
+            history: history.clone(),
+        },
+    )]);
+    let by_user: BTreeMap<UserId, ApplicationId> = [&me, &partner, &stranger]
+        .iter()
+        .map(|r| (r.user, r.id))
+        .collect();
+    let applicant = matching_applicant(&me, &past, &by_user, &BTreeSet::new());
+    assert_eq!(applicant.id, "10");
+    assert_eq!(applicant.name, "Person 10");
+    assert_eq!(applicant.profile.history, history);
+    assert_eq!(
+        applicant.previous_partners,
+        BTreeSet::from(["20".to_owned()])
+    );
+    // In a re-match the partner they are locked with is not a "previous" partner.
+    let ignoring = matching_applicant(&me, &past, &by_user, &BTreeSet::from([UserId(2)]));
+    assert!(ignoring.previous_partners.is_empty());
+    // Someone without history has none.
+    let fresh = matching_applicant(&stranger, &past, &by_user, &BTreeSet::new());
+    assert!(fresh.profile.history.is_empty() && fresh.previous_partners.is_empty());
+}
