@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use iln_domain::account::{NewPassword, PasswordHash, Role};
 use iln_domain::country::CountryCode;
 use iln_domain::timezone::TimeZoneName;
-use iln_store::{User, UserId};
+use iln_store::{PeopleScope, User, UserId};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::error::WebError;
@@ -90,6 +90,15 @@ impl Viewer {
             Role::CountryCoordinator => Ok(Some(&self.user.countries)),
             Role::Participant => Err(WebError::NotFound),
         }
+    }
+
+    /// The people and applicants this viewer may see, as the store's filter; participants see
+    /// none (404, as for a missing page).
+    pub fn people_scope(&self) -> Result<PeopleScope, WebError> {
+        Ok(match self.country_scope()? {
+            None => PeopleScope::All,
+            Some(countries) => PeopleScope::Countries(countries.to_vec()),
+        })
     }
 }
 

@@ -19,14 +19,6 @@ use crate::templates::{Nav, Pager, PeoplePage, PersonPage, PersonView, when};
 
 const PER_PAGE: i64 = 50;
 
-/// What the viewer may see; participants see nobody here.
-fn scope_of(viewer: &Viewer) -> Result<PeopleScope, WebError> {
-    Ok(match viewer.country_scope()? {
-        None => PeopleScope::All,
-        Some(countries) => PeopleScope::Countries(countries.to_vec()),
-    })
-}
-
 /// "Swahili" for "sw"; what was stored, when it is not a code we know.
 fn language_name(stored: &str) -> String {
     match LanguageCode::parse(stored) {
@@ -63,7 +55,7 @@ pub async fn list(
     CsrfToken(csrf): CsrfToken,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    let scope = scope_of(&viewer)?;
+    let scope = viewer.people_scope()?;
     // The countries the reader may filter by: an admin's are those with people.
     let choices: Vec<CountryCode> = match &scope {
         PeopleScope::All => {
@@ -144,7 +136,7 @@ pub async fn show(
     CsrfToken(csrf): CsrfToken,
     PathId(id): PathId,
 ) -> Result<Response, WebError> {
-    let scope = scope_of(&viewer)?;
+    let scope = viewer.people_scope()?;
     let person = state
         .store()
         .person_in_scope(PersonId(id), &scope)

@@ -30,14 +30,6 @@ use crate::templates::{Nav, when};
 /// Longest note a coordinator may write.
 const NOTE_MAX_LEN: usize = 2000;
 
-/// What the viewer may see; participants see nothing here.
-fn scope_of(viewer: &Viewer) -> Result<PeopleScope, WebError> {
-    Ok(match viewer.country_scope()? {
-        None => PeopleScope::All,
-        Some(countries) => PeopleScope::Countries(countries.to_vec()),
-    })
-}
-
 /// An admin; a coordinator who tries an admin's action gets 403, as on other admin pages.
 fn admin_only(viewer: &Viewer) -> Result<(), WebError> {
     if viewer.is_admin() {
@@ -152,7 +144,7 @@ pub async fn queue(
     PathId(id): PathId,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    let scope = scope_of(&viewer)?;
+    let scope = viewer.people_scope()?;
     let record = load_round(&state, RoundId(id)).await?;
     let notice = match query_value(query.as_deref(), "done").parse::<usize>() {
         Ok(n) => Some(format!(
@@ -389,7 +381,7 @@ async fn in_scope(
     viewer: &Viewer,
     id: i64,
 ) -> Result<(ApplicationRecord, RoundRecord), WebError> {
-    let scope = scope_of(viewer)?;
+    let scope = viewer.people_scope()?;
     let application = state
         .store()
         .application_in_scope(ApplicationId(id), &scope)
@@ -438,7 +430,7 @@ async fn render_application(
             .applications(
                 record.id,
                 &ApplicationFilter {
-                    scope: scope_of(viewer)?,
+                    scope: viewer.people_scope()?,
                     duplicates_only: true,
                     ..ApplicationFilter::all()
                 },
