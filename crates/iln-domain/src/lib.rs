@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod application;
+pub mod audit;
 pub mod clock;
 pub mod country;
 pub mod demo;

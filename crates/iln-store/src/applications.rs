@@ -13,12 +13,12 @@ use iln_domain::country::CountryCode;
 use iln_domain::profile::Sector;
 use iln_domain::round::CountryCap;
 use jiff::Timestamp;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 use crate::codec;
 use crate::people::scope_filter;
-use crate::{ApplicationId, PeopleScope, RoundId, Store, StoreError, UserId};
+use crate::{ApplicationId, PeopleScope, RoundId, Store, StoreError, Tx, UserId};
 
 /// Where an application is in review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -268,18 +268,14 @@ enum Near {
 /// everyone sharing an email with them; the flags written are those of the countries
 /// involved, whose groups are then complete. One application sent to a round of thousands
 /// reads one or two countries, not the round.
-async fn refresh_duplicates(
-    tx: &mut Transaction<'static, Any>,
-    round: RoundId,
-    near: Near,
-) -> Result<(), StoreError> {
+async fn refresh_duplicates(tx: &mut Tx, round: RoundId, near: Near) -> Result<(), StoreError> {
     let (rows, writable) = match near {
         Near::Round => {
             let sql =
                 format!("SELECT {FLAG_COLUMNS} FROM applications WHERE round_id = $1 ORDER BY id");
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(round.0)
-                .fetch_all(&mut **tx)
+                .fetch_all(tx.conn())
                 .await?;
             (rows, None)
         }
@@ -297,7 +293,7 @@ async fn refresh_duplicates(
                 for email in &emails {
                     query = query.bind(email.as_str());
                 }
-                for row in query.fetch_all(&mut **tx).await? {
+                for row in query.fetch_all(tx.conn()).await? {
                     countries.insert(row.try_get("country")?);
                 }
             }
@@ -314,7 +310,7 @@ async fn refresh_duplicates(
             for country in &countries {
                 query = query.bind(country.as_str());
             }
-            let rows = query.fetch_all(&mut **tx).await?;
+            let rows = query.fetch_all(tx.conn()).await?;
             (rows, Some(countries))
         }
     };
@@ -373,7 +369,7 @@ async fn refresh_duplicates(
             .bind(*first)
             .bind(reason)
             .bind(*id)
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
         }
     }
@@ -383,7 +379,7 @@ async fn refresh_duplicates(
             "UPDATE applications SET duplicate_of = NULL, duplicate_reason = NULL WHERE id = $1",
         )
         .bind(*id)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     }
     Ok(())
@@ -398,14 +394,11 @@ struct FlagKeys {
     live: bool,
 }
 
-async fn keys_of(
-    tx: &mut Transaction<'static, Any>,
-    id: ApplicationId,
-) -> Result<FlagKeys, StoreError> {
+async fn keys_of(tx: &mut Tx, id: ApplicationId) -> Result<FlagKeys, StoreError> {
     let row =
         sqlx::query("SELECT round_id, email, country, status FROM applications WHERE id = $1")
             .bind(id.0)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(tx.conn())
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("application {id}")))?;
     Ok(FlagKeys {
@@ -431,11 +424,11 @@ impl Store {
         &self,
         id: ApplicationId,
         reflag: Reflag,
-        statement: sqlx::query::Query<'_, Any, sqlx::any::AnyArguments>,
+        statement: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         let before = keys_of(&mut tx, id).await?;
-        statement.execute(&mut *tx).await?;
+        statement.execute(tx.conn()).await?;
         let after = keys_of(&mut tx, id).await?;
         if reflag == Reflag::Always || before.live != after.live {
             let near = Near::Keys {
@@ -457,7 +450,7 @@ impl Store {
         application: &Application,
         now: Timestamp,
     ) -> Result<ApplicationId, StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         let id = insert_application(&mut tx, round, user, application, now, now, None).await?;
         let near = Near::Keys {
             emails: BTreeSet::from([application.email.as_str().to_owned()]),
@@ -551,13 +544,13 @@ impl Store {
         cap: CountryCap,
         now: Timestamp,
     ) -> Result<Vec<ApplicationId>, StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         let rows = sqlx::query(
             "SELECT id, country, status FROM applications WHERE round_id = $1 \
              ORDER BY submitted_at, id",
         )
         .bind(round.0)
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
         let mut ids = Vec::new();
         let mut countries: Vec<CountryCode> = Vec::new();
@@ -579,7 +572,7 @@ impl Store {
             .bind(ApplicationStatus::Deferred.as_str())
             .bind(codec::ts(now))
             .bind(id.0)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         }
         refresh_duplicates(&mut tx, round, Near::Round).await?;
@@ -595,7 +588,7 @@ impl Store {
         into: RoundId,
         now: Timestamp,
     ) -> Result<Vec<ApplicationId>, StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         let rows = sqlx::query(
             "SELECT a.id, a.user_id, a.answers, a.submitted_at FROM applications a \
              WHERE a.status = $1 AND a.round_id <> $2 \
@@ -606,7 +599,7 @@ impl Store {
         )
         .bind(ApplicationStatus::Deferred.as_str())
         .bind(into.0)
-        .fetch_all(&mut *tx)
+        .fetch_all(tx.conn())
         .await?;
         let mut created = Vec::new();
         for row in &rows {
@@ -850,7 +843,7 @@ impl Store {
 
 /// Inserts one application inside `tx`.
 async fn insert_application(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     round: RoundId,
     user: UserId,
     application: &Application,
@@ -875,7 +868,7 @@ async fn insert_application(
     .bind(codec::ts(submitted))
     .bind(codec::ts(now))
     .bind(carried_from.map(|id| id.0))
-    .fetch_one(&mut **tx)
+    .fetch_one(tx.conn())
     .await?;
     Ok(ApplicationId(row.try_get("id")?))
 }

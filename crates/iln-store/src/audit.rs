@@ -5,13 +5,27 @@ use jiff::Timestamp;
 use sqlx::Row;
 
 use crate::codec;
-use crate::{AuditEntry, AuditId, NewAuditEntry, Store, StoreError, UserId};
+use crate::{AuditEntry, AuditId, NewAuditEntry, Store, StoreError, Tx, UserId};
 
 impl Store {
-    /// Appends an entry.
+    /// Appends an entry in its own transaction.
     pub async fn append_audit(
         &self,
-        entry: &NewAuditEntry<'_>,
+        entry: &NewAuditEntry,
+        now: Timestamp,
+    ) -> Result<AuditId, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.append_audit(entry, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+impl Tx {
+    /// Appends an entry as part of the action this transaction writes.
+    pub async fn append_audit(
+        &mut self,
+        entry: &NewAuditEntry,
         now: Timestamp,
     ) -> Result<AuditId, StoreError> {
         let id = self
@@ -22,14 +36,16 @@ impl Store {
                 )
                 .bind(codec::ts(now))
                 .bind(entry.actor.map(|actor| actor.0))
-                .bind(entry.action)
+                .bind(entry.action.code())
                 .bind(entry.target.as_deref())
                 .bind(entry.detail.as_deref()),
             )
             .await?;
         Ok(AuditId(id))
     }
+}
 
+impl Store {
     /// A page of the log, newest first, with each actor's email.
     pub async fn list_audit(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = sqlx::query(

@@ -22,6 +22,9 @@ pub enum StoreError {
     /// this program.
     #[error("unexpected value in the database: {0}")]
     Corrupt(String),
+    /// A fault armed by a test fired ([`Store::fail_at_write_step`]).
+    #[error("injected fault")]
+    InjectedFault,
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(sqlx::Error),

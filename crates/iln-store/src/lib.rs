@@ -40,4 +40,4 @@ pub use partnerships::{
     PartnershipRecord, PastPartners,
 };
 pub use rounds::RoundRecord;
-pub use store::{Backend, Store};
+pub use store::{Backend, Store, Tx};

@@ -239,7 +239,7 @@ impl Store {
             }
             ordered_pairs.push(pair);
         }
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         for &(a, b) in &ordered_pairs {
             sqlx::query(
                 "DELETE FROM match_locks WHERE round_id = $1 \
@@ -248,7 +248,7 @@ impl Store {
             .bind(round.0)
             .bind(a)
             .bind(b)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         }
         for &(a, b) in &ordered_pairs {
@@ -261,7 +261,7 @@ impl Store {
             .bind(b)
             .bind(by.map(|user| user.0))
             .bind(codec::ts(now))
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         }
         tx.commit().await?;

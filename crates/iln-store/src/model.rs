@@ -1,5 +1,6 @@
 //! The records that go into and come out of the store.
 
+use iln_domain::audit::AuditAction;
 use std::fmt;
 
 use iln_domain::account::{DisplayName, Email, PasswordHash, Role};
@@ -174,11 +175,11 @@ pub struct OutboxEmail {
 
 /// An audit log entry to append.
 #[derive(Debug, Clone)]
-pub struct NewAuditEntry<'a> {
+pub struct NewAuditEntry {
     /// Who did it; None for the system or the command line.
     pub actor: Option<UserId>,
-    /// What was done, as a stable dotted id such as `user.set_role`.
-    pub action: &'a str,
+    /// What was done; stored as its stable dotted id such as `user.set_role`.
+    pub action: AuditAction,
     /// What it was done to, for example `user:42`.
     pub target: Option<String>,
     /// Free text: the values that changed.

@@ -6,7 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::codec;
-use crate::{Backend, EmailId, EmailStatus, NewEmail, OutboxEmail, Store, StoreError};
+use crate::{Backend, EmailId, EmailStatus, NewEmail, OutboxEmail, Store, StoreError, Tx};
 
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, text_body, html_body, status, attempts, \
      last_error, created_at, sent_at";
@@ -38,9 +38,24 @@ fn email_from_row(row: &AnyRow) -> Result<OutboxEmail, StoreError> {
 }
 
 impl Store {
-    /// Queues an email, due at once.
+    /// Queues an email, due at once, in its own transaction.
     pub async fn enqueue_email(
         &self,
+        email: &NewEmail,
+        now: Timestamp,
+    ) -> Result<EmailId, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.enqueue_email(email, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+impl Tx {
+    /// Queues an email, due at once, as part of the action this transaction writes: it is
+    /// sent exactly when the action commits.
+    pub async fn enqueue_email(
+        &mut self,
         email: &NewEmail,
         now: Timestamp,
     ) -> Result<EmailId, StoreError> {
@@ -60,7 +75,9 @@ impl Store {
             .await?;
         Ok(EmailId(id))
     }
+}
 
+impl Store {
     /// Takes up to `limit` pending emails that are due at `now` and not leased by another
     /// worker, and leases them until `lease_until`, oldest first. Each claim counts as an
     /// attempt. A worker that dies mid-send loses its lease, and the email is claimed again
@@ -95,12 +112,14 @@ impl Store {
                  RETURNING {OUTBOX_COLUMNS_QUALIFIED}"
             ),
         };
-        let mut tx = self.write_tx().await?;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(codec::ts(lease_until))
-            .bind(codec::ts(now))
-            .bind(limit.max(0))
-            .fetch_all(&mut *tx)
+        let mut tx = self.begin().await?;
+        let rows = tx
+            .exec_returning_all(
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(codec::ts(lease_until))
+                    .bind(codec::ts(now))
+                    .bind(limit.max(0)),
+            )
             .await?;
         tx.commit().await?;
         let mut emails = rows

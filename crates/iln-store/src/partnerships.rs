@@ -10,11 +10,11 @@ use iln_domain::profile::Sector;
 use iln_domain::scoring::History;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 use crate::codec;
-use crate::{ApplicationId, MatchRunId, PartnershipId, RoundId, Store, StoreError, UserId};
+use crate::{ApplicationId, MatchRunId, PartnershipId, RoundId, Store, StoreError, Tx, UserId};
 
 /// What a partner sees of a member: a copy of their answers when the partnership was made,
 /// so a partnership reads the same after the application changes or the round is archived.
@@ -186,7 +186,7 @@ fn partnership_from_row(row: &AnyRow) -> Result<PartnershipRecord, StoreError> {
 }
 
 async fn insert_member(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     partnership: i64,
     position: usize,
     member: &NewPartnershipMember,
@@ -204,7 +204,7 @@ async fn insert_member(
     .bind(member.country.as_str())
     .bind(member.sector.as_str())
     .bind(profile)
-    .execute(&mut **tx)
+    .execute(tx.conn())
     .await?;
     Ok(())
 }
@@ -219,13 +219,13 @@ impl Store {
         first_for_round: bool,
         now: Timestamp,
     ) -> Result<Vec<PartnershipId>, StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         if first_for_round {
             let rounds: BTreeSet<i64> = partnerships.iter().map(|p| p.round.0).collect();
             for round in rounds {
                 let row = sqlx::query("SELECT COUNT(*) AS n FROM partnerships WHERE round_id = $1")
                     .bind(round)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(tx.conn())
                     .await?;
                 if row.try_get::<i64, _>("n")? > 0 {
                     return Err(StoreError::Conflict(
@@ -245,7 +245,7 @@ impl Store {
             .bind(partnership.score)
             .bind(partnership.explanation.as_str())
             .bind(codec::ts(now))
-            .fetch_one(&mut *tx)
+            .fetch_one(tx.conn())
             .await?;
             let id: i64 = row.try_get("id")?;
             for (position, member) in partnership.members.iter().enumerate() {
@@ -266,7 +266,7 @@ impl Store {
         score: i64,
         explanation: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         let updated = sqlx::query(
             "UPDATE partnerships SET score = $2, explanation = $3 \
              WHERE id = $1 AND ended_at IS NULL",
@@ -274,7 +274,7 @@ impl Store {
         .bind(id.0)
         .bind(score)
         .bind(explanation)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("running partnership {id}")));
@@ -282,7 +282,7 @@ impl Store {
         let row =
             sqlx::query("SELECT COUNT(*) AS n FROM partnership_members WHERE partnership_id = $1")
                 .bind(id.0)
-                .fetch_one(&mut *tx)
+                .fetch_one(tx.conn())
                 .await?;
         let position = usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(usize::MAX);
         insert_member(&mut tx, id.0, position, member).await?;
@@ -299,10 +299,10 @@ impl Store {
         reason: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query("SELECT ended_at FROM partnerships WHERE id = $1")
             .bind(id.0)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(tx.conn())
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("partnership {id}")))?;
         if row.try_get::<Option<i64>, _>("ended_at")?.is_some() {
@@ -317,7 +317,7 @@ impl Store {
         .bind(codec::ts(now))
         .bind(by.map(|user| user.0))
         .bind(reason)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
         tx.commit().await?;
         Ok(())

@@ -67,14 +67,14 @@ impl Store {
     /// Deletes expired sessions and tokens; returns how many rows went. Lookups already ignore
     /// expired rows, so this only keeps the tables small.
     pub async fn purge_expired(&self, now: Timestamp) -> Result<u64, StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(codec::ts(now))
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         let tokens = sqlx::query("DELETE FROM tokens WHERE expires_at <= $1")
             .bind(codec::ts(now))
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         tx.commit().await?;
         Ok(sessions.rows_affected() + tokens.rows_affected())

@@ -1,12 +1,17 @@
-//! Opening the database, applying migrations, and the write-transaction discipline.
+//! Opening the database, applying migrations, and the write-transaction discipline: [`Tx`],
+//! the one handle through which writes happen, so that an action's changes, its audit entry
+//! and the jobs it causes commit together or not at all.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow, install_default_drivers};
 use sqlx::migrate::Migrator;
+use sqlx::pool::PoolConnection;
 use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Row, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Database, Executor, Row};
+use sqlx_core::transaction::TransactionManager;
 
 use crate::StoreError;
 
@@ -59,6 +64,32 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// Where the database is, without any password, for messages.
     location: Arc<str>,
+    /// A fault armed by a test: the write step at which the next transaction fails.
+    faults: Arc<Faults>,
+}
+
+/// Fault injection for tests that prove an action is all or nothing: when armed with `n`, the
+/// n-th write step from now (in any transaction of this store) fails with
+/// [`StoreError::InjectedFault`], as a crash or a lost connection would at that point.
+#[derive(Debug, Default)]
+struct Faults {
+    /// Write steps left before the fault; 0 means disarmed.
+    countdown: AtomicU64,
+}
+
+impl Faults {
+    fn step(&self) -> Result<(), StoreError> {
+        let fired = self
+            .countdown
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| match left {
+                0 => None,
+                left => Some(left - 1),
+            });
+        match fired {
+            Ok(1) => Err(StoreError::InjectedFault),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -146,6 +177,40 @@ impl Store {
             pool,
             backend,
             location: location.into(),
+            faults: Arc::default(),
+        })
+    }
+
+    /// Arms a fault for tests: the `step`-th write from now fails with
+    /// [`StoreError::InjectedFault`] and its transaction rolls back. `0` disarms it.
+    pub fn fail_at_write_step(&self, step: u64) {
+        self.faults.countdown.store(step, Ordering::SeqCst);
+    }
+
+    /// Whether an armed fault has not fired yet (a test that walks every step of an action
+    /// uses this to know it has passed the last one).
+    pub fn fault_pending(&self) -> bool {
+        self.faults.countdown.load(Ordering::SeqCst) != 0
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes can fail with
+    /// SQLITE_BUSY when another writer got in between, and no busy timeout can save it.
+    ///
+    /// Every method of [`Tx`] runs inside it; nothing is visible to anyone else until
+    /// [`Tx::commit`]. Dropping it without committing rolls it back.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let statement = match self.backend {
+            Backend::Sqlite => Some(sqlx::SqlStr::from_static("BEGIN IMMEDIATE")),
+            Backend::Postgres => None,
+        };
+        <Any as Database>::TransactionManager::begin(&mut conn, statement).await?;
+        Ok(Tx {
+            conn,
+            backend: self.backend,
+            faults: Arc::clone(&self.faults),
+            open: true,
         })
     }
 
@@ -191,50 +256,38 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// Starts a transaction that will write. On SQLite it takes the write lock up front
-    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes can fail with
-    /// SQLITE_BUSY when another writer got in between, and no busy timeout can save it.
-    pub(crate) async fn write_tx(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        };
-        Ok(tx)
-    }
-
-    /// Runs one writing statement in its own write transaction; returns the rows it changed.
+    /// Runs one writing statement in its own transaction; returns the rows it changed.
     pub(crate) async fn write(
         &self,
         statement: Query<'_, Any, AnyArguments>,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let done = statement.execute(&mut *tx).await?;
+        let mut tx = self.begin().await?;
+        let changed = tx.exec(statement).await?;
         tx.commit().await?;
-        Ok(done.rows_affected())
+        Ok(changed)
     }
 
-    /// Runs one writing statement with a RETURNING clause in its own write transaction, and
-    /// gives back the row it returned, if any.
-    pub(crate) async fn write_returning(
-        &self,
-        statement: Query<'_, Any, AnyArguments>,
-    ) -> Result<Option<AnyRow>, StoreError> {
-        let mut tx = self.write_tx().await?;
-        let row = statement.fetch_optional(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(row)
-    }
-
-    /// Runs an `INSERT … RETURNING id` and gives back the new id.
+    /// Runs an `INSERT … RETURNING id` in its own transaction and gives back the new id.
     pub(crate) async fn insert_returning_id(
         &self,
         statement: Query<'_, Any, AnyArguments>,
     ) -> Result<i64, StoreError> {
-        let row = self
-            .write_returning(statement)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("an insert returned no id".to_owned()))?;
-        Ok(row.try_get("id")?)
+        let mut tx = self.begin().await?;
+        let id = tx.insert_returning_id(statement).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Runs one writing statement with a RETURNING clause in its own transaction, and gives
+    /// back the row it returned, if any.
+    pub(crate) async fn write_returning(
+        &self,
+        statement: Query<'_, Any, AnyArguments>,
+    ) -> Result<Option<AnyRow>, StoreError> {
+        let mut tx = self.begin().await?;
+        let row = tx.exec_returning(statement).await?;
+        tx.commit().await?;
+        Ok(row)
     }
 
     /// [`Store::write`] for a statement that must change a row: when it changes none, the
@@ -244,10 +297,131 @@ impl Store {
         statement: Query<'_, Any, AnyArguments>,
         what: impl FnOnce() -> String,
     ) -> Result<(), StoreError> {
-        if self.write(statement).await? == 0 {
+        let mut tx = self.begin().await?;
+        tx.exec_one(statement, what).await?;
+        tx.commit().await
+    }
+}
+
+/// A write transaction: the unit of work of one action. The store's writing methods live on
+/// it, so that an application-layer use-case calls them in sequence and commits once.
+///
+/// It owns its pooled connection. A commit that fails (a full disk, a lost server) closes
+/// that connection instead of handing it back to the pool, so no later request ever finds a
+/// connection stuck inside a transaction.
+pub struct Tx {
+    conn: PoolConnection<Any>,
+    backend: Backend,
+    faults: Arc<Faults>,
+    /// False once committed or rolled back.
+    open: bool,
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx")
+            .field("backend", &self.backend)
+            .field("open", &self.open)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Tx {
+    /// Which engine this transaction runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Makes every change of this transaction visible at once.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.open = false;
+        if let Err(error) = <Any as Database>::TransactionManager::commit(&mut self.conn).await {
+            self.conn.close_on_drop();
+            return Err(error.into());
+        }
+        Ok(())
+    }
+
+    /// Throws every change of this transaction away.
+    pub async fn rollback(mut self) -> Result<(), StoreError> {
+        self.open = false;
+        if let Err(error) = <Any as Database>::TransactionManager::rollback(&mut self.conn).await {
+            self.conn.close_on_drop();
+            return Err(error.into());
+        }
+        Ok(())
+    }
+
+    /// The connection, for reads inside the transaction.
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+
+    /// A point where an armed test fault fires; every write goes through one.
+    fn step(&self) -> Result<(), StoreError> {
+        self.faults.step()
+    }
+
+    /// Runs one writing statement; returns the rows it changed.
+    pub(crate) async fn exec(
+        &mut self,
+        statement: Query<'_, Any, AnyArguments>,
+    ) -> Result<u64, StoreError> {
+        self.step()?;
+        Ok(statement.execute(&mut *self.conn).await?.rows_affected())
+    }
+
+    /// Runs one writing statement with a RETURNING clause and gives back its row, if any.
+    pub(crate) async fn exec_returning(
+        &mut self,
+        statement: Query<'_, Any, AnyArguments>,
+    ) -> Result<Option<AnyRow>, StoreError> {
+        self.step()?;
+        Ok(statement.fetch_optional(&mut *self.conn).await?)
+    }
+
+    /// Runs a writing statement with a RETURNING clause and gives back every row.
+    pub(crate) async fn exec_returning_all(
+        &mut self,
+        statement: Query<'_, Any, AnyArguments>,
+    ) -> Result<Vec<AnyRow>, StoreError> {
+        self.step()?;
+        Ok(statement.fetch_all(&mut *self.conn).await?)
+    }
+
+    /// Runs an `INSERT … RETURNING id` and gives back the new id.
+    pub(crate) async fn insert_returning_id(
+        &mut self,
+        statement: Query<'_, Any, AnyArguments>,
+    ) -> Result<i64, StoreError> {
+        let row = self
+            .exec_returning(statement)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("an insert returned no id".to_owned()))?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// [`Tx::exec`] for a statement that must change a row: when it changes none, the row
+    /// `what` names does not exist.
+    pub(crate) async fn exec_one(
+        &mut self,
+        statement: Query<'_, Any, AnyArguments>,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), StoreError> {
+        if self.exec(statement).await? == 0 {
             return Err(StoreError::NotFound(what()));
         }
         Ok(())
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if self.open {
+            // Dropped on an error path: queue the rollback, which runs before the connection
+            // is used again (the same path sqlx's own transactions take).
+            <Any as Database>::TransactionManager::start_rollback(&mut self.conn);
+        }
     }
 }
 

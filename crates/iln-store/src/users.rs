@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use iln_domain::account::{Email, PasswordHash, Role};
 use iln_domain::country::CountryCode;
 use jiff::Timestamp;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 use crate::codec;
-use crate::{NewUser, Store, StoreError, User, UserId};
+use crate::{NewUser, Store, StoreError, Tx, User, UserId};
 
 /// The user columns every query selects, in the order [`user_from_row`] reads them.
 pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.role, \
@@ -40,7 +40,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
 impl Store {
     /// Creates an account. An email that is already taken gives [`StoreError::Conflict`].
     pub async fn create_user(&self, new: &NewUser, now: Timestamp) -> Result<UserId, StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query(
             "INSERT INTO users \
              (email, display_name, password_hash, role, email_verified_at, time_zone, created_at) \
@@ -53,7 +53,7 @@ impl Store {
         .bind(new.email_verified.then(|| codec::ts(now)))
         .bind(new.time_zone.as_ref().map(|tz| tz.as_str().to_owned()))
         .bind(codec::ts(now))
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.conn())
         .await?;
         let id = UserId(row.try_get("id")?);
         insert_countries(&mut tx, id, &new.countries).await?;
@@ -117,18 +117,18 @@ impl Store {
         role: Role,
         countries: &[CountryCode],
     ) -> Result<(), StoreError> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.begin().await?;
         let updated = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
             .bind(role.as_str())
             .bind(id.0)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("user {id}")));
         }
         sqlx::query("DELETE FROM user_countries WHERE user_id = $1")
             .bind(id.0)
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?;
         insert_countries(&mut tx, id, countries).await?;
         tx.commit().await?;
@@ -191,7 +191,7 @@ impl Store {
 }
 
 async fn insert_countries(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     id: UserId,
     countries: &[CountryCode],
 ) -> Result<(), StoreError> {
@@ -202,7 +202,7 @@ async fn insert_countries(
         sqlx::query("INSERT INTO user_countries (user_id, country) VALUES ($1, $2)")
             .bind(id.0)
             .bind(country.as_str())
-            .execute(&mut **tx)
+            .execute(tx.conn())
             .await?;
     }
     Ok(())

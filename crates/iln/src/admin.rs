@@ -1,6 +1,7 @@
 //! `iln admin`: creating accounts and setting passwords from the command line, for the first
 //! admin of a new installation and for recovering access.
 
+use iln_domain::audit::AuditAction;
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
@@ -115,7 +116,7 @@ async fn create_user(
         .append_audit(
             &NewAuditEntry {
                 actor: None,
-                action: "cli.create_user",
+                action: AuditAction::CliCreateUser,
                 target: Some(format!("user:{id}")),
                 detail: Some(if scope.is_empty() {
                     format!("{email} as {}", role.as_str())
@@ -155,7 +156,7 @@ async fn set_password(store: &Store, clock: &dyn Clock, email: &str) -> anyhow::
         .append_audit(
             &NewAuditEntry {
                 actor: None,
-                action: "cli.set_password",
+                action: AuditAction::CliSetPassword,
                 target: Some(format!("user:{}", user.id)),
                 detail: Some(email.to_string()),
             },

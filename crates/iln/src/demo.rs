@@ -4,6 +4,7 @@
 //! than made idempotent, because "idempotent" would have to decide what to do with accounts and
 //! people someone created or changed since, and the only safe answer is to leave them alone.
 
+use iln_domain::audit::AuditAction;
 use std::fmt;
 
 use anyhow::{Context, bail};
@@ -155,7 +156,7 @@ pub async fn load(store: &Store, clock: &dyn Clock, seed: u64) -> anyhow::Result
         .append_audit(
             &NewAuditEntry {
                 actor: None,
-                action: "demo.load",
+                action: AuditAction::DemoLoad,
                 target: None,
                 detail: Some(format!(
                     "{} people in {} countries and {} accounts from seed {seed}",

@@ -1,6 +1,7 @@
 //! The audit log: entries read back newest first with the actor, and the database refuses
 //! to change or delete them even through raw SQL.
 
+use iln_domain::audit::AuditAction;
 use iln_store::NewAuditEntry;
 use sqlx::{Connection, Executor, Row};
 
@@ -15,7 +16,7 @@ async fn entries_read_back_newest_first(db: &TestDb) {
         .append_audit(
             &NewAuditEntry {
                 actor: Some(admin),
-                action: "user.set_role",
+                action: AuditAction::UserSetRole,
                 target: Some("user:7".to_owned()),
                 detail: Some("participant -> country_coordinator (GH)".to_owned()),
             },
@@ -27,7 +28,7 @@ async fn entries_read_back_newest_first(db: &TestDb) {
         .append_audit(
             &NewAuditEntry {
                 actor: None,
-                action: "cli.create_user",
+                action: AuditAction::CliCreateUser,
                 target: None,
                 detail: None,
             },
@@ -65,7 +66,7 @@ async fn the_log_is_append_only(db: &TestDb) {
         .append_audit(
             &NewAuditEntry {
                 actor: None,
-                action: "user.create",
+                action: AuditAction::UserCreate,
                 target: Some("user:1".to_owned()),
                 detail: None,
             },

@@ -9,6 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use iln_domain::account::{DisplayName, Email, NewPassword, Role};
+use iln_domain::audit::AuditAction;
 use iln_domain::timezone::{self, TimeZoneName};
 use iln_store::{NewUser, StoreError, TokenPurpose, User};
 use jiff::SignedDuration;
@@ -163,7 +164,7 @@ pub async fn sign_up(
                         .append_audit(
                             &iln_store::NewAuditEntry {
                                 actor: Some(id),
-                                action: "account.sign_up",
+                                action: AuditAction::AccountSignUp,
                                 target: Some(format!("user:{id}")),
                                 detail: None,
                             },
@@ -308,7 +309,7 @@ pub async fn verify(
         .append_audit(
             &iln_store::NewAuditEntry {
                 actor: Some(user),
-                action: "account.email_verified",
+                action: AuditAction::AccountEmailVerified,
                 target: Some(format!("user:{user}")),
                 detail: None,
             },
@@ -708,7 +709,7 @@ pub async fn reset(
         .append_audit(
             &iln_store::NewAuditEntry {
                 actor: Some(user.id),
-                action: "account.password_reset",
+                action: AuditAction::AccountPasswordReset,
                 target: Some(format!("user:{}", user.id)),
                 detail: None,
             },
@@ -797,7 +798,7 @@ pub async fn change_password(
     audit(
         &state,
         Some(&viewer),
-        "account.password_changed",
+        AuditAction::AccountPasswordChanged,
         Some(format!("user:{}", viewer.id())),
         None,
     )

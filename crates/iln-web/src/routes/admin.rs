@@ -5,6 +5,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use iln_domain::account::Role;
+use iln_domain::audit::AuditAction;
 use iln_domain::country::CountryCode;
 use iln_store::{User, UserId};
 use serde::Deserialize;
@@ -228,7 +229,7 @@ pub async fn set_role(
     audit(
         &state,
         Some(&admin.0),
-        "user.set_role",
+        AuditAction::UserSetRole,
         Some(format!("user:{} {}", target.id, target.email)),
         Some(format!(
             "{} -> {}",

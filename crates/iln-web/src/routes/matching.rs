@@ -3,6 +3,7 @@
 //! distribution, explanations and what changed since the last one, and publishing the latest
 //! run as partnerships with their introduction emails.
 
+use iln_domain::audit::AuditAction;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -710,7 +711,7 @@ pub async fn run(
     audit(
         &state,
         Some(&admin.0),
-        "round.match",
+        AuditAction::RoundMatch,
         Some(format!("round:{}", round.id)),
         Some(format!(
             "run {run_id}: {} people, {} partnerships, total {}",
@@ -810,30 +811,30 @@ async fn pair_change(
     let store = state.store();
     let by = Some(admin.0.id());
     let now = state.now();
-    let done = match action {
+    let (done, logged) = match action {
         "lock" => {
             store.lock_pairs(round.id, &[(a, b)], by, now).await?;
-            "locked"
+            ("locked", AuditAction::RoundMatchLock)
         }
         "unlock" => {
             store.unlock_pair(round.id, a, b).await?;
-            "unlocked"
+            ("unlocked", AuditAction::RoundMatchUnlock)
         }
         "forbid" => {
             // A pair cannot be both locked and forbidden: the newer wish wins.
             store.unlock_pair(round.id, a, b).await?;
             store.forbid_pair(round.id, a, b, by, now).await?;
-            "forbidden"
+            ("forbidden", AuditAction::RoundMatchForbid)
         }
         _ => {
             store.allow_pair(round.id, a, b).await?;
-            "allowed"
+            ("allowed", AuditAction::RoundMatchAllow)
         }
     };
     audit(
         &state,
         Some(&admin.0),
-        &format!("round.match_{action}"),
+        logged,
         Some(format!("round:{}", round.id)),
         Some(format!("applications {a} and {b}")),
     )
@@ -927,7 +928,7 @@ pub async fn swap(
     audit(
         &state,
         Some(&admin.0),
-        "round.match_swap",
+        AuditAction::RoundMatchSwap,
         Some(format!("round:{}", round.id)),
         Some(format!("applications {a} and {b}")),
     )
@@ -1026,7 +1027,7 @@ pub async fn publish(
     audit(
         &state,
         Some(&admin.0),
-        "round.publish",
+        AuditAction::RoundPublish,
         Some(format!("round:{}", round.id)),
         Some(format!(
             "run {}: {} partnerships",

@@ -15,6 +15,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use iln_domain::account::Email;
+use iln_domain::audit::AuditAction;
 use iln_store::{NewAuditEntry, NewEmail};
 
 use crate::auth::Viewer;
@@ -63,7 +64,7 @@ pub async fn queue_email(
 pub async fn audit(
     state: &AppState,
     actor: Option<&Viewer>,
-    action: &str,
+    action: AuditAction,
     target: Option<String>,
     detail: Option<String>,
 ) -> Result<(), WebError> {

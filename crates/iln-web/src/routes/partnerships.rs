@@ -2,6 +2,7 @@
 //! (by a member or an admin, with a reason), and the admin's page of a round's partnerships
 //! where the people left alone are re-matched among themselves or join a running pair.
 
+use iln_domain::audit::AuditAction;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -174,7 +175,7 @@ pub async fn end(
     audit(
         &state,
         Some(&viewer),
-        "partnership.end",
+        AuditAction::PartnershipEnd,
         Some(format!("partnership:{}", partnership.id)),
         Some(reason.to_owned()),
     )
@@ -512,7 +513,7 @@ pub async fn rematch(
     audit(
         &state,
         Some(&admin.0),
-        "round.rematch",
+        AuditAction::RoundRematch,
         Some(format!("round:{}", round.id)),
         Some(format!("run {run}")),
     )
@@ -619,7 +620,7 @@ pub async fn apply_rematch(
     audit(
         &state,
         Some(&admin.0),
-        "round.rematch_apply",
+        AuditAction::RoundRematchApply,
         Some(format!("round:{}", round.id)),
         Some(format!(
             "run {}: {created} partnerships new or joined",

@@ -9,6 +9,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use iln_domain::audit::AuditAction;
 use iln_domain::country::CountryCode;
 use iln_domain::profile::Sector;
 use iln_domain::round::RoundState;
@@ -82,7 +83,7 @@ async fn decide_one(
     audit(
         state,
         Some(viewer),
-        "application.decide",
+        AuditAction::ApplicationDecide,
         Some(format!("application:{id}")),
         Some(status.as_str().to_owned()),
     )
@@ -556,9 +557,9 @@ pub async fn note(
         &state,
         Some(&viewer),
         if endorse {
-            "application.endorse"
+            AuditAction::ApplicationEndorse
         } else {
-            "application.note"
+            AuditAction::ApplicationNote
         },
         Some(format!("application:{}", application.id)),
         None,
@@ -590,7 +591,7 @@ pub async fn keep(
     audit(
         &state,
         Some(&viewer),
-        "application.keep_duplicate",
+        AuditAction::ApplicationKeepDuplicate,
         Some(format!("application:{}", application.id)),
         None,
     )
@@ -642,7 +643,7 @@ pub async fn merge(
     audit(
         &state,
         Some(&viewer),
-        "application.merge",
+        AuditAction::ApplicationMerge,
         Some(format!("application:{}", application.id)),
         Some(format!("withdrew application:{}", other.id)),
     )

@@ -7,6 +7,7 @@
 //! only if the round is still where it was, so each transition's side effects (the country
 //! cap's deferrals and their emails, the audit entry) happen exactly once.
 
+use iln_domain::audit::AuditAction;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -98,7 +99,7 @@ pub async fn advance(
     audit(
         state,
         actor,
-        "round.transition",
+        AuditAction::RoundTransition,
         Some(format!("round:{}", record.id)),
         Some(format!(
             "{} to {}, by {cause}",
@@ -128,7 +129,7 @@ async fn defer_over_cap(state: &AppState, record: &RoundRecord) -> Result<(), We
     audit(
         state,
         None,
-        "round.country_cap",
+        AuditAction::RoundCountryCap,
         Some(format!("round:{}", record.id)),
         Some(format!(
             "{} applications deferred to the next round (cap {}%)",
@@ -412,7 +413,7 @@ pub async fn create(
     audit(
         &state,
         Some(&viewer),
-        "round.create",
+        AuditAction::RoundCreate,
         Some(format!("round:{id}")),
         Some(format!(
             "{}; {} deferred applications carried over",
@@ -474,7 +475,7 @@ pub async fn update(
     audit(
         &state,
         Some(&viewer),
-        "round.update",
+        AuditAction::RoundUpdate,
         Some(format!("round:{}", record.id)),
         Some(settings.name.to_string()),
     )
@@ -750,7 +751,7 @@ pub async fn update_interests(
             audit(
                 &state,
                 Some(&viewer),
-                "round.interests",
+                AuditAction::RoundInterests,
                 Some(format!("round:{}", record.id)),
                 Some(format!("{} areas of interest", catalogue.len())),
             )
