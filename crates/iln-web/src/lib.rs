@@ -16,6 +16,7 @@
 pub mod mail;
 
 mod auth;
+mod emails;
 mod error;
 mod forms;
 mod ratelimit;

@@ -22,6 +22,8 @@ struct Inner {
     /// `scheme://host[:port]` of `base_url`, what a same-origin request's `Origin` header says.
     origin: String,
     store: Store,
+    /// The application layer: every action goes through its use-cases.
+    app: iln_app::App,
     clock: Arc<dyn Clock>,
     mailer: Arc<dyn Mailer>,
     /// Wakes the outbox worker when a request enqueues mail, so it goes out at once.
@@ -61,10 +63,17 @@ impl AppState {
         mailer: Arc<dyn Mailer>,
     ) -> Self {
         let origin = origin_of(&config.base_url);
+        let app = iln_app::App::new(
+            store.clone(),
+            Arc::clone(&clock),
+            Arc::new(crate::emails::WebComposer),
+            iln_app::Links::new(config.base_url.clone()),
+        );
         Self {
             inner: Arc::new(Inner {
                 config,
                 origin,
+                app,
                 store,
                 clock,
                 mailer,
@@ -80,6 +89,11 @@ impl AppState {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The application layer, for every action a handler takes.
+    pub fn app(&self) -> &iln_app::App {
+        &self.inner.app
     }
 
     pub fn now(&self) -> jiff::Timestamp {
