@@ -4,6 +4,8 @@
 //! - [`store`]: connecting (SQLite pragmas, PostgreSQL), migrations, write transactions.
 //! - [`error`]: [`StoreError`], the one error type callers see.
 //! - [`model`]: the records going in and out (ids, users, tokens, emails, audit, people).
+//! - `jobs`: the jobs queue (enqueue inside an action's transaction, claim one at a time under
+//!   a lease, finish, fail, retry, cancel).
 //! - `users`, `tokens`, `sessions`, `outbox`, `audit`, `people`, `rounds`, `applications`: the
 //!   methods of [`Store`] for each table group; `matching` (never-pair list, locks, runs) and
 //!   `partnerships` (published partnerships, previous partners) likewise.
@@ -18,6 +20,7 @@ pub mod store;
 mod applications;
 mod audit;
 mod codec;
+mod jobs;
 mod matching;
 mod outbox;
 mod partnerships;
@@ -29,11 +32,12 @@ mod users;
 
 pub use applications::{ApplicationFilter, ApplicationNote, ApplicationRecord, ApplicationStatus};
 pub use error::StoreError;
+pub use jobs::{DEFAULT_MAX_ATTEMPTS, Job, JobFailure, JobStatus, NewJob};
 pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun, matching_applicant};
 pub use model::{
-    ApplicationId, AuditEntry, AuditId, EmailId, EmailStatus, MatchRunId, NewAuditEntry, NewEmail,
-    NewPerson, NewUser, OutboxEmail, PartnershipId, PeopleScope, Person, PersonId, RoundId,
-    TokenPurpose, User, UserId,
+    ApplicationId, AuditEntry, AuditId, EmailId, EmailStatus, JobId, MatchRunId, NewAuditEntry,
+    NewEmail, NewPerson, NewUser, OutboxEmail, PartnershipId, PeopleScope, Person, PersonId,
+    RoundId, TokenPurpose, User, UserId,
 };
 pub use partnerships::{
     Ending, NewPartnership, NewPartnershipMember, PartnerProfile, PartnershipMember,

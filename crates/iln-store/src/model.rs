@@ -45,6 +45,10 @@ id_type!(
     EmailId
 );
 id_type!(
+    /// A job's id (see the `jobs` module).
+    JobId
+);
+id_type!(
     /// An audit log entry's id.
     AuditId
 );

@@ -10,6 +10,7 @@ mod support;
 mod applications;
 mod audit;
 mod connect;
+mod jobs;
 mod matching;
 mod outbox;
 mod partnerships;
