@@ -19,6 +19,7 @@ pub mod store;
 
 mod applications;
 mod audit;
+mod bulk;
 mod codec;
 mod jobs;
 mod matching;

@@ -10,12 +10,13 @@ use iln_domain::round::LeftoverPolicy;
 use iln_domain::scoring::Weights;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
 
 use crate::codec;
 use crate::{
-    ApplicationId, ApplicationRecord, MatchRunId, PastPartners, RoundId, Store, StoreError, UserId,
+    ApplicationId, ApplicationRecord, MatchRunId, PastPartners, RoundId, Store, StoreError, Tx,
+    UserId,
 };
 
 /// What an admin chose on the "Run matching" page.
@@ -155,10 +156,10 @@ fn run_from_row(row: &AnyRow) -> Result<MatchRun, StoreError> {
 
 const RUN_COLUMNS: &str = "id, round_id, kind, run_by, created_at, options, proposal";
 
-impl Store {
+impl Tx {
     /// Adds a pair to the round's never-pair list; adding it again changes nothing.
     pub async fn forbid_pair(
-        &self,
+        &mut self,
         round: RoundId,
         a: ApplicationId,
         b: ApplicationId,
@@ -166,7 +167,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let (a, b) = ordered(a, b)?;
-        self.write(
+        self.exec(
             sqlx::query(
                 "INSERT INTO match_forbidden (round_id, a_id, b_id, created_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
@@ -183,14 +184,14 @@ impl Store {
 
     /// Takes a pair off the never-pair list; true when it was on it.
     pub async fn allow_pair(
-        &self,
+        &mut self,
         round: RoundId,
         a: ApplicationId,
         b: ApplicationId,
     ) -> Result<bool, StoreError> {
         let (a, b) = ordered(a, b)?;
         let removed = self
-            .write(
+            .exec(
                 sqlx::query(
                     "DELETE FROM match_forbidden WHERE round_id = $1 AND a_id = $2 AND b_id = $3",
                 )
@@ -202,25 +203,11 @@ impl Store {
         Ok(removed > 0)
     }
 
-    /// The round's never-pair list, smaller id first in each pair, sorted.
-    pub async fn forbidden_pairs(
-        &self,
-        round: RoundId,
-    ) -> Result<Vec<(ApplicationId, ApplicationId)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT a_id, b_id FROM match_forbidden WHERE round_id = $1 ORDER BY a_id, b_id",
-        )
-        .bind(round.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(pair_from_row).collect()
-    }
-
-    /// Locks each of `pairs` together for the round's next runs, in one transaction. A person
-    /// is in at most one lock, so any lock these people were in before is replaced: locking
-    /// A with B after A was locked with C releases C. Swapping two people is two locks.
+    /// Locks each of `pairs` together for the round's next runs. A person is in at most one
+    /// lock, so any lock these people were in before is replaced: locking A with B after A
+    /// was locked with C releases C. Swapping two people is two locks.
     pub async fn lock_pairs(
-        &self,
+        &mut self,
         round: RoundId,
         pairs: &[(ApplicationId, ApplicationId)],
         by: Option<UserId>,
@@ -239,45 +226,45 @@ impl Store {
             }
             ordered_pairs.push(pair);
         }
-        let mut tx = self.begin().await?;
         for &(a, b) in &ordered_pairs {
-            sqlx::query(
-                "DELETE FROM match_locks WHERE round_id = $1 \
-                 AND (a_id IN ($2, $3) OR b_id IN ($2, $3))",
+            self.exec(
+                sqlx::query(
+                    "DELETE FROM match_locks WHERE round_id = $1 \
+                     AND (a_id IN ($2, $3) OR b_id IN ($2, $3))",
+                )
+                .bind(round.0)
+                .bind(a)
+                .bind(b),
             )
-            .bind(round.0)
-            .bind(a)
-            .bind(b)
-            .execute(tx.conn())
             .await?;
         }
         for &(a, b) in &ordered_pairs {
-            sqlx::query(
-                "INSERT INTO match_locks (round_id, a_id, b_id, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+            self.exec(
+                sqlx::query(
+                    "INSERT INTO match_locks (round_id, a_id, b_id, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(round.0)
+                .bind(a)
+                .bind(b)
+                .bind(by.map(|user| user.0))
+                .bind(codec::ts(now)),
             )
-            .bind(round.0)
-            .bind(a)
-            .bind(b)
-            .bind(by.map(|user| user.0))
-            .bind(codec::ts(now))
-            .execute(tx.conn())
             .await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 
     /// Releases a lock; true when the pair was locked.
     pub async fn unlock_pair(
-        &self,
+        &mut self,
         round: RoundId,
         a: ApplicationId,
         b: ApplicationId,
     ) -> Result<bool, StoreError> {
         let (a, b) = ordered(a, b)?;
         let removed = self
-            .write(
+            .exec(
                 sqlx::query(
                     "DELETE FROM match_locks WHERE round_id = $1 AND a_id = $2 AND b_id = $3",
                 )
@@ -289,23 +276,9 @@ impl Store {
         Ok(removed > 0)
     }
 
-    /// The round's locked pairs, smaller id first in each pair, sorted.
-    pub async fn locked_pairs(
-        &self,
-        round: RoundId,
-    ) -> Result<Vec<(ApplicationId, ApplicationId)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT a_id, b_id FROM match_locks WHERE round_id = $1 ORDER BY a_id, b_id",
-        )
-        .bind(round.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(pair_from_row).collect()
-    }
-
     /// Records a run.
     pub async fn save_match_run(
-        &self,
+        &mut self,
         run: &NewMatchRun<'_>,
         now: Timestamp,
     ) -> Result<MatchRunId, StoreError> {
@@ -326,6 +299,149 @@ impl Store {
         Ok(MatchRunId(id))
     }
 
+    /// [`Store::forbidden_pairs`] inside the transaction.
+    pub async fn forbidden_pairs(
+        &mut self,
+        round: RoundId,
+    ) -> Result<Vec<(ApplicationId, ApplicationId)>, StoreError> {
+        pairs_of(self.conn(), "match_forbidden", round).await
+    }
+
+    /// [`Store::locked_pairs`] inside the transaction.
+    pub async fn locked_pairs(
+        &mut self,
+        round: RoundId,
+    ) -> Result<Vec<(ApplicationId, ApplicationId)>, StoreError> {
+        pairs_of(self.conn(), "match_locks", round).await
+    }
+
+    /// [`Store::latest_match_runs`] inside the transaction: what publishing reads, so the run
+    /// it publishes is the latest one when it commits.
+    pub async fn latest_match_runs(
+        &mut self,
+        round: RoundId,
+        kind: MatchRunKind,
+        limit: i64,
+    ) -> Result<Vec<MatchRun>, StoreError> {
+        latest_runs(self.conn(), round, kind, limit).await
+    }
+}
+
+/// The pairs of `table` (the never-pair list or the locks) for a round, sorted.
+async fn pairs_of<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    table: &'static str,
+    round: RoundId,
+) -> Result<Vec<(ApplicationId, ApplicationId)>, StoreError> {
+    let sql = format!("SELECT a_id, b_id FROM {table} WHERE round_id = $1 ORDER BY a_id, b_id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(round.0)
+        .fetch_all(executor)
+        .await?;
+    rows.iter().map(pair_from_row).collect()
+}
+
+async fn latest_runs<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    round: RoundId,
+    kind: MatchRunKind,
+    limit: i64,
+) -> Result<Vec<MatchRun>, StoreError> {
+    let sql = format!(
+        "SELECT {RUN_COLUMNS} FROM match_runs WHERE round_id = $1 AND kind = $2 \
+         ORDER BY id DESC LIMIT $3"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(round.0)
+        .bind(kind.as_str())
+        .bind(limit.max(0))
+        .fetch_all(executor)
+        .await?;
+    rows.iter().map(run_from_row).collect()
+}
+
+impl Store {
+    /// [`Tx::forbid_pair`] in its own transaction.
+    pub async fn forbid_pair(
+        &self,
+        round: RoundId,
+        a: ApplicationId,
+        b: ApplicationId,
+        by: Option<UserId>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.forbid_pair(round, a, b, by, now).await?;
+        tx.commit().await
+    }
+
+    /// [`Tx::allow_pair`] in its own transaction.
+    pub async fn allow_pair(
+        &self,
+        round: RoundId,
+        a: ApplicationId,
+        b: ApplicationId,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let removed = tx.allow_pair(round, a, b).await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// [`Tx::lock_pairs`] in its own transaction.
+    pub async fn lock_pairs(
+        &self,
+        round: RoundId,
+        pairs: &[(ApplicationId, ApplicationId)],
+        by: Option<UserId>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.lock_pairs(round, pairs, by, now).await?;
+        tx.commit().await
+    }
+
+    /// [`Tx::unlock_pair`] in its own transaction.
+    pub async fn unlock_pair(
+        &self,
+        round: RoundId,
+        a: ApplicationId,
+        b: ApplicationId,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let removed = tx.unlock_pair(round, a, b).await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// [`Tx::save_match_run`] in its own transaction.
+    pub async fn save_match_run(
+        &self,
+        run: &NewMatchRun<'_>,
+        now: Timestamp,
+    ) -> Result<MatchRunId, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.save_match_run(run, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The round's never-pair list, smaller id first in each pair, sorted.
+    pub async fn forbidden_pairs(
+        &self,
+        round: RoundId,
+    ) -> Result<Vec<(ApplicationId, ApplicationId)>, StoreError> {
+        pairs_of(&self.pool, "match_forbidden", round).await
+    }
+
+    /// The round's locked pairs, smaller id first in each pair, sorted.
+    pub async fn locked_pairs(
+        &self,
+        round: RoundId,
+    ) -> Result<Vec<(ApplicationId, ApplicationId)>, StoreError> {
+        pairs_of(&self.pool, "match_locks", round).await
+    }
+
     /// The run with this id.
     pub async fn match_run(&self, id: MatchRunId) -> Result<Option<MatchRun>, StoreError> {
         let sql = format!("SELECT {RUN_COLUMNS} FROM match_runs WHERE id = $1");
@@ -344,17 +460,7 @@ impl Store {
         kind: MatchRunKind,
         limit: i64,
     ) -> Result<Vec<MatchRun>, StoreError> {
-        let sql = format!(
-            "SELECT {RUN_COLUMNS} FROM match_runs WHERE round_id = $1 AND kind = $2 \
-             ORDER BY id DESC LIMIT $3"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(round.0)
-            .bind(kind.as_str())
-            .bind(limit.max(0))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(run_from_row).collect()
+        latest_runs(&self.pool, round, kind, limit).await
     }
 
     /// How many runs of this kind the round has had.

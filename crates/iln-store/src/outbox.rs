@@ -5,8 +5,8 @@ use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::codec;
 use crate::{Backend, EmailId, EmailStatus, NewEmail, OutboxEmail, Store, StoreError, Tx};
+use crate::{bulk, codec};
 
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, text_body, html_body, status, attempts, \
      last_error, created_at, sent_at";
@@ -74,6 +74,42 @@ impl Tx {
             )
             .await?;
         Ok(EmailId(id))
+    }
+}
+
+/// The columns an email to queue fills.
+const NEW_EMAIL_COLUMNS: &str =
+    "to_address, subject, text_body, html_body, status, attempts, created_at, due_at";
+const NEW_EMAIL_WIDTH: usize = 8;
+
+impl Tx {
+    /// Queues many emails, due at once, a few statements for thousands of them: publishing
+    /// a round introduces every member in the transaction that creates the partnerships.
+    pub async fn enqueue_emails(
+        &mut self,
+        emails: &[NewEmail],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        for chunk in emails.chunks(bulk::rows_per_statement(NEW_EMAIL_WIDTH)) {
+            let sql = format!(
+                "INSERT INTO outbox ({NEW_EMAIL_COLUMNS}) VALUES {}",
+                bulk::values(chunk.len(), NEW_EMAIL_WIDTH)
+            );
+            let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for email in chunk {
+                statement = statement
+                    .bind(email.to.as_str())
+                    .bind(email.subject.as_str())
+                    .bind(email.text_body.as_str())
+                    .bind(email.html_body.as_deref())
+                    .bind("pending")
+                    .bind(0_i64)
+                    .bind(codec::ts(now))
+                    .bind(codec::ts(now));
+            }
+            self.exec(statement).await?;
+        }
+        Ok(())
     }
 }
 

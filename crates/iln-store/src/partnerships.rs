@@ -10,11 +10,11 @@ use iln_domain::profile::Sector;
 use iln_domain::scoring::History;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
-use crate::codec;
 use crate::{ApplicationId, MatchRunId, PartnershipId, RoundId, Store, StoreError, Tx, UserId};
+use crate::{bulk, codec};
 
 /// What a partner sees of a member: a copy of their answers when the partnership was made,
 /// so a partnership reads the same after the application changes or the round is archived.
@@ -185,34 +185,241 @@ fn partnership_from_row(row: &AnyRow) -> Result<PartnershipRecord, StoreError> {
     })
 }
 
-async fn insert_member(
-    tx: &mut Tx,
+/// The columns of `partnerships` a new partnership fills, its id first.
+const NEW_PARTNERSHIP_COLUMNS: &str = "id, round_id, run_id, score, explanation, created_at";
+const NEW_PARTNERSHIP_WIDTH: usize = 6;
+const MEMBER_COLUMNS: &str =
+    "partnership_id, user_id, application_id, position, country, sector, profile";
+const MEMBER_WIDTH: usize = 7;
+
+/// A member row to insert.
+struct MemberRow<'a> {
     partnership: i64,
     position: usize,
-    member: &NewPartnershipMember,
-) -> Result<(), StoreError> {
-    let profile =
-        serde_json::to_string(&member.profile).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    sqlx::query(
-        "INSERT INTO partnership_members (partnership_id, user_id, application_id, position, \
-         country, sector, profile) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(partnership)
-    .bind(member.user.0)
-    .bind(member.application.map(|a| a.0))
-    .bind(i64::try_from(position).unwrap_or(i64::MAX))
-    .bind(member.country.as_str())
-    .bind(member.sector.as_str())
-    .bind(profile)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
+    member: &'a NewPartnershipMember,
+}
+
+/// Reads partnerships chosen by `filter` (a WHERE clause on `partnerships` with `$1` bound to
+/// `value`) with their members, ordered by id.
+async fn partnerships_where(
+    conn: &mut AnyConnection,
+    filter: &str,
+    value: i64,
+) -> Result<Vec<PartnershipRecord>, StoreError> {
+    let sql = format!("SELECT {PARTNERSHIP_COLUMNS} FROM partnerships WHERE {filter} ORDER BY id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut partnerships = rows
+        .iter()
+        .map(partnership_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    let sql = format!(
+        "SELECT partnership_id, user_id, application_id, country, sector, profile \
+         FROM partnership_members WHERE partnership_id IN \
+         (SELECT id FROM partnerships WHERE {filter}) ORDER BY partnership_id, position"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut members: BTreeMap<i64, Vec<PartnershipMember>> = BTreeMap::new();
+    for row in &rows {
+        let (partnership, member) = member_from_row(row)?;
+        members.entry(partnership).or_default().push(member);
+    }
+    for partnership in &mut partnerships {
+        partnership.members = members.remove(&partnership.id.0).unwrap_or_default();
+    }
+    Ok(partnerships)
+}
+
+impl Tx {
+    /// Inserts member rows, many to a statement.
+    async fn insert_members(&mut self, rows: &[MemberRow<'_>]) -> Result<(), StoreError> {
+        for chunk in rows.chunks(bulk::rows_per_statement(MEMBER_WIDTH)) {
+            let sql = format!(
+                "INSERT INTO partnership_members ({MEMBER_COLUMNS}) VALUES {}",
+                bulk::values(chunk.len(), MEMBER_WIDTH)
+            );
+            let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for row in chunk {
+                let profile = serde_json::to_string(&row.member.profile)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                statement = statement
+                    .bind(row.partnership)
+                    .bind(row.member.user.0)
+                    .bind(row.member.application.map(|a| a.0))
+                    .bind(i64::try_from(row.position).unwrap_or(i64::MAX))
+                    .bind(row.member.country.as_str())
+                    .bind(row.member.sector.as_str())
+                    .bind(profile);
+            }
+            self.exec(statement).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the round has any partnership yet: once it has, it is published.
+    pub async fn round_has_partnerships(&mut self, round: RoundId) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM partnerships WHERE round_id = $1")
+            .bind(round.0)
+            .fetch_one(self.conn())
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
+    /// Creates partnerships with their members, a few statements for thousands of them. With
+    /// `first_for_round` it refuses (Conflict) when a round already has partnerships, so
+    /// publishing twice cannot double them; a re-match adds to a round that has them and
+    /// passes false. The ids come back in the order of `partnerships`.
+    pub async fn create_partnerships(
+        &mut self,
+        partnerships: &[NewPartnership],
+        first_for_round: bool,
+        now: Timestamp,
+    ) -> Result<Vec<PartnershipId>, StoreError> {
+        if first_for_round {
+            let rounds: BTreeSet<RoundId> = partnerships.iter().map(|p| p.round).collect();
+            for round in rounds {
+                if self.round_has_partnerships(round).await? {
+                    return Err(StoreError::Conflict(
+                        "the partnerships of this round".to_owned(),
+                    ));
+                }
+            }
+        }
+        let ids = self.take_ids("partnerships", partnerships.len()).await?;
+        let insert = self.insert_with_ids("partnerships", NEW_PARTNERSHIP_COLUMNS);
+        let per_statement = bulk::rows_per_statement(NEW_PARTNERSHIP_WIDTH);
+        for (chunk, chunk_ids) in partnerships
+            .chunks(per_statement)
+            .zip(ids.chunks(per_statement))
+        {
+            let sql = format!(
+                "{insert}{}",
+                bulk::values(chunk.len(), NEW_PARTNERSHIP_WIDTH)
+            );
+            let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (partnership, id) in chunk.iter().zip(chunk_ids) {
+                statement = statement
+                    .bind(*id)
+                    .bind(partnership.round.0)
+                    .bind(partnership.run.map(|run| run.0))
+                    .bind(partnership.score)
+                    .bind(partnership.explanation.as_str())
+                    .bind(codec::ts(now));
+            }
+            self.exec(statement).await?;
+        }
+        let members: Vec<MemberRow<'_>> = partnerships
+            .iter()
+            .zip(&ids)
+            .flat_map(|(partnership, id)| {
+                partnership
+                    .members
+                    .iter()
+                    .enumerate()
+                    .map(|(position, member)| MemberRow {
+                        partnership: *id,
+                        position,
+                        member,
+                    })
+            })
+            .collect();
+        self.insert_members(&members).await?;
+        Ok(ids.into_iter().map(PartnershipId).collect())
+    }
+
+    /// Adds a third member to a running partnership (someone left alone joining a pair), with
+    /// the new score and explanation of the trio.
+    pub async fn add_partnership_member(
+        &mut self,
+        id: PartnershipId,
+        member: &NewPartnershipMember,
+        score: i64,
+        explanation: &str,
+    ) -> Result<(), StoreError> {
+        self.exec_one(
+            sqlx::query(
+                "UPDATE partnerships SET score = $2, explanation = $3 \
+                 WHERE id = $1 AND ended_at IS NULL",
+            )
+            .bind(id.0)
+            .bind(score)
+            .bind(explanation),
+            || format!("running partnership {id}"),
+        )
+        .await?;
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM partnership_members WHERE partnership_id = $1")
+                .bind(id.0)
+                .fetch_one(self.conn())
+                .await?;
+        let position = usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(usize::MAX);
+        self.insert_members(&[MemberRow {
+            partnership: id.0,
+            position,
+            member,
+        }])
+        .await
+    }
+
+    /// Ends a running partnership early. NotFound when it does not exist; Conflict when it
+    /// has already ended.
+    pub async fn end_partnership(
+        &mut self,
+        id: PartnershipId,
+        by: Option<UserId>,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let row = sqlx::query("SELECT ended_at FROM partnerships WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("partnership {id}")))?;
+        if row.try_get::<Option<i64>, _>("ended_at")?.is_some() {
+            return Err(StoreError::Conflict(
+                "an ending for this partnership".to_owned(),
+            ));
+        }
+        self.exec(
+            sqlx::query(
+                "UPDATE partnerships SET ended_at = $2, ended_by = $3, end_reason = $4 \
+                 WHERE id = $1 AND ended_at IS NULL",
+            )
+            .bind(id.0)
+            .bind(codec::ts(now))
+            .bind(by.map(|user| user.0))
+            .bind(reason),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// [`Store::partnership`] inside the transaction.
+    pub async fn partnership(
+        &mut self,
+        id: PartnershipId,
+    ) -> Result<Option<PartnershipRecord>, StoreError> {
+        Ok(partnerships_where(self.conn(), "id = $1", id.0)
+            .await?
+            .pop())
+    }
+
+    /// [`Store::round_partnerships`] inside the transaction.
+    pub async fn round_partnerships(
+        &mut self,
+        round: RoundId,
+    ) -> Result<Vec<PartnershipRecord>, StoreError> {
+        partnerships_where(self.conn(), "round_id = $1", round.0).await
+    }
 }
 
 impl Store {
-    /// Creates the partnerships of a publication in one transaction. With `first_for_round`
-    /// it refuses (Conflict) when the round already has partnerships, so publishing twice
-    /// cannot double them; a re-match adds to a round that has them and passes false.
+    /// [`Tx::create_partnerships`] in its own transaction.
     pub async fn create_partnerships(
         &self,
         partnerships: &[NewPartnership],
@@ -220,45 +427,14 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<PartnershipId>, StoreError> {
         let mut tx = self.begin().await?;
-        if first_for_round {
-            let rounds: BTreeSet<i64> = partnerships.iter().map(|p| p.round.0).collect();
-            for round in rounds {
-                let row = sqlx::query("SELECT COUNT(*) AS n FROM partnerships WHERE round_id = $1")
-                    .bind(round)
-                    .fetch_one(tx.conn())
-                    .await?;
-                if row.try_get::<i64, _>("n")? > 0 {
-                    return Err(StoreError::Conflict(
-                        "the partnerships of this round".to_owned(),
-                    ));
-                }
-            }
-        }
-        let mut ids = Vec::with_capacity(partnerships.len());
-        for partnership in partnerships {
-            let row = sqlx::query(
-                "INSERT INTO partnerships (round_id, run_id, score, explanation, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(partnership.round.0)
-            .bind(partnership.run.map(|run| run.0))
-            .bind(partnership.score)
-            .bind(partnership.explanation.as_str())
-            .bind(codec::ts(now))
-            .fetch_one(tx.conn())
+        let ids = tx
+            .create_partnerships(partnerships, first_for_round, now)
             .await?;
-            let id: i64 = row.try_get("id")?;
-            for (position, member) in partnership.members.iter().enumerate() {
-                insert_member(&mut tx, id, position, member).await?;
-            }
-            ids.push(PartnershipId(id));
-        }
         tx.commit().await?;
         Ok(ids)
     }
 
-    /// Adds a third member to a running partnership (someone left alone joining a pair), with
-    /// the new score and explanation of the trio.
+    /// [`Tx::add_partnership_member`] in its own transaction.
     pub async fn add_partnership_member(
         &self,
         id: PartnershipId,
@@ -267,31 +443,12 @@ impl Store {
         explanation: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let updated = sqlx::query(
-            "UPDATE partnerships SET score = $2, explanation = $3 \
-             WHERE id = $1 AND ended_at IS NULL",
-        )
-        .bind(id.0)
-        .bind(score)
-        .bind(explanation)
-        .execute(tx.conn())
-        .await?;
-        if updated.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("running partnership {id}")));
-        }
-        let row =
-            sqlx::query("SELECT COUNT(*) AS n FROM partnership_members WHERE partnership_id = $1")
-                .bind(id.0)
-                .fetch_one(tx.conn())
-                .await?;
-        let position = usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(usize::MAX);
-        insert_member(&mut tx, id.0, position, member).await?;
-        tx.commit().await?;
-        Ok(())
+        tx.add_partnership_member(id, member, score, explanation)
+            .await?;
+        tx.commit().await
     }
 
-    /// Ends a running partnership early. NotFound when it does not exist; Conflict when it
-    /// has already ended.
+    /// [`Tx::end_partnership`] in its own transaction.
     pub async fn end_partnership(
         &self,
         id: PartnershipId,
@@ -300,64 +457,18 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let row = sqlx::query("SELECT ended_at FROM partnerships WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(tx.conn())
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("partnership {id}")))?;
-        if row.try_get::<Option<i64>, _>("ended_at")?.is_some() {
-            return Err(StoreError::Conflict(
-                "an ending for this partnership".to_owned(),
-            ));
-        }
-        sqlx::query(
-            "UPDATE partnerships SET ended_at = $2, ended_by = $3, end_reason = $4 WHERE id = $1",
-        )
-        .bind(id.0)
-        .bind(codec::ts(now))
-        .bind(by.map(|user| user.0))
-        .bind(reason)
-        .execute(tx.conn())
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        tx.end_partnership(id, by, reason, now).await?;
+        tx.commit().await
     }
 
-    /// Reads partnerships chosen by `filter` (a WHERE clause on `partnerships` with `$1`
-    /// bound to `value`) with their members, ordered by id.
+    /// [`partnerships_where`] on a connection of the pool.
     async fn partnerships_where(
         &self,
         filter: &str,
         value: i64,
     ) -> Result<Vec<PartnershipRecord>, StoreError> {
-        let sql =
-            format!("SELECT {PARTNERSHIP_COLUMNS} FROM partnerships WHERE {filter} ORDER BY id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(value)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut partnerships = rows
-            .iter()
-            .map(partnership_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        let sql = format!(
-            "SELECT partnership_id, user_id, application_id, country, sector, profile \
-             FROM partnership_members WHERE partnership_id IN \
-             (SELECT id FROM partnerships WHERE {filter}) ORDER BY partnership_id, position"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(value)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut members: BTreeMap<i64, Vec<PartnershipMember>> = BTreeMap::new();
-        for row in &rows {
-            let (partnership, member) = member_from_row(row)?;
-            members.entry(partnership).or_default().push(member);
-        }
-        for partnership in &mut partnerships {
-            partnership.members = members.remove(&partnership.id.0).unwrap_or_default();
-        }
-        Ok(partnerships)
+        let mut conn = self.pool.acquire().await?;
+        partnerships_where(&mut conn, filter, value).await
     }
 
     /// The partnership with this id.

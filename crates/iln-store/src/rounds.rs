@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::codec;
-use crate::{RoundId, Store, StoreError};
+use crate::{RoundId, Store, StoreError, Tx};
 
 /// A round as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,16 +153,40 @@ impl Store {
         .await
     }
 
-    /// Records a transition only if the round is still in its `from` state, and says whether
-    /// it did. Two requests that both see a date pass race here; exactly one wins, so the
-    /// transition's side effects (deferrals, emails, the audit entry) happen once.
+    /// [`Tx::record_transition`] in its own transaction.
     pub async fn record_transition(
         &self,
         id: RoundId,
         transition: &Transition,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let recorded = tx.record_transition(id, transition).await?;
+        tx.commit().await?;
+        Ok(recorded)
+    }
+}
+
+impl Tx {
+    /// [`Store::round`] inside the transaction, so an action checks the state it changes.
+    pub async fn round(&mut self, id: RoundId) -> Result<Option<RoundRecord>, StoreError> {
+        let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(round_from_row).transpose()
+    }
+
+    /// Records a transition only if the round is still in its `from` state, and says whether
+    /// it did. Two actions that both see a date pass race here; exactly one wins, so the
+    /// transition's side effects (deferrals, emails, the audit entry) happen once.
+    pub async fn record_transition(
+        &mut self,
+        id: RoundId,
+        transition: &Transition,
+    ) -> Result<bool, StoreError> {
         let changed = self
-            .write(
+            .exec(
                 sqlx::query(
                     "UPDATE rounds SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
                 )

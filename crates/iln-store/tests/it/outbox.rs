@@ -12,6 +12,7 @@ crate::store_tests!(
     sent_emails_are_done,
     failures_retry_later_or_give_up,
     the_outbox_lists_newest_first,
+    many_emails_queue_in_one_transaction,
 );
 
 fn mail(n: usize) -> NewEmail {
@@ -178,4 +179,36 @@ async fn the_outbox_lists_newest_first(db: &TestDb) {
     assert_eq!(rest[2].text_body, "Hello 0");
     assert_eq!(rest[1].html_body, None);
     assert!(store.list_outbox(10, 5).await.unwrap().is_empty());
+}
+
+/// More emails than one statement carries, queued in one transaction: every one is there,
+/// due at once, with its own words.
+async fn many_emails_queue_in_one_transaction(db: &TestDb) {
+    let store = &db.store;
+    let emails: Vec<NewEmail> = (0..2_345).map(mail).collect();
+    let mut tx = store.begin().await.unwrap();
+    tx.enqueue_emails(&emails, at(0)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.count_outbox().await.unwrap(), 2_345);
+    let listed = store.list_outbox(3_000, 0).await.unwrap();
+    let mut bodies: Vec<(String, Option<String>)> = listed
+        .iter()
+        .map(|e| (e.text_body.clone(), e.html_body.clone()))
+        .collect();
+    bodies.sort();
+    let mut expected: Vec<(String, Option<String>)> = emails
+        .iter()
+        .map(|e| (e.text_body.clone(), e.html_body.clone()))
+        .collect();
+    expected.sort();
+    assert_eq!(bodies, expected);
+    assert!(listed.iter().all(|e| e.status == EmailStatus::Pending));
+    assert_eq!(
+        store
+            .claim_due_emails(5_000, at(0), at(60))
+            .await
+            .unwrap()
+            .len(),
+        2_345
+    );
 }

@@ -15,6 +15,7 @@ crate::store_tests!(
     ending_is_recorded_once,
     history_counts_every_past_partner,
     a_third_member_joins_a_running_pair,
+    thousands_of_partnerships_keep_their_members_in_one_transaction,
 );
 
 fn member(user: UserId, country: &str, sector: Sector) -> NewPartnershipMember {
@@ -244,4 +245,74 @@ async fn a_third_member_joins_a_running_pair(db: &TestDb) {
             .await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// More partnerships and members than one statement carries, so the chunk boundaries and
+/// the ids taken ahead are exercised: each partnership gets exactly its own members, in
+/// order, and a later insert of the usual kind does not collide with the ids taken.
+async fn thousands_of_partnerships_keep_their_members_in_one_transaction(db: &TestDb) {
+    let store = &db.store;
+    let round = round(store).await;
+    let (ua, _) = applicant(store, round, 1, "KE").await;
+    let (ub, _) = applicant(store, round, 2, "BR").await;
+    let many: Vec<NewPartnership> = (0..1_203)
+        .map(|i| {
+            let (first, second) = if i % 2 == 0 { (ua, ub) } else { (ub, ua) };
+            NewPartnership {
+                round,
+                run: None,
+                score: i,
+                explanation: format!("partnership {i}"),
+                members: vec![
+                    member(first, "KE", Sector::Academic),
+                    member(second, "BR", Sector::Public),
+                ],
+            }
+        })
+        .collect();
+    let mut tx = store.begin().await.unwrap();
+    let ids = tx.create_partnerships(&many, true, at(5)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(ids.len(), many.len());
+    let stored = store.round_partnerships(round).await.unwrap();
+    assert_eq!(stored.len(), many.len());
+    for ((id, new), record) in ids.iter().zip(&many).zip(&stored) {
+        assert_eq!(record.id, *id);
+        assert_eq!(record.score, new.score);
+        assert_eq!(record.explanation, new.explanation);
+        assert_eq!(
+            record.members.iter().map(|m| m.user).collect::<Vec<_>>(),
+            new.members.iter().map(|m| m.user).collect::<Vec<_>>()
+        );
+    }
+    // The database's own numbering carries on after the ids taken ahead.
+    let later = store
+        .create_partnerships(
+            &[pair(
+                round,
+                member(ua, "KE", Sector::Academic),
+                member(ub, "BR", Sector::Public),
+            )],
+            false,
+            at(6),
+        )
+        .await
+        .unwrap();
+    assert!(later[0] > ids[ids.len() - 1]);
+    assert_eq!(store.round_partnerships(round).await.unwrap().len(), 1_204);
+
+    // A transaction that fails after the partnerships leaves none of them.
+    let other = crate::matching::round(store).await;
+    let mut tx = store.begin().await.unwrap();
+    let batch: Vec<NewPartnership> = many
+        .iter()
+        .take(3)
+        .map(|p| NewPartnership {
+            round: other,
+            ..p.clone()
+        })
+        .collect();
+    tx.create_partnerships(&batch, true, at(7)).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert!(store.round_partnerships(other).await.unwrap().is_empty());
 }
