@@ -806,9 +806,28 @@ impl Round {
             .collect()
     }
 
+    /// The round as it stands at `now`: its stored state with every date that has passed
+    /// applied. Pages show this, so a round whose closing date has passed reads as closed
+    /// to applications even before the job that records the transition has run; nothing is
+    /// written by looking.
+    pub fn at(&self, now: Timestamp) -> Round {
+        let mut round = self.clone();
+        round.tick(now);
+        round
+    }
+
     /// Whether people may apply, edit or withdraw.
     pub fn accepts_applications(&self) -> bool {
         self.state == RoundState::Open
+    }
+
+    /// Whether reviewers may decide applications: from the opening of applications until the
+    /// partnerships are published. After that a decision would change nothing.
+    pub fn accepts_decisions(&self) -> bool {
+        matches!(
+            self.state,
+            RoundState::Open | RoundState::Review | RoundState::Matching
+        )
     }
 
     /// Whether the settings may still change: only before anyone has applied.

@@ -3,10 +3,12 @@
 mod account;
 mod application;
 mod clock;
+mod commitments;
 mod country;
 mod demo;
 mod profile;
 mod proposal;
 mod round;
 mod scoring;
+mod status;
 mod timezone;

@@ -341,3 +341,47 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn the_round_at_a_moment_applies_the_passed_dates_without_changing_the_stored_one() {
+    let mut stored = round();
+    stored.state = RoundState::Open;
+    // The end of the closing day (UTC) has passed: it reads as under review.
+    let seen = stored.at(at("2027-02-01T00:00:01Z"));
+    assert_eq!(seen.state, RoundState::Review);
+    assert!(!seen.accepts_applications());
+    assert!(seen.accepts_decisions());
+    assert_eq!(stored.state, RoundState::Open);
+    assert!(stored.accepts_applications());
+    // Before the date, it is as stored.
+    assert_eq!(
+        stored.at(at("2027-01-31T23:59:59Z")).state,
+        RoundState::Open
+    );
+    // A week-long outage catches up to matching, which no date moves on from.
+    assert_eq!(
+        stored.at(at("2027-05-01T00:00:00Z")).state,
+        RoundState::Matching
+    );
+}
+
+#[test]
+fn decisions_are_taken_from_opening_until_publication() {
+    let mut r = round();
+    for (state, decides) in [
+        (RoundState::Draft, false),
+        (RoundState::Open, true),
+        (RoundState::Review, true),
+        (RoundState::Matching, true),
+        (RoundState::Active, false),
+        (RoundState::Closed, false),
+    ] {
+        r.state = state;
+        assert_eq!(r.accepts_decisions(), decides, "{state}");
+        assert_eq!(
+            r.accepts_applications(),
+            state == RoundState::Open,
+            "{state}"
+        );
+    }
+}
