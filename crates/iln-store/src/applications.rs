@@ -9,9 +9,11 @@ use iln_domain::application::{
     Application, ApplicationForm, DuplicateReason, Identity, InterestCatalogue,
     country_cap_deferrals, find_duplicates,
 };
+use iln_domain::commitments::{CommitmentsVersion, Consent};
 use iln_domain::country::CountryCode;
 use iln_domain::profile::Sector;
 use iln_domain::round::CountryCap;
+pub use iln_domain::status::ApplicationStatus;
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -19,76 +21,6 @@ use sqlx::any::AnyRow;
 use crate::codec;
 use crate::people::scope_filter;
 use crate::{ApplicationId, PeopleScope, RoundId, Store, StoreError, Tx, UserId};
-
-/// Where an application is in review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ApplicationStatus {
-    /// Waiting for a coordinator.
-    Submitted,
-    /// Taking part in the matching.
-    Approved,
-    Declined,
-    /// Kept in reserve, in case places open.
-    Waitlisted,
-    /// Over the country cap: carried over to the next round.
-    Deferred,
-    /// Taken back by the applicant (or merged into their other application).
-    Withdrawn,
-}
-
-impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 6] = [
-        ApplicationStatus::Submitted,
-        ApplicationStatus::Approved,
-        ApplicationStatus::Declined,
-        ApplicationStatus::Waitlisted,
-        ApplicationStatus::Deferred,
-        ApplicationStatus::Withdrawn,
-    ];
-
-    /// The id stored in the database and used in forms.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicationStatus::Submitted => "submitted",
-            ApplicationStatus::Approved => "approved",
-            ApplicationStatus::Declined => "declined",
-            ApplicationStatus::Waitlisted => "waitlisted",
-            ApplicationStatus::Deferred => "deferred",
-            ApplicationStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// The words shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            ApplicationStatus::Submitted => "Submitted, waiting for review",
-            ApplicationStatus::Approved => "Approved",
-            ApplicationStatus::Declined => "Declined",
-            ApplicationStatus::Waitlisted => "On the waiting list",
-            ApplicationStatus::Deferred => "Deferred to the next round",
-            ApplicationStatus::Withdrawn => "Withdrawn",
-        }
-    }
-
-    /// Accepts the id in any case; None for anything else.
-    pub fn parse(input: &str) -> Option<ApplicationStatus> {
-        let wanted = input.trim().to_lowercase();
-        ApplicationStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == wanted)
-    }
-
-    /// Whether the application still takes part in the round (for duplicate detection and
-    /// the country cap): withdrawn, declined and deferred ones no longer do.
-    pub fn is_live(self) -> bool {
-        matches!(
-            self,
-            ApplicationStatus::Submitted
-                | ApplicationStatus::Approved
-                | ApplicationStatus::Waitlisted
-        )
-    }
-}
 
 /// An application as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +44,8 @@ pub struct ApplicationRecord {
     pub duplicate_kept: bool,
     /// The deferred application of an earlier round this one was carried over from.
     pub carried_from: Option<ApplicationId>,
+    /// The commitments the applicant agreed to when they last sent the form, and when.
+    pub consent: Consent,
 }
 
 impl ApplicationRecord {
@@ -167,7 +101,7 @@ pub struct ApplicationNote {
 
 const APPLICATION_COLUMNS: &str = "id, round_id, user_id, answers, status, submitted_at, \
      updated_at, decided_at, decision_message, duplicate_of, duplicate_reason, \
-     duplicate_kept_at, carried_from";
+     duplicate_kept_at, carried_from, consent_version, consented_at";
 
 fn duplicate_reason_str(reason: DuplicateReason) -> &'static str {
     match reason {
@@ -231,6 +165,17 @@ fn application_from_row(row: &AnyRow) -> Result<ApplicationRecord, StoreError> {
         carried_from: row
             .try_get::<Option<i64>, _>("carried_from")?
             .map(ApplicationId),
+        consent: consent_from_row(row)?,
+    })
+}
+
+/// The consent stored with an application.
+fn consent_from_row(row: &AnyRow) -> Result<Consent, StoreError> {
+    let number: i64 = row.try_get("consent_version")?;
+    Ok(Consent {
+        version: CommitmentsVersion::from_number(number)
+            .ok_or_else(|| StoreError::Corrupt(format!("commitments version {number}")))?,
+        at: codec::from_ts(row.try_get("consented_at")?)?,
     })
 }
 
@@ -363,23 +308,27 @@ async fn refresh_duplicates(tx: &mut Tx, round: RoundId, near: Near) -> Result<(
     for (id, (first, reason)) in &flags {
         let reason = duplicate_reason_str(*reason);
         if stored.remove(id).as_ref() != Some(&(*first, reason.to_owned())) {
-            sqlx::query(
-                "UPDATE applications SET duplicate_of = $1, duplicate_reason = $2 WHERE id = $3",
+            tx.exec(
+                sqlx::query(
+                    "UPDATE applications SET duplicate_of = $1, duplicate_reason = $2 \
+                     WHERE id = $3",
+                )
+                .bind(*first)
+                .bind(reason)
+                .bind(*id),
             )
-            .bind(*first)
-            .bind(reason)
-            .bind(*id)
-            .execute(tx.conn())
             .await?;
         }
     }
     // What is left was flagged and no longer is.
     for id in stored.keys() {
-        sqlx::query(
-            "UPDATE applications SET duplicate_of = NULL, duplicate_reason = NULL WHERE id = $1",
+        tx.exec(
+            sqlx::query(
+                "UPDATE applications SET duplicate_of = NULL, duplicate_reason = NULL \
+                 WHERE id = $1",
+            )
+            .bind(*id),
         )
-        .bind(*id)
-        .execute(tx.conn())
         .await?;
     }
     Ok(())
@@ -417,55 +366,67 @@ enum Reflag {
     IfLivenessChanges,
 }
 
-impl Store {
-    /// Runs one update of an application and recomputes its round's duplicate flags, in one
-    /// write transaction; an application that does not exist is [`StoreError::NotFound`].
+impl Tx {
+    /// Runs one update of an application and recomputes its round's duplicate flags; an
+    /// application that does not exist is [`StoreError::NotFound`].
     async fn change_application(
-        &self,
+        &mut self,
         id: ApplicationId,
         reflag: Reflag,
         statement: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let before = keys_of(&mut tx, id).await?;
-        statement.execute(tx.conn()).await?;
-        let after = keys_of(&mut tx, id).await?;
+        let before = keys_of(self, id).await?;
+        self.exec(statement).await?;
+        let after = keys_of(self, id).await?;
         if reflag == Reflag::Always || before.live != after.live {
             let near = Near::Keys {
                 emails: BTreeSet::from([before.email, after.email]),
                 countries: BTreeSet::from([before.country, after.country]),
             };
-            refresh_duplicates(&mut tx, after.round, near).await?;
+            refresh_duplicates(self, after.round, near).await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 
-    /// Adds an application to a round and updates the round's duplicate flags. A second
+    /// Adds an application to a round, with the consent given to the commitments of
+    /// `consent` (their version) at `now`, and updates the round's duplicate flags. A second
     /// application of the same account to the same round is a [`StoreError::Conflict`].
     pub async fn submit_application(
-        &self,
+        &mut self,
         round: RoundId,
         user: UserId,
         application: &Application,
+        consent: Consent,
         now: Timestamp,
     ) -> Result<ApplicationId, StoreError> {
-        let mut tx = self.begin().await?;
-        let id = insert_application(&mut tx, round, user, application, now, now, None).await?;
+        let id = insert_application(
+            self,
+            round,
+            user,
+            application,
+            InsertTimes {
+                submitted: now,
+                now,
+                consent,
+            },
+            None,
+        )
+        .await?;
         let near = Near::Keys {
             emails: BTreeSet::from([application.email.as_str().to_owned()]),
             countries: BTreeSet::from([application.country.as_str().to_owned()]),
         };
-        refresh_duplicates(&mut tx, round, near).await?;
-        tx.commit().await?;
+        refresh_duplicates(self, round, near).await?;
         Ok(id)
     }
 
-    /// Replaces an application's answers and updates the round's duplicate flags.
+    /// Replaces an application's answers, with the consent given when they were sent again,
+    /// and updates the round's duplicate flags.
     pub async fn update_application(
-        &self,
+        &mut self,
         id: ApplicationId,
         application: &Application,
+        consent: Consent,
         now: Timestamp,
     ) -> Result<(), StoreError> {
         self.change_application(
@@ -473,7 +434,8 @@ impl Store {
             Reflag::Always,
             sqlx::query(
                 "UPDATE applications SET answers = $1, email = $2, full_name = $3, \
-                 institution = $4, country = $5, sector = $6, updated_at = $7 WHERE id = $8",
+                 institution = $4, country = $5, sector = $6, updated_at = $7, \
+                 consent_version = $8, consented_at = $9 WHERE id = $10",
             )
             .bind(answers_text(application)?)
             .bind(application.email.as_str())
@@ -482,6 +444,8 @@ impl Store {
             .bind(application.country.as_str())
             .bind(application.sector.as_str())
             .bind(codec::ts(now))
+            .bind(i64::from(consent.version.number()))
+            .bind(codec::ts(consent.at))
             .bind(id.0),
         )
         .await
@@ -489,17 +453,16 @@ impl Store {
 
     /// Sets an application's status, with the optional message sent with a decision, and
     /// updates the round's duplicate flags (a withdrawn application is no longer compared).
+    /// Whether the change is allowed is the domain's rule
+    /// ([`ApplicationStatus::change`]); the store only persists it.
     pub async fn set_application_status(
-        &self,
+        &mut self,
         id: ApplicationId,
         status: ApplicationStatus,
         message: Option<&str>,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let decided = !matches!(
-            status,
-            ApplicationStatus::Submitted | ApplicationStatus::Withdrawn
-        );
+        let decided = status.is_decided();
         self.change_application(
             id,
             Reflag::IfLivenessChanges,
@@ -521,7 +484,7 @@ impl Store {
     /// A coordinator keeps an application despite its duplicate flag: it is never flagged
     /// again, and the rest of its group is re-examined without it.
     pub async fn keep_duplicate(
-        &self,
+        &mut self,
         id: ApplicationId,
         now: Timestamp,
     ) -> Result<(), StoreError> {
@@ -539,18 +502,17 @@ impl Store {
     /// carried-over application keeps its first submission time, so it comes first), and
     /// defers those beyond it. Returns the deferred applications' ids.
     pub async fn apply_country_cap(
-        &self,
+        &mut self,
         round: RoundId,
         cap: CountryCap,
         now: Timestamp,
     ) -> Result<Vec<ApplicationId>, StoreError> {
-        let mut tx = self.begin().await?;
         let rows = sqlx::query(
             "SELECT id, country, status FROM applications WHERE round_id = $1 \
              ORDER BY submitted_at, id",
         )
         .bind(round.0)
-        .fetch_all(tx.conn())
+        .fetch_all(self.conn())
         .await?;
         let mut ids = Vec::new();
         let mut countries: Vec<CountryCode> = Vec::new();
@@ -565,32 +527,32 @@ impl Store {
             .map(|n| ids[n])
             .collect();
         for id in &deferred {
-            sqlx::query(
-                "UPDATE applications SET status = $1, updated_at = $2, decided_at = $2 \
-                 WHERE id = $3",
+            self.exec(
+                sqlx::query(
+                    "UPDATE applications SET status = $1, updated_at = $2, decided_at = $2 \
+                     WHERE id = $3",
+                )
+                .bind(ApplicationStatus::Deferred.as_str())
+                .bind(codec::ts(now))
+                .bind(id.0),
             )
-            .bind(ApplicationStatus::Deferred.as_str())
-            .bind(codec::ts(now))
-            .bind(id.0)
-            .execute(tx.conn())
             .await?;
         }
-        refresh_duplicates(&mut tx, round, Near::Round).await?;
-        tx.commit().await?;
+        refresh_duplicates(self, round, Near::Round).await?;
         Ok(deferred)
     }
 
     /// Copies every deferred application of other rounds that was not carried over yet into
-    /// `into`, as submitted, keeping its first submission time; a person who has already
-    /// applied to `into` is skipped. Returns the new applications' ids.
+    /// `into`, as submitted, keeping its first submission time and its consent; a person who
+    /// has already applied to `into` is skipped. Returns the new applications' ids.
     pub async fn carry_over_deferred(
-        &self,
+        &mut self,
         into: RoundId,
         now: Timestamp,
     ) -> Result<Vec<ApplicationId>, StoreError> {
-        let mut tx = self.begin().await?;
         let rows = sqlx::query(
-            "SELECT a.id, a.user_id, a.answers, a.submitted_at FROM applications a \
+            "SELECT a.id, a.user_id, a.answers, a.submitted_at, a.consent_version, \
+             a.consented_at FROM applications a \
              WHERE a.status = $1 AND a.round_id <> $2 \
              AND NOT EXISTS (SELECT 1 FROM applications c WHERE c.carried_from = a.id) \
              AND NOT EXISTS (SELECT 1 FROM applications o \
@@ -599,7 +561,7 @@ impl Store {
         )
         .bind(ApplicationStatus::Deferred.as_str())
         .bind(into.0)
-        .fetch_all(tx.conn())
+        .fetch_all(self.conn())
         .await?;
         let mut created = Vec::new();
         for row in &rows {
@@ -611,21 +573,175 @@ impl Store {
             }
             let application = application_from_answers(&row.try_get::<String, _>("answers")?)?;
             let submitted = codec::from_ts(row.try_get("submitted_at")?)?;
+            let consent = consent_from_row(row)?;
             let id = insert_application(
-                &mut tx,
+                self,
                 into,
                 user,
                 &application,
-                submitted,
-                now,
+                InsertTimes {
+                    submitted,
+                    now,
+                    consent,
+                },
                 Some(from),
             )
             .await?;
             created.push((user, id));
         }
-        refresh_duplicates(&mut tx, into, Near::Round).await?;
-        tx.commit().await?;
+        refresh_duplicates(self, into, Near::Round).await?;
         Ok(created.into_iter().map(|(_, id)| id).collect())
+    }
+
+    /// Adds a coordinator's note (or endorsement) to an application.
+    pub async fn add_application_note(
+        &mut self,
+        id: ApplicationId,
+        author: UserId,
+        endorsement: bool,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            sqlx::query(
+                "INSERT INTO application_notes (application_id, author_id, endorsement, body, \
+                 created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id.0)
+            .bind(author.0)
+            .bind(i64::from(endorsement))
+            .bind(body)
+            .bind(codec::ts(now)),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The application with this id, read inside the transaction.
+    pub async fn application(
+        &mut self,
+        id: ApplicationId,
+    ) -> Result<Option<ApplicationRecord>, StoreError> {
+        let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(application_from_row).transpose()
+    }
+
+    /// This person's application to this round, read inside the transaction.
+    pub async fn application_of(
+        &mut self,
+        round: RoundId,
+        user: UserId,
+    ) -> Result<Option<ApplicationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications WHERE round_id = $1 AND user_id = $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(round.0)
+            .bind(user.0)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(application_from_row).transpose()
+    }
+}
+
+impl Store {
+    /// [`Tx::submit_application`] in a transaction of its own, consenting to the current
+    /// commitments at `now` (the demo and tests; people apply through the application layer).
+    pub async fn submit_application(
+        &self,
+        round: RoundId,
+        user: UserId,
+        application: &Application,
+        now: Timestamp,
+    ) -> Result<ApplicationId, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx
+            .submit_application(round, user, application, Consent::current(now), now)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// [`Tx::update_application`] in a transaction of its own, consenting to the current
+    /// commitments at `now`.
+    pub async fn update_application(
+        &self,
+        id: ApplicationId,
+        application: &Application,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.update_application(id, application, Consent::current(now), now)
+            .await?;
+        tx.commit().await
+    }
+
+    /// [`Tx::set_application_status`] in a transaction of its own.
+    pub async fn set_application_status(
+        &self,
+        id: ApplicationId,
+        status: ApplicationStatus,
+        message: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.set_application_status(id, status, message, now).await?;
+        tx.commit().await
+    }
+
+    /// [`Tx::keep_duplicate`] in a transaction of its own.
+    pub async fn keep_duplicate(
+        &self,
+        id: ApplicationId,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.keep_duplicate(id, now).await?;
+        tx.commit().await
+    }
+
+    /// [`Tx::apply_country_cap`] in a transaction of its own.
+    pub async fn apply_country_cap(
+        &self,
+        round: RoundId,
+        cap: CountryCap,
+        now: Timestamp,
+    ) -> Result<Vec<ApplicationId>, StoreError> {
+        let mut tx = self.begin().await?;
+        let deferred = tx.apply_country_cap(round, cap, now).await?;
+        tx.commit().await?;
+        Ok(deferred)
+    }
+
+    /// [`Tx::carry_over_deferred`] in a transaction of its own.
+    pub async fn carry_over_deferred(
+        &self,
+        into: RoundId,
+        now: Timestamp,
+    ) -> Result<Vec<ApplicationId>, StoreError> {
+        let mut tx = self.begin().await?;
+        let created = tx.carry_over_deferred(into, now).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// [`Tx::add_application_note`] in a transaction of its own.
+    pub async fn add_application_note(
+        &self,
+        id: ApplicationId,
+        author: UserId,
+        endorsement: bool,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.add_application_note(id, author, endorsement, body, now)
+            .await?;
+        tx.commit().await
     }
 
     /// The application with this id, whatever its country: callers that serve a scoped
@@ -770,30 +886,6 @@ impl Store {
         Ok(counts)
     }
 
-    /// Adds a coordinator's note (or endorsement) to an application.
-    pub async fn add_application_note(
-        &self,
-        id: ApplicationId,
-        author: UserId,
-        endorsement: bool,
-        body: &str,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        self.write(
-            sqlx::query(
-                "INSERT INTO application_notes (application_id, author_id, endorsement, body, \
-                 created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id.0)
-            .bind(author.0)
-            .bind(i64::from(endorsement))
-            .bind(body)
-            .bind(codec::ts(now)),
-        )
-        .await?;
-        Ok(())
-    }
-
     /// An application's notes, oldest first, with their authors' names.
     pub async fn application_notes(
         &self,
@@ -841,34 +933,46 @@ impl Store {
     }
 }
 
+/// The times of a new application: when it was first submitted (a carried-over one keeps
+/// its first), now, and the consent it carries.
+struct InsertTimes {
+    submitted: Timestamp,
+    now: Timestamp,
+    consent: Consent,
+}
+
 /// Inserts one application inside `tx`.
 async fn insert_application(
     tx: &mut Tx,
     round: RoundId,
     user: UserId,
     application: &Application,
-    submitted: Timestamp,
-    now: Timestamp,
+    times: InsertTimes,
     carried_from: Option<ApplicationId>,
 ) -> Result<ApplicationId, StoreError> {
-    let row = sqlx::query(
-        "INSERT INTO applications (round_id, user_id, answers, email, full_name, institution, \
-         country, sector, status, submitted_at, updated_at, carried_from) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-    )
-    .bind(round.0)
-    .bind(user.0)
-    .bind(answers_text(application)?)
-    .bind(application.email.as_str())
-    .bind(application.name.as_str())
-    .bind(application.institution.as_str())
-    .bind(application.country.as_str())
-    .bind(application.sector.as_str())
-    .bind(ApplicationStatus::Submitted.as_str())
-    .bind(codec::ts(submitted))
-    .bind(codec::ts(now))
-    .bind(carried_from.map(|id| id.0))
-    .fetch_one(tx.conn())
-    .await?;
-    Ok(ApplicationId(row.try_get("id")?))
+    let id = tx
+        .insert_returning_id(
+            sqlx::query(
+                "INSERT INTO applications (round_id, user_id, answers, email, full_name, \
+                 institution, country, sector, status, submitted_at, updated_at, carried_from, \
+                 consent_version, consented_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+            )
+            .bind(round.0)
+            .bind(user.0)
+            .bind(answers_text(application)?)
+            .bind(application.email.as_str())
+            .bind(application.name.as_str())
+            .bind(application.institution.as_str())
+            .bind(application.country.as_str())
+            .bind(application.sector.as_str())
+            .bind(ApplicationStatus::Submitted.as_str())
+            .bind(codec::ts(times.submitted))
+            .bind(codec::ts(times.now))
+            .bind(carried_from.map(|id| id.0))
+            .bind(i64::from(times.consent.version.number()))
+            .bind(codec::ts(times.consent.at)),
+        )
+        .await?;
+    Ok(ApplicationId(id))
 }

@@ -7,7 +7,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::codec;
-use crate::{NewPerson, PeopleScope, Person, PersonId, Store, StoreError, UserId};
+use crate::{NewPerson, PeopleScope, Person, PersonId, Store, StoreError, Tx, UserId};
 
 const PERSON_COLUMNS: &str = "id, user_id, full_name, email, country, city, institution, sector, \
      career_stage, time_zone, languages, interests, created_at";
@@ -57,10 +57,10 @@ pub(crate) fn scope_filter(
     }
 }
 
-impl Store {
+impl Tx {
     /// Adds a participant profile.
     pub async fn create_person(
-        &self,
+        &mut self,
         person: &NewPerson,
         now: Timestamp,
     ) -> Result<PersonId, StoreError> {
@@ -88,6 +88,62 @@ impl Store {
             )
             .await?;
         Ok(PersonId(id))
+    }
+
+    /// Makes `person` the profile of its account: the account's profile is replaced with
+    /// these details, or created when it has none. The profile is the one place a person's
+    /// details live, so every application they send or edit passes through here.
+    pub async fn save_profile(
+        &mut self,
+        user: UserId,
+        person: &NewPerson,
+        now: Timestamp,
+    ) -> Result<PersonId, StoreError> {
+        let languages = codec::string_list(&person.languages)?;
+        let interests = codec::string_list(&person.interests)?;
+        // One statement, so two first applications of one account at once cannot both insert.
+        let id = self
+            .insert_returning_id(
+                sqlx::query(
+                    "INSERT INTO people (user_id, full_name, email, country, city, institution, \
+                     sector, career_stage, time_zone, languages, interests, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                     ON CONFLICT (user_id) DO UPDATE SET full_name = excluded.full_name, \
+                     email = excluded.email, country = excluded.country, city = excluded.city, \
+                     institution = excluded.institution, sector = excluded.sector, \
+                     career_stage = excluded.career_stage, time_zone = excluded.time_zone, \
+                     languages = excluded.languages, interests = excluded.interests \
+                     RETURNING id",
+                )
+                .bind(user.0)
+                .bind(person.full_name.as_str())
+                .bind(person.email.as_str())
+                .bind(person.country.as_str())
+                .bind(person.city.as_str())
+                .bind(person.institution.as_str())
+                .bind(person.sector.as_str())
+                .bind(person.career_stage.as_str())
+                .bind(person.time_zone.as_str())
+                .bind(languages)
+                .bind(interests)
+                .bind(codec::ts(now)),
+            )
+            .await?;
+        Ok(PersonId(id))
+    }
+}
+
+impl Store {
+    /// [`Tx::create_person`] in a transaction of its own.
+    pub async fn create_person(
+        &self,
+        person: &NewPerson,
+        now: Timestamp,
+    ) -> Result<PersonId, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.create_person(person, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The profile with this id, whatever its country: callers that serve a scoped reader

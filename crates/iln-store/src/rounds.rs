@@ -54,11 +54,11 @@ fn settings_text(settings: &RoundSettings) -> Result<String, StoreError> {
     serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-impl Store {
+impl Tx {
     /// Creates a round in draft, offering the default areas of interest until a coordinator
     /// edits them.
     pub async fn create_round(
-        &self,
+        &mut self,
         settings: &RoundSettings,
         now: Timestamp,
     ) -> Result<RoundId, StoreError> {
@@ -78,35 +78,25 @@ impl Store {
         Ok(RoundId(id))
     }
 
-    /// The round with this id, if any, as stored: callers apply the dates with
-    /// [`Round::tick`] (see the web layer's round loader) before showing it.
-    pub async fn round(&self, id: RoundId) -> Result<Option<RoundRecord>, StoreError> {
+    /// The round with this id as stored, read inside the transaction.
+    pub async fn round(&mut self, id: RoundId) -> Result<Option<RoundRecord>, StoreError> {
         let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.0)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(round_from_row).transpose()
-    }
-
-    /// Every round, newest first.
-    pub async fn list_rounds(&self) -> Result<Vec<RoundRecord>, StoreError> {
-        let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds ORDER BY id DESC");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(round_from_row).collect()
     }
 
     /// Replaces a round's settings. Whether they may still change is the caller's rule
     /// ([`Round::settings_editable`]); the store only refuses a round that does not exist.
     pub async fn update_round_settings(
-        &self,
+        &mut self,
         id: RoundId,
         settings: &RoundSettings,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.write_one(
+        self.exec_one(
             sqlx::query(
                 "UPDATE rounds SET name = $1, settings = $2, updated_at = $3 WHERE id = $4",
             )
@@ -121,12 +111,12 @@ impl Store {
 
     /// Replaces the areas of interest a round's form offers. Applications keep what they chose.
     pub async fn update_round_interests(
-        &self,
+        &mut self,
         id: RoundId,
         interests: &InterestCatalogue,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.write_one(
+        self.exec_one(
             sqlx::query("UPDATE rounds SET interests = $1, updated_at = $2 WHERE id = $3")
                 .bind(catalogue_text(interests)?)
                 .bind(codec::ts(now))
@@ -138,12 +128,12 @@ impl Store {
 
     /// Puts a round in `state`, whatever it was.
     pub async fn set_round_state(
-        &self,
+        &mut self,
         id: RoundId,
         state: RoundState,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        self.write_one(
+        self.exec_one(
             sqlx::query("UPDATE rounds SET state = $1, updated_at = $2 WHERE id = $3")
                 .bind(state.as_str())
                 .bind(codec::ts(now))
@@ -153,32 +143,8 @@ impl Store {
         .await
     }
 
-    /// [`Tx::record_transition`] in its own transaction.
-    pub async fn record_transition(
-        &self,
-        id: RoundId,
-        transition: &Transition,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        let recorded = tx.record_transition(id, transition).await?;
-        tx.commit().await?;
-        Ok(recorded)
-    }
-}
-
-impl Tx {
-    /// [`Store::round`] inside the transaction, so an action checks the state it changes.
-    pub async fn round(&mut self, id: RoundId) -> Result<Option<RoundRecord>, StoreError> {
-        let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id.0)
-            .fetch_optional(self.conn())
-            .await?;
-        row.as_ref().map(round_from_row).transpose()
-    }
-
     /// Records a transition only if the round is still in its `from` state, and says whether
-    /// it did. Two actions that both see a date pass race here; exactly one wins, so the
+    /// it did. Two actors that both see a date pass race here; exactly one wins, so the
     /// transition's side effects (deferrals, emails, the audit entry) happen once.
     pub async fn record_transition(
         &mut self,
@@ -197,5 +163,87 @@ impl Tx {
             )
             .await?;
         Ok(changed == 1)
+    }
+}
+
+impl Store {
+    /// [`Tx::create_round`] in a transaction of its own.
+    pub async fn create_round(
+        &self,
+        settings: &RoundSettings,
+        now: Timestamp,
+    ) -> Result<RoundId, StoreError> {
+        let mut tx = self.begin().await?;
+        let id = tx.create_round(settings, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The round with this id, if any, as stored: pages show it as it stands now with
+    /// [`Round::at`], and the round's date job records the transitions.
+    pub async fn round(&self, id: RoundId) -> Result<Option<RoundRecord>, StoreError> {
+        let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(round_from_row).transpose()
+    }
+
+    /// Every round, newest first.
+    pub async fn list_rounds(&self) -> Result<Vec<RoundRecord>, StoreError> {
+        let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds ORDER BY id DESC");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(round_from_row).collect()
+    }
+
+    /// [`Tx::update_round_settings`] in a transaction of its own.
+    pub async fn update_round_settings(
+        &self,
+        id: RoundId,
+        settings: &RoundSettings,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.update_round_settings(id, settings, now).await?;
+        tx.commit().await
+    }
+
+    /// [`Tx::update_round_interests`] in a transaction of its own.
+    pub async fn update_round_interests(
+        &self,
+        id: RoundId,
+        interests: &InterestCatalogue,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.update_round_interests(id, interests, now).await?;
+        tx.commit().await
+    }
+
+    /// [`Tx::set_round_state`] in a transaction of its own.
+    pub async fn set_round_state(
+        &self,
+        id: RoundId,
+        state: RoundState,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.set_round_state(id, state, now).await?;
+        tx.commit().await
+    }
+
+    /// [`Tx::record_transition`] in a transaction of its own.
+    pub async fn record_transition(
+        &self,
+        id: RoundId,
+        transition: &Transition,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let changed = tx.record_transition(id, transition).await?;
+        tx.commit().await?;
+        Ok(changed)
     }
 }

@@ -22,6 +22,7 @@ crate::store_tests!(
     the_country_cap_defers_the_latest_and_they_carry_over,
     notes_and_endorsements,
     flags_follow_an_email_shared_across_countries,
+    the_consent_is_stored_with_its_version_and_time,
 );
 
 /// A valid form for a person called `name` from `country`.
@@ -469,4 +470,33 @@ async fn flags_follow_an_email_shared_across_countries(db: &TestDb) {
         .unwrap();
     assert_eq!(reason(brazil).await, (None, None));
     assert_eq!(reason(namesake).await, (None, None));
+}
+
+async fn the_consent_is_stored_with_its_version_and_time(db: &TestDb) {
+    use iln_domain::commitments::{CommitmentsVersion, Consent};
+    let store = &db.store;
+    let round = store.create_round(&settings("Round"), at(0)).await.unwrap();
+    let user = participant(store, "ama@example.org").await;
+    let answers = application(&form("Ama Owusu", "ama@example.org", "GH"));
+    let mut tx = store.begin().await.unwrap();
+    let id = tx
+        .submit_application(round, user, &answers, Consent::current(at(3)), at(4))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let stored = store.application(id).await.unwrap().unwrap();
+    assert_eq!(stored.consent.version, CommitmentsVersion::current());
+    assert_eq!(stored.consent.at, at(3));
+    // Sending the form again is a new consent, at that time.
+    let mut tx = store.begin().await.unwrap();
+    tx.update_application(id, &answers, Consent::current(at(8)), at(8))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let stored = store.application(id).await.unwrap().unwrap();
+    assert_eq!(stored.consent.at, at(8));
+    assert_eq!(
+        stored.consent.version.commitments(),
+        CommitmentsVersion::current().commitments()
+    );
 }

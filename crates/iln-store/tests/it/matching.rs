@@ -258,6 +258,7 @@ async fn an_applicant_carries_history_and_previous_partners_by_application() {
         duplicate_reason: None,
         duplicate_kept: false,
         carried_from: None,
+        consent: iln_domain::commitments::Consent::current(at(0)),
     };
     let (me, partner, stranger) = (
         record(10, 1, "KE"),

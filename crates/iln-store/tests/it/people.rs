@@ -11,6 +11,7 @@ crate::store_tests!(
     a_person_round_trips,
     scopes_filter_lists_counts_and_lookups,
     an_account_has_at_most_one_profile,
+    saving_a_profile_creates_it_once_then_keeps_it_current,
 );
 
 fn cc(code: &str) -> CountryCode {
@@ -147,4 +148,30 @@ async fn an_account_has_at_most_one_profile(db: &TestDb) {
     dangling.user = Some(iln_store::UserId(987_654));
     let error = store.create_person(&dangling, at(1)).await.unwrap_err();
     assert!(matches!(error, StoreError::NotFound(_)), "{error:?}");
+}
+
+async fn saving_a_profile_creates_it_once_then_keeps_it_current(db: &TestDb) {
+    let store = &db.store;
+    let user = participant(store, "kwame@example.org").await;
+    let mut tx = store.begin().await.unwrap();
+    let first = tx
+        .save_profile(user, &person(1, "GH"), at(0))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut moved = person(1, "KE");
+    moved.city = "Nairobi".to_owned();
+    moved.interests = vec!["Cataloguing".to_owned()];
+    let mut tx = store.begin().await.unwrap();
+    let again = tx.save_profile(user, &moved, at(5)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(again, first, "the same profile, updated");
+    let stored = store.person_for_user(user).await.unwrap().unwrap();
+    assert_eq!(stored.user, Some(user));
+    assert_eq!(stored.country, cc("KE"));
+    assert_eq!(stored.city, "Nairobi");
+    assert_eq!(stored.interests, ["Cataloguing"]);
+    // It was created once, at the first save.
+    assert_eq!(stored.created_at, at(0));
+    assert_eq!(store.count_people(&PeopleScope::All).await.unwrap(), 1);
 }
