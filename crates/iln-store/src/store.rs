@@ -267,17 +267,6 @@ impl Store {
         Ok(changed)
     }
 
-    /// Runs an `INSERT … RETURNING id` in its own transaction and gives back the new id.
-    pub(crate) async fn insert_returning_id(
-        &self,
-        statement: Query<'_, Any, AnyArguments>,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.begin().await?;
-        let id = tx.insert_returning_id(statement).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
     /// Runs one writing statement with a RETURNING clause in its own transaction, and gives
     /// back the row it returned, if any.
     pub(crate) async fn write_returning(
