@@ -1,8 +1,4 @@
 //! Application statuses and the rules for changing them.
-#![expect(
-    clippy::unwrap_used,
-    reason = "test helpers: a panic here is a failed test"
-)]
 
 use iln_domain::status::{ApplicationStatus, Decision, StatusChange, StatusError};
 
