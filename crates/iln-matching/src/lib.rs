@@ -8,7 +8,8 @@
 //! - `blossom`: the primal-dual blossom algorithm itself (private).
 //! - [`solve()`](solve()) here: the three modes on top of it.
 //! - [`verify()`](verify()) in `certificate`: the independent optimality check.
-//! - [`candidates`]: top-k candidate graphs from a scoring closure, and the pricing pass.
+//! - [`candidates`]: top-k candidate graphs from pair scores (with group bounds that skip
+//!   pairs unscored), and the pricing pass.
 //! - [`trio`]: attaching people left without a partner to a pair.
 //! - [`explain`]: certified lower bounds on the loss of forcing two people together.
 //! - [`edgelist`]: the `u v w` text format used by `iln solve`.
