@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use iln_matching::candidates::{CandidateOptions, solve_all_pairs};
+use iln_matching::candidates::{CandidateOptions, solve_grouped};
 use iln_matching::trio::{self, Leftover, UnmatchedReason};
 use iln_matching::{Mode, SolveError, verify};
 use jiff::Timestamp;
@@ -383,7 +383,8 @@ pub fn run(request: &MatchRequest) -> Result<Proposal, ProposalError> {
         mode: request.mode.engine(),
         ..CandidateOptions::default()
     };
-    let priced = solve_all_pairs(free.len(), &local_score, &options)?;
+    // The engine rules out whole groups of pairs on the scorer's bounds before scoring any.
+    let priced = solve_grouped(&scorer.grouped(&free), &options)?;
     // The pricing pass only returns once a scan of every allowed pair under the final duals
     // found none it could improve, which is exactly what `check_all_pairs` would repeat; so
     // the independent check left to do is the certificate on the graph that was solved.

@@ -17,6 +17,9 @@ use crate::country::CountryCode;
 use crate::profile::{CareerStage, Sector};
 use crate::timezone::TimeZoneName;
 
+mod bounds;
+pub use bounds::GroupScores;
+
 /// The most shared interests that earn points: beyond three, a pair is already a good match on
 /// interests and more overlap should not drown out time zones or preferences.
 pub const MAX_COUNTED_INTERESTS: u32 = 3;
@@ -617,7 +620,17 @@ impl Scorer {
         let (Some(pa), Some(pb)) = (self.people.get(a), self.people.get(b)) else {
             return Some(Rule::SameCountry);
         };
-        if a == b || pa.country == pb.country {
+        if a == b {
+            return Some(Rule::SameCountry);
+        }
+        self.check_compiled(a, pa, b, pb)
+    }
+
+    /// [`Scorer::check`] for two different people `a` and `b` whose compiled records are at
+    /// hand (the grouped view keeps a copy of them in group order).
+    #[inline]
+    fn check_compiled(&self, a: usize, pa: &Compiled, b: usize, pb: &Compiled) -> Option<Rule> {
+        if pa.country == pb.country {
             return Some(Rule::SameCountry);
         }
         if (0..3).all(|w| pa.languages[w] & pb.languages[w] == 0) {
@@ -654,8 +667,13 @@ impl Scorer {
     /// every pair of the round, so this is the hot loop of a matching run.
     #[inline]
     fn total(&self, a: usize, b: usize) -> i64 {
+        self.total_compiled(a, &self.people[a], b, &self.people[b])
+    }
+
+    /// [`Scorer::total`] with the two compiled records at hand.
+    #[inline]
+    fn total_compiled(&self, a: usize, pa: &Compiled, b: usize, pb: &Compiled) -> i64 {
         let w = &self.weights;
-        let (pa, pb) = (&self.people[a], &self.people[b]);
         // The build targets baseline x86-64, where counting bits is a dozen instructions;
         // only "none, one, two, three or more" matters here, so clear the lowest bit thrice.
         let shared = if self.words == 1 {
@@ -676,10 +694,10 @@ impl Scorer {
             + self.waking_points[usize::from(pa.zone) * self.zones + usize::from(pb.zone)]
             + self.class_points[class];
         if pa.has_history {
-            total += self.wider(a, b);
+            total += self.wider_compiled(a, pa, pb);
         }
         if pb.has_history {
-            total += self.wider(b, a);
+            total += self.wider_compiled(b, pb, pa);
         }
         total
     }
@@ -722,7 +740,12 @@ impl Scorer {
     /// The wider-network points `person` gets from `partner`.
     #[inline]
     fn wider(&self, person: usize, partner: usize) -> i64 {
-        let (person_id, person, partner) = (person, &self.people[person], &self.people[partner]);
+        self.wider_compiled(person, &self.people[person], &self.people[partner])
+    }
+
+    /// [`Scorer::wider`] with the two compiled records at hand.
+    #[inline]
+    fn wider_compiled(&self, person_id: usize, person: &Compiled, partner: &Compiled) -> i64 {
         let new_country = !self.knows_country(person_id, partner.country);
         let new_sector = person.past_sectors & sector_bit(partner.sector) == 0;
         let w = i64::from(self.weights.wider_network);

@@ -6,6 +6,7 @@ mod clock;
 mod commitments;
 mod country;
 mod demo;
+mod pricing;
 mod profile;
 mod proposal;
 mod round;
