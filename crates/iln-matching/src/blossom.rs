@@ -43,8 +43,8 @@ pub(crate) struct RawBlossom {
     pub parent: Option<usize>,
     /// Its dual in the doubled units of this module (`2 * z` in the slack formula).
     pub dual: i64,
-    /// Every vertex inside it, sorted.
-    pub vertices: Vec<u32>,
+    /// The vertices directly inside it (not inside a child blossom), sorted.
+    pub own_vertices: Vec<u32>,
 }
 
 /// What the algorithm hands back.
@@ -133,6 +133,8 @@ struct Core {
     queue: Vec<u32>,
     /// Scratch buffer for blossom leaves.
     scratch: Vec<u32>,
+    /// Work list of `augment_blossom`: (blossom, vertex to become its base).
+    rebase: Vec<(u32, u32)>,
     /// Vertices and blossoms whose label was set in this stage, so clearing a stage costs
     /// time in proportion to what it touched, not to the whole graph.
     touched: Vec<u32>,
@@ -209,6 +211,7 @@ impl Core {
             allow: vec![false; m],
             queue: Vec::new(),
             scratch: Vec::new(),
+            rebase: Vec::new(),
             touched: Vec::new(),
             stamp: vec![0; 2 * n],
             stage_id: 0,
@@ -607,9 +610,15 @@ impl Core {
         self.endps[bu] = endps;
     }
 
+    /// Expands top blossom `b`: its children become top blossoms. During a stage (`end_stage`
+    /// false) `b` is a T-blossom whose dual reached zero, and part of its cycle joins the tree.
+    /// At the end of a stage, child blossoms whose dual is zero are expanded too, through an
+    /// explicit stack rather than recursion: the nesting can be as deep as the graph is large.
     fn expand_blossom(&mut self, b: u32, end_stage: bool) {
         let bu = b as usize;
-        // Settle every dual inside before the labels change.
+        // Settle every dual inside before the labels change. Nested blossoms expanded below
+        // need no second pass: their vertices were settled here, and a blossom's own dual no
+        // longer matters once it is expanded.
         if self.parent[bu] == NONE {
             let mut buf = std::mem::take(&mut self.scratch);
             self.leaves(b, &mut buf);
@@ -619,22 +628,25 @@ impl Core {
             self.scratch = buf;
             self.settle_blossom(b);
         }
+        if end_stage {
+            self.expand_nested_zero(b);
+            return;
+        }
         let childs = self.childs[bu].clone();
         for &s in &childs {
             self.parent[s as usize] = NONE;
             if (s as usize) < self.n {
                 self.in_blossom[s as usize] = s;
-            } else if end_stage && self.dual[s as usize] == 0 {
-                self.expand_blossom(s, end_stage);
             } else {
-                let mut sub = Vec::new();
+                let mut sub = std::mem::take(&mut self.scratch);
                 self.leaves(s, &mut sub);
-                for x in sub {
+                for &x in &sub {
                     self.in_blossom[x as usize] = s;
                 }
+                self.scratch = sub;
             }
         }
-        if !end_stage && self.label[bu] == T {
+        if self.label[bu] == T {
             // The blossom was reached through `entry`; relabel the even-length path from the
             // entry child to the base child as alternating T/S, and leave the rest unlabelled.
             let len = childs.len() as isize;
@@ -720,6 +732,42 @@ impl Core {
                 j += jstep;
             }
         }
+        self.retire_blossom(b);
+    }
+
+    /// End-of-stage expansion of `b` and, depth first, of every child blossom with a zero
+    /// dual, in the order a recursive walk would take (so blossom ids are reused the same
+    /// way). Each frame is a blossom and the index of its next child.
+    fn expand_nested_zero(&mut self, b: u32) {
+        let mut stack: Vec<(u32, usize)> = vec![(b, 0)];
+        while let Some(&mut (x, ref mut i)) = stack.last_mut() {
+            let xu = x as usize;
+            let Some(&s) = self.childs[xu].get(*i) else {
+                stack.pop();
+                self.retire_blossom(x);
+                continue;
+            };
+            *i += 1;
+            let su = s as usize;
+            self.parent[su] = NONE;
+            if su < self.n {
+                self.in_blossom[su] = s;
+            } else if self.dual[su] == 0 {
+                stack.push((s, 0));
+            } else {
+                let mut sub = std::mem::take(&mut self.scratch);
+                self.leaves(s, &mut sub);
+                for &y in &sub {
+                    self.in_blossom[y as usize] = s;
+                }
+                self.scratch = sub;
+            }
+        }
+    }
+
+    /// Frees blossom `b`'s slot once its children stand on their own.
+    fn retire_blossom(&mut self, b: u32) {
+        let bu = b as usize;
         self.label[bu] = FREE;
         self.label_end[bu] = NONE;
         self.childs[bu] = Vec::new();
@@ -730,38 +778,47 @@ impl Core {
     }
 
     /// Swaps matched and unmatched edges inside blossom `b` so that vertex `v` becomes its base.
+    /// Each sub-blossom on the way is re-based the same way; those sub-tasks touch disjoint
+    /// parts of the blossom tree and never read the mates, so a work list replaces recursion
+    /// (nesting can be as deep as the graph is large) without changing the result.
     fn augment_blossom(&mut self, b: u32, v: u32) {
-        let bu = b as usize;
-        let mut t = v;
-        while self.parent[t as usize] != b {
-            t = self.parent[t as usize];
-        }
-        if t as usize >= self.n {
-            self.augment_blossom(t, v);
-        }
-        let len = self.childs[bu].len() as isize;
-        let i = self.childs[bu].iter().position(|&c| c == t).unwrap_or(0);
-        let (mut j, jstep, endptrick) = walk_to_base(i, self.childs[bu].len());
-        let at = |j: isize| -> usize { j.rem_euclid(len) as usize };
-        while j != 0 {
-            j += jstep;
-            let t1 = self.childs[bu][at(j)];
-            let p = self.endps[bu][at(j - endptrick as isize)] ^ endptrick;
-            if t1 as usize >= self.n {
-                self.augment_blossom(t1, self.ends[p as usize]);
+        let mut work = std::mem::take(&mut self.rebase);
+        work.clear();
+        work.push((b, v));
+        while let Some((b, v)) = work.pop() {
+            let bu = b as usize;
+            let mut t = v;
+            while self.parent[t as usize] != b {
+                t = self.parent[t as usize];
             }
-            j += jstep;
-            let t2 = self.childs[bu][at(j)];
-            if t2 as usize >= self.n {
-                self.augment_blossom(t2, self.ends[(p ^ 1) as usize]);
+            if t as usize >= self.n {
+                work.push((t, v));
             }
-            self.mate[self.ends[p as usize] as usize] = p ^ 1;
-            self.mate[self.ends[(p ^ 1) as usize] as usize] = p;
+            let len = self.childs[bu].len() as isize;
+            let i = self.childs[bu].iter().position(|&c| c == t).unwrap_or(0);
+            let (mut j, jstep, endptrick) = walk_to_base(i, self.childs[bu].len());
+            let at = |j: isize| -> usize { j.rem_euclid(len) as usize };
+            while j != 0 {
+                j += jstep;
+                let t1 = self.childs[bu][at(j)];
+                let p = self.endps[bu][at(j - endptrick as isize)] ^ endptrick;
+                if t1 as usize >= self.n {
+                    work.push((t1, self.ends[p as usize]));
+                }
+                j += jstep;
+                let t2 = self.childs[bu][at(j)];
+                if t2 as usize >= self.n {
+                    work.push((t2, self.ends[(p ^ 1) as usize]));
+                }
+                self.mate[self.ends[p as usize] as usize] = p ^ 1;
+                self.mate[self.ends[(p ^ 1) as usize] as usize] = p;
+            }
+            self.childs[bu].rotate_left(i);
+            self.endps[bu].rotate_left(i);
+            // The new base child is re-based on `v` by its own task (or is `v` itself).
+            self.base[bu] = v;
         }
-        self.childs[bu].rotate_left(i);
-        self.endps[bu].rotate_left(i);
-        self.base[bu] = self.base[self.childs[bu][0] as usize];
-        debug_assert_eq!(self.base[bu], v);
+        self.rebase = work;
     }
 
     /// Flips the alternating path from vertex `s` (in an S-blossom, or in an unlabelled
@@ -1185,8 +1242,13 @@ impl Core {
             }
         }
         for &b in &order {
-            let mut vertices = Vec::new();
-            self.leaves(b, &mut vertices);
+            // Only the vertices directly inside: the rest are in child blossoms, which list
+            // their own, so the certificate stays linear in the graph however deep the nesting.
+            let mut vertices: Vec<u32> = self.childs[b as usize]
+                .iter()
+                .copied()
+                .filter(|&c| (c as usize) < n)
+                .collect();
             vertices.sort_unstable();
             let p = self.parent[b as usize];
             index[b as usize] = blossoms.len();
@@ -1197,7 +1259,7 @@ impl Core {
                     Some(index[p as usize])
                 },
                 dual: 2 * self.dual[b as usize],
-                vertices,
+                own_vertices: vertices,
             });
         }
         RawSolution {
