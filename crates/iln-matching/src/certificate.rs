@@ -1,13 +1,14 @@
 //! The independent optimality check: given a graph and a [`Matching`], confirm from the
 //! certificate alone (linear-programming duality for Edmonds' matching polytope) that no better
-//! matching exists. It shares no code with the solver beyond the input types.
+//! matching exists. It shares no code with the solver beyond the input types (`Graph`,
+//! including its `filtered` view, and the certificate's own types): the edges a proof is about
+//! and the weight shift that maximum-cardinality mode needs are derived here from first
+//! principles, not taken from the solver. The certificate format is in
+//! `docs/certificate-format.md`.
 
 use std::collections::HashMap;
 
-use crate::{
-    CardinalityProof, Certificate, DUAL_SCALE, Graph, Matching, Mode, above_graph,
-    cardinality_offset,
-};
+use crate::{CardinalityProof, Certificate, DUAL_SCALE, Graph, Matching, Mode};
 
 /// Why a matching failed verification.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,8 +41,6 @@ pub enum VerifyError {
     BlossomNotFull(usize),
     #[error("fairness: {0}")]
     Fairness(&'static str),
-    #[error("the weights are too far apart to verify: {0}")]
-    Overflow(crate::SolveError),
 }
 
 /// Checks that `result` is an optimal matching of `graph` in its mode: the pairs are edges,
@@ -76,8 +75,7 @@ pub fn verify(graph: &Graph, result: &Matching) -> Result<(), VerifyError> {
             check_duals(graph, &result.mate, &result.certificate)
         }
         Mode::MaxCardinality => {
-            let offset = cardinality_offset(graph).map_err(VerifyError::Overflow)?;
-            expect_offset_at_least(&result.certificate, offset)?;
+            expect_offset_at_least(&result.certificate, required_offset(graph))?;
             check_duals(graph, &result.mate, &result.certificate)
         }
         Mode::Fairness => verify_fair(graph, result),
@@ -93,13 +91,11 @@ fn verify_fair(graph: &Graph, result: &Matching) -> Result<(), VerifyError> {
     }
     let Some(floor) = result.floor else {
         // No pairs: the certificate must show that no pair at all is possible.
-        let offset = cardinality_offset(graph).map_err(VerifyError::Overflow)?;
-        expect_offset_at_least(&result.certificate, offset)?;
+        expect_offset_at_least(&result.certificate, required_offset(graph))?;
         return check_duals(graph, &result.mate, &result.certificate);
     };
     let kept = graph.filtered(|e| e.weight >= floor);
-    let offset = cardinality_offset(&kept).map_err(VerifyError::Overflow)?;
-    expect_offset_at_least(&result.certificate, offset)?;
+    expect_offset_at_least(&result.certificate, required_offset(&kept))?;
     check_duals(&kept, &result.mate, &result.certificate)?;
     let proof = result
         .fairness
@@ -121,7 +117,8 @@ fn verify_fair(graph: &Graph, result: &Matching) -> Result<(), VerifyError> {
 }
 
 fn check_cardinality(graph: &Graph, proof: &CardinalityProof) -> Result<(), VerifyError> {
-    let edges = above_graph(graph, proof.above);
+    // The edges the proof is about: those strictly heavier than `above`.
+    let edges = graph.filtered(|e| proof.above.is_none_or(|a| e.weight > a));
     if proof.mate.len() != graph.node_count() {
         return Err(VerifyError::WrongSize {
             got: proof.mate.len(),
@@ -137,8 +134,7 @@ fn check_cardinality(graph: &Graph, proof: &CardinalityProof) -> Result<(), Veri
         });
     }
     // An optimal "most pairs, then most weight" certificate proves the most pairs.
-    let offset = cardinality_offset(&edges).map_err(VerifyError::Overflow)?;
-    expect_offset_at_least(&proof.certificate, offset)?;
+    expect_offset_at_least(&proof.certificate, required_offset(&edges))?;
     check_duals(&edges, &proof.mate, &proof.certificate)
 }
 
@@ -157,15 +153,32 @@ fn expect_offset(cert: &Certificate, expected: i64) -> Result<(), VerifyError> {
     }
 }
 
+/// The smallest weight shift `B` for which a maximum-weight matching under `w + B` has the
+/// most pairs, derived on its own rather than taken from the solver. With edge weights in
+/// `[lo, hi]` and at most `h = n / 2` pairs, take matchings `N` with `|M| + d` pairs and `M`
+/// (`d >= 1`, so `|M| <= h - 1`): `w(N) + |N| B - w(M) - |M| B >= |M| (lo - hi) + d (lo + B)`,
+/// which is positive for every such pair once `B > (h - 1)(hi - lo) - lo`. Any larger shift
+/// works too, which is why the check below accepts an offset at least this one.
+fn required_offset(graph: &Graph) -> i128 {
+    let weights = graph.edges().iter().map(|e| i128::from(e.weight));
+    let (Some(lo), Some(hi)) = (weights.clone().min(), weights.max()) else {
+        // No edge: no matching has a pair, and any shift proves it.
+        return i128::MIN;
+    };
+    let most_smaller = (graph.node_count() / 2).saturating_sub(1) as i128;
+    most_smaller * (hi - lo) - lo + 1
+}
+
 /// Any shift at least the required one still makes one more pair outweigh every weight
-/// difference, so a larger offset (from pricing over all pairs) proves the same thing.
-fn expect_offset_at_least(cert: &Certificate, required: i64) -> Result<(), VerifyError> {
-    if cert.offset >= required {
+/// difference, so a larger offset (the solver's, or pricing's over all pairs) proves the same
+/// thing.
+fn expect_offset_at_least(cert: &Certificate, required: i128) -> Result<(), VerifyError> {
+    if i128::from(cert.offset) >= required {
         Ok(())
     } else {
         Err(VerifyError::WrongOffset {
             got: cert.offset,
-            expected: required,
+            expected: i64::try_from(required).unwrap_or(i64::MAX),
         })
     }
 }
@@ -229,55 +242,9 @@ fn check_duals(
     if let Some(v) = cert.vertex_dual.iter().position(|&y| y < 0) {
         return Err(VerifyError::NegativeDual(format!("node {v}")));
     }
-    // Laminar family: processing parents first, every vertex of a blossom must currently be
-    // owned by exactly its parent (or by nothing for a top-level blossom). That checks
-    // containment in the parent and disjointness from every sibling at once.
-    let nb = cert.blossoms.len();
-    let mut owner: Vec<Option<usize>> = vec![None; n];
-    let mut depth = vec![0usize; nb];
-    let mut total_dual = vec![0i128; nb];
-    for (b, blossom) in cert.blossoms.iter().enumerate() {
-        if blossom.dual < 0 {
-            return Err(VerifyError::NegativeDual(format!("blossom {b}")));
-        }
-        if blossom.vertices.len() < 3 || blossom.vertices.len() % 2 == 0 {
-            return Err(VerifyError::BadBlossom(b));
-        }
-        if let Some(p) = blossom.parent
-            && p >= b
-        {
-            return Err(VerifyError::BadBlossom(b));
-        }
-        for &v in &blossom.vertices {
-            if v >= n || owner[v] != blossom.parent {
-                return Err(VerifyError::BadBlossom(b));
-            }
-            owner[v] = Some(b);
-        }
-        let (d, above) = match blossom.parent {
-            Some(p) => (depth[p] + 1, total_dual[p]),
-            None => (0, 0),
-        };
-        depth[b] = d;
-        total_dual[b] = above + i128::from(blossom.dual);
-    }
-    // The deepest blossom holding both ends of an edge, by walking up from both owners.
-    let common = |u: usize, v: usize| -> Option<usize> {
-        let (mut a, mut b) = (owner[u], owner[v]);
-        loop {
-            match (a, b) {
-                (Some(x), Some(y)) if x == y => return Some(x),
-                (Some(x), Some(y)) => {
-                    if depth[x] >= depth[y] {
-                        a = cert.blossoms[x].parent;
-                    } else {
-                        b = cert.blossoms[y].parent;
-                    }
-                }
-                _ => return None,
-            }
-        }
-    };
+    let tree = BlossomTree::new(n, cert)?;
+    let total_dual = &tree.total_dual;
+    let common = |u: usize, v: usize| tree.common(u, v);
     let offset = i128::from(cert.offset);
     let reduced = |u: usize, v: usize, w: i64| -> i128 {
         let z = common(u, v).map_or(0, |b| total_dual[b]);
@@ -290,6 +257,7 @@ fn check_duals(
             return Err(VerifyError::Infeasible(e.u, e.v, r));
         }
     }
+    let nb = cert.blossoms.len();
     let mut full = vec![0usize; nb];
     for ((u, v), w) in heaviest_matched(graph, mate) {
         let r = reduced(u, v, w);
@@ -312,9 +280,109 @@ fn check_duals(
         }
     }
     for (b, blossom) in cert.blossoms.iter().enumerate() {
-        if blossom.dual > 0 && full[b] != blossom.vertices.len() / 2 {
+        if blossom.dual > 0 && full[b] != tree.size[b] / 2 {
             return Err(VerifyError::BlossomNotFull(b));
         }
     }
     Ok(())
+}
+
+/// The certificate's blossoms as a checked tree, with what the dual check needs: each vertex's
+/// deepest blossom, each blossom's size and the sum of the duals around it, and a heavy-path
+/// decomposition so the deepest blossom holding both ends of an edge is found in O(log n)
+/// steps however deep the nesting. Built in a few linear passes, no recursion.
+struct BlossomTree {
+    /// Deepest blossom holding each vertex.
+    owner: Vec<Option<usize>>,
+    parent: Vec<Option<usize>>,
+    depth: Vec<usize>,
+    /// Number of vertices inside each blossom, children's included.
+    size: Vec<usize>,
+    /// A blossom's dual plus those of every blossom around it.
+    total_dual: Vec<i128>,
+    /// The top of the heavy path through each blossom.
+    head: Vec<usize>,
+}
+
+impl BlossomTree {
+    /// Checks the list is a laminar family of odd sets and indexes it. Each blossom names only
+    /// the vertices directly inside it, and a vertex may be named once, so the sets nest by
+    /// construction: a blossom is its own vertices plus its children's.
+    fn new(n: usize, cert: &Certificate) -> Result<Self, VerifyError> {
+        let nb = cert.blossoms.len();
+        let mut owner: Vec<Option<usize>> = vec![None; n];
+        let mut parent = vec![None; nb];
+        let mut depth = vec![0usize; nb];
+        let mut size = vec![0usize; nb];
+        let mut total_dual = vec![0i128; nb];
+        for (b, blossom) in cert.blossoms.iter().enumerate() {
+            if blossom.dual < 0 {
+                return Err(VerifyError::NegativeDual(format!("blossom {b}")));
+            }
+            // Parents come first, so the parent's depth and duals are known here.
+            if let Some(p) = blossom.parent {
+                if p >= b {
+                    return Err(VerifyError::BadBlossom(b));
+                }
+                depth[b] = depth[p] + 1;
+                total_dual[b] = total_dual[p];
+            }
+            parent[b] = blossom.parent;
+            total_dual[b] += i128::from(blossom.dual);
+            for &v in &blossom.own_vertices {
+                if v >= n || owner[v].is_some() {
+                    return Err(VerifyError::BadBlossom(b));
+                }
+                owner[v] = Some(b);
+            }
+            size[b] = blossom.own_vertices.len();
+        }
+        // Children come after their parents: a backward pass adds each size to its parent's
+        // and picks each blossom's largest child as its heavy one.
+        let mut heavy: Vec<Option<usize>> = vec![None; nb];
+        let mut weight = vec![1usize; nb];
+        for b in (0..nb).rev() {
+            if let Some(p) = parent[b] {
+                size[p] += size[b];
+                weight[p] += weight[b];
+                if heavy[p].is_none_or(|h| weight[b] > weight[h]) {
+                    heavy[p] = Some(b);
+                }
+            }
+        }
+        if let Some(b) = (0..nb).find(|&b| size[b] < 3 || size[b].is_multiple_of(2)) {
+            return Err(VerifyError::BadBlossom(b));
+        }
+        let mut head: Vec<usize> = (0..nb).collect();
+        for b in 0..nb {
+            if let Some(p) = parent[b]
+                && heavy[p] == Some(b)
+            {
+                head[b] = head[p];
+            }
+        }
+        Ok(BlossomTree {
+            owner,
+            parent,
+            depth,
+            size,
+            total_dual,
+            head,
+        })
+    }
+
+    /// The deepest blossom holding both `u` and `v`: climb whole heavy paths from the one
+    /// whose path starts deeper until both are on one path, then take the shallower.
+    fn common(&self, u: usize, v: usize) -> Option<usize> {
+        let (mut a, mut b) = (self.owner[u]?, self.owner[v]?);
+        while self.head[a] != self.head[b] {
+            if self.depth[self.head[a]] < self.depth[self.head[b]] {
+                std::mem::swap(&mut a, &mut b);
+            }
+            // When the deeper path starts at a top blossom, so does the other: two
+            // different top blossoms share nothing.
+            a = self.parent[self.head[a]]?;
+        }
+        Some(if self.depth[a] <= self.depth[b] { a } else { b })
+    }
 }

@@ -32,13 +32,14 @@ impl DualIndex {
         let mut parent = vec![None; nb];
         let mut depth = vec![0u32; nb];
         let mut total = vec![0i64; nb];
-        // Parents come first, so a later (deeper) blossom overwrites the owner.
+        // Each blossom names the vertices directly inside it, so its owner is the blossom
+        // that names it.
         for (b, blossom) in cert.blossoms.iter().enumerate() {
             let p = blossom.parent.filter(|&p| p < b);
             parent[b] = p.map(|p| p as u32);
             depth[b] = p.map_or(0, |p| depth[p] + 1);
             total[b] = p.map_or(0, |p| total[p]).saturating_add(blossom.dual);
-            for &v in &blossom.vertices {
+            for &v in &blossom.own_vertices {
                 if let Some(slot) = owner.get_mut(v) {
                     *slot = Some(b as u32);
                 }

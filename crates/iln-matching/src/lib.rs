@@ -85,6 +85,10 @@ pub enum GraphError {
 /// `vertex_dual[u] + vertex_dual[v] + sum(dual of blossoms containing u and v) >= DUAL_SCALE * w'`,
 /// with equality on matched edges; a positive vertex dual means the vertex is matched and a
 /// positive blossom dual means the blossom holds `(size - 1) / 2` matched pairs.
+///
+/// The blossoms form a forest: each names its parent and only the vertices directly inside it,
+/// so the whole certificate is linear in the graph's size however deep blossoms nest. The
+/// format is described in full in `docs/certificate-format.md`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Certificate {
     /// Added to every weight before solving: zero for maximum weight; large enough in
@@ -95,14 +99,16 @@ pub struct Certificate {
     pub blossoms: Vec<CertifiedBlossom>,
 }
 
-/// One odd set of the certificate.
+/// One odd set of the certificate: its own vertices plus, recursively, those of the blossoms
+/// naming it as their parent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertifiedBlossom {
     /// Index in [`Certificate::blossoms`] of the smallest blossom strictly containing this one.
     pub parent: Option<usize>,
     pub dual: i64,
-    /// The vertices, sorted.
-    pub vertices: Vec<usize>,
+    /// The vertices directly inside this blossom and inside none of its child blossoms,
+    /// sorted. Each vertex is named by at most one blossom, the deepest holding it.
+    pub own_vertices: Vec<usize>,
 }
 
 /// A proof that a graph's edges heavier than `above` allow no matching with more pairs than
@@ -285,7 +291,7 @@ pub(crate) fn solve_shifted(
                 .map(|b| CertifiedBlossom {
                     parent: b.parent,
                     dual: b.dual,
-                    vertices: b.vertices.into_iter().map(|v| v as usize).collect(),
+                    own_vertices: b.own_vertices.into_iter().map(|v| v as usize).collect(),
                 })
                 .collect(),
         },
