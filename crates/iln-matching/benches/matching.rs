@@ -3,7 +3,14 @@
 //! from its own C++ driver in `scripts/bench/`). Never a timed test: it prints numbers.
 //!
 //! Usage (through `cargo bench -p iln-matching --bench matching -- ...`):
-//! - `gen N K SEED FILE`: a round of N people, each keeping their top-K candidates
+//! - `gen N K SEED FILE [SCORES]`: a round of N people, each keeping their top-K candidates;
+//!   SCORES is `features` (default: shared interests, sector, stage, time zone), `equal` (the
+//!   same graph with every weight set to 600), `noise` (features plus a random 0-330 per
+//!   pair) or `random` (a uniform random integer 1-600 per pair, ties broken at random)
+//! - `onion D FILE`: a free vertex inside D nested odd cycles, every weight 600
+//! - `gnm N M RANGE SEED FILE`: a random simple graph with N nodes and M edges, uniform
+//!   integer weights 1..=RANGE
+//! - `complete N RANGE SEED FILE`: the complete graph on N nodes, weights 1..=RANGE
 //! - `solve ENGINE FILE [REPEAT]`: ENGINE is `ours`, `rustworkx` or `mwmatching`; prints
 //!   `seconds weight cardinality cpu_seconds` for each repeat on one line each (CPU time of
 //!   the solving thread, which stays meaningful when the machine is shared)
@@ -155,6 +162,9 @@ fn main() {
         .collect();
     match args.first().map(String::as_str) {
         Some("gen") => generate(&args),
+        Some("onion") => onion(&args),
+        Some("gnm") => gnm(&args),
+        Some("complete") => complete(&args),
         Some("solve") => run_solver(&args),
         Some("pricing") => pricing(&args),
         // `cargo bench` with no arguments: a quick smoke run so the bench target is useful.
@@ -181,36 +191,135 @@ fn main() {
     }
 }
 
+/// A deterministic pseudo-random value for the unordered pair `(i, j)`: the same both ways,
+/// independent across pairs.
+fn pair_hash(seed: u64, i: usize, j: usize) -> u64 {
+    let (a, b) = (i.min(j) as u64, i.max(j) as u64);
+    let mut rng = Rng(seed ^ a.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ b.rotate_left(32));
+    rng.next()
+}
+
 fn generate(args: &[String]) {
     let n: usize = arg(args, 1, "N");
     let k: usize = arg(args, 2, "K");
     let seed: u64 = arg(args, 3, "SEED");
     let path: String = arg(args, 4, "FILE");
+    let scores = args.get(5).map_or("features", String::as_str);
     let round = Round::new(n, seed);
-    let score = |i: usize, j: usize| round.score(i, j);
+    let features = |i: usize, j: usize| round.score(i, j);
+    // Random scores keep the countries (no pair within one) but nothing else; the low bits
+    // of the hash break ties at random when ranking.
+    let random = |i: usize, j: usize| {
+        round
+            .score(i, j)
+            .map(|_| (pair_hash(seed, i, j) % 600) as i64 + 1)
+    };
+    let noise = |i: usize, j: usize| {
+        round
+            .score(i, j)
+            .map(|s| s + (pair_hash(seed, i, j) % 331) as i64)
+    };
     let options = CandidateOptions {
         k,
         max_k: k,
         ..CandidateOptions::default()
     };
-    let g = top_k_graph(n, &score, &options)
-        .unwrap_or_else(|e| fail(&e.to_string()))
-        .graph;
-    let file = std::fs::File::create(&path).unwrap_or_else(|e| fail(&e.to_string()));
+    let g = match scores {
+        "features" | "equal" => top_k_graph(n, &features, &options),
+        "random" => top_k_graph(n, &random, &options),
+        "noise" => top_k_graph(n, &noise, &options),
+        other => fail(&format!("unknown scores {other}")),
+    }
+    .unwrap_or_else(|e| fail(&e.to_string()))
+    .graph;
+    let edges = g.edges().iter().map(|e| {
+        let w = if scores == "equal" { 600 } else { e.weight };
+        (e.u, e.v, w)
+    });
+    write_edges(
+        &path,
+        &format!("synthetic round: {n} people, top-{k} candidates, {scores} scores, seed {seed}"),
+        edges,
+    );
+    eprintln!("{path}: {n} people, {} edges", g.edge_count());
+}
+
+/// Writes an edge list in the `iln solve` format with a comment line first.
+fn write_edges(path: &str, comment: &str, edges: impl Iterator<Item = (usize, usize, i64)>) {
+    let file = std::fs::File::create(path).unwrap_or_else(|e| fail(&e.to_string()));
     let mut out = std::io::BufWriter::new(file);
-    let write = |out: &mut std::io::BufWriter<std::fs::File>, s: String| {
+    let mut write = |s: String| {
         out.write_all(s.as_bytes())
             .unwrap_or_else(|e| fail(&e.to_string()))
     };
-    write(
-        &mut out,
-        format!("# synthetic round: {n} people, top-{k} candidates, seed {seed}\n"),
-    );
-    for e in g.edges() {
-        write(&mut out, format!("{} {} {}\n", e.u, e.v, e.weight));
+    write(format!("# {comment}\n"));
+    for (u, v, w) in edges {
+        write(format!("{u} {v} {w}\n"));
     }
     out.flush().unwrap_or_else(|e| fail(&e.to_string()));
-    eprintln!("{path}: {n} people, {} edges", g.edge_count());
+}
+
+/// The onion of issue 16: vertex 0 inside D nested odd cycles; level i has vertices
+/// a_i = 2i - 1 and b_i = 2i joined by an edge, a_1 and b_1 are joined to 0 and a_i, b_i to
+/// a_(i-1), b_(i-1). Every weight is 600, so every blossom is tight and they nest D deep.
+fn onion(args: &[String]) {
+    let depth: usize = arg(args, 1, "D");
+    let path: String = arg(args, 2, "FILE");
+    let edges = (1..=depth).flat_map(|i| {
+        let (a, b) = (2 * i - 1, 2 * i);
+        let (pa, pb) = if i == 1 { (0, 0) } else { (a - 2, b - 2) };
+        [(a, b, 600), (a, pa, 600), (b, pb, 600)]
+    });
+    write_edges(&path, &format!("onion of depth {depth}"), edges);
+}
+
+/// A uniform random weight in 1..=range.
+fn weight_in(rng: &mut Rng, range: u64) -> i64 {
+    (rng.below(range) + 1) as i64
+}
+
+fn gnm(args: &[String]) {
+    let n: usize = arg(args, 1, "N");
+    let m: usize = arg(args, 2, "M");
+    let range: u64 = arg(args, 3, "RANGE");
+    let seed: u64 = arg(args, 4, "SEED");
+    let path: String = arg(args, 5, "FILE");
+    let mut rng = Rng(seed);
+    let mut seen = std::collections::HashSet::with_capacity(m);
+    let mut edges = Vec::with_capacity(m);
+    if n < 2 || m > n * (n - 1) / 2 {
+        fail("too many edges for the nodes");
+    }
+    while edges.len() < m {
+        let (u, v) = (rng.below(n as u64) as usize, rng.below(n as u64) as usize);
+        if u != v && seen.insert((u.min(v), u.max(v))) {
+            edges.push((u, v, weight_in(&mut rng, range)));
+        }
+    }
+    write_edges(
+        &path,
+        &format!("G(n, m): {n} nodes, {m} edges, weights 1..={range}, seed {seed}"),
+        edges.into_iter(),
+    );
+}
+
+fn complete(args: &[String]) {
+    let n: usize = arg(args, 1, "N");
+    let range: u64 = arg(args, 2, "RANGE");
+    let seed: u64 = arg(args, 3, "SEED");
+    let path: String = arg(args, 4, "FILE");
+    let mut rng = Rng(seed);
+    let mut edges = Vec::with_capacity(n * n.saturating_sub(1) / 2);
+    for u in 0..n {
+        for v in u + 1..n {
+            edges.push((u, v, weight_in(&mut rng, range)));
+        }
+    }
+    write_edges(
+        &path,
+        &format!("complete graph on {n} nodes, weights 1..={range}, seed {seed}"),
+        edges.into_iter(),
+    );
 }
 
 fn run_solver(args: &[String]) {

@@ -10,4 +10,5 @@ mod edgelist;
 mod exhaustive;
 mod explain;
 mod oracle;
+mod robust;
 mod trio;

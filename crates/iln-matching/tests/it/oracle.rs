@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use rustworkx_core::petgraph::graph::UnGraph;
 
 /// The reference optimum: total weight and pair count of rustworkx-core's matching.
-fn reference(graph: &Graph, max_cardinality: bool) -> (i64, usize) {
+pub fn reference(graph: &Graph, max_cardinality: bool) -> (i64, usize) {
     let mut g: UnGraph<(), i64> = UnGraph::new_undirected();
     let nodes: Vec<_> = (0..graph.node_count()).map(|_| g.add_node(())).collect();
     for e in graph.edges() {
@@ -97,7 +97,7 @@ fn graphs(max_n: usize) -> impl Strategy<Value = Graph> {
         })
 }
 
-fn cases(default: u32) -> ProptestConfig {
+pub fn cases(default: u32) -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
