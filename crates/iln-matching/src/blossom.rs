@@ -97,19 +97,7 @@ struct Core {
     label: Vec<u8>,
     /// For a labelled top blossom, the endpoint (in the parent) of the edge that labelled it.
     label_end: Vec<u32>,
-    /// Which top blossom holds each vertex, through one indirection: `group[v]` is a group
-    /// id and `group_top[g]` the top blossom of that group. A new blossom inherits the group
-    /// of its largest child, so only the other children's vertices are relabelled, and an
-    /// expansion gives each child back the group it had; a blossom grown one small piece at a
-    /// time (the onion of issue 16, or big blossoms of equal weights) then costs the pieces,
-    /// not its whole size, at each step. Group ids are vertex ids.
-    group: Vec<u32>,
-    group_top: Vec<u32>,
-    /// The group of each vertex and blossom while it is (or once it becomes again) a top
-    /// blossom: `v` for vertex `v`, the largest child's for a blossom.
-    grp: Vec<u32>,
-    /// Number of vertices inside each vertex (one) and blossom.
-    size: Vec<u32>,
+    in_blossom: Vec<u32>,
     parent: Vec<u32>,
     /// Children of a non-trivial blossom, in cyclic order starting at the base child.
     childs: Vec<Vec<u32>>,
@@ -205,12 +193,7 @@ impl Core {
             mate: vec![NONE; n],
             label: vec![FREE; 2 * n],
             label_end: vec![NONE; 2 * n],
-            group: (0..n as u32).collect(),
-            group_top: (0..n as u32).collect(),
-            grp: (0..2 * n as u32)
-                .map(|x| if (x as usize) < n { x } else { NONE })
-                .collect(),
-            size: (0..2 * n).map(|x| u32::from(x < n)).collect(),
+            in_blossom: (0..n as u32).collect(),
             parent: vec![NONE; 2 * n],
             childs: vec![Vec::new(); 2 * n],
             endps: vec![Vec::new(); 2 * n],
@@ -240,12 +223,6 @@ impl Core {
         }
     }
 
-    /// The top blossom holding vertex `v`.
-    #[inline]
-    fn top(&self, v: usize) -> u32 {
-        self.group_top[self.group[v] as usize]
-    }
-
     #[inline]
     fn touch(&mut self, x: u32) {
         if self.stamp[x as usize] != self.stage_id {
@@ -266,7 +243,7 @@ impl Core {
     #[inline]
     fn vdual(&self, v: u32) -> i64 {
         let v = v as usize;
-        match self.label[self.top(v) as usize] {
+        match self.label[self.in_blossom[v] as usize] {
             S => self.dual[v] - (self.now - self.since[v]),
             T => self.dual[v] + (self.now - self.since[v]),
             _ => self.dual[v],
@@ -313,12 +290,12 @@ impl Core {
 
     /// Queues every edge from an S-vertex to free vertex `w` (after `w` became free).
     fn refresh_free(&mut self, w: u32) {
-        let bw = self.top(w as usize);
+        let bw = self.in_blossom[w as usize];
         let dw = self.dual[w as usize];
         for i in self.neighbours(w) {
             let q = self.adj[i];
             let y = self.ends[q as usize] as usize;
-            let by = self.top(y);
+            let by = self.in_blossom[y];
             if by != bw && self.label[by as usize] == S {
                 let key = self.dual[y] + self.since[y] + dw - self.cost[(q / 2) as usize];
                 self.to_free.push(key, q / 2);
@@ -330,7 +307,7 @@ impl Core {
     /// `w`'s top blossom: free (rate one) or S (rate two); edges to T-vertices keep their slack.
     #[inline]
     fn watch_edge(&mut self, v: u32, w: u32, k: u32) {
-        match self.label[self.top(w as usize) as usize] {
+        match self.label[self.in_blossom[w as usize] as usize] {
             FREE => {
                 let key = self.s_key(v) + self.dual[w as usize] - self.cost[k as usize];
                 self.to_free.push(key, k);
@@ -478,13 +455,13 @@ impl Core {
         let mut t = t;
         let mut p = p;
         loop {
-            let b = self.top(w as usize);
+            let b = self.in_blossom[w as usize];
             self.touch(w);
             self.touch(b);
             let root = if p == NONE {
                 w
             } else {
-                self.tree[self.top(self.ends[p as usize] as usize) as usize]
+                self.tree[self.in_blossom[self.ends[p as usize] as usize] as usize]
             };
             self.tree[b as usize] = root;
             self.members[root as usize].push(w);
@@ -538,7 +515,7 @@ impl Core {
         let mut w = w;
         while v != NONE || w != NONE {
             if v != NONE {
-                let b = self.top(v as usize);
+                let b = self.in_blossom[v as usize];
                 if self.label[b as usize] & 4 != 0 {
                     base = self.base[b as usize];
                     break;
@@ -549,7 +526,7 @@ impl Core {
                     v = NONE;
                 } else {
                     let t = self.ends[self.label_end[b as usize] as usize];
-                    let bt = self.top(t as usize);
+                    let bt = self.in_blossom[t as usize];
                     v = self.ends[self.label_end[bt as usize] as usize];
                 }
             }
@@ -566,9 +543,9 @@ impl Core {
     fn add_blossom(&mut self, base: u32, k: u32) {
         let mut v = self.ends[2 * k as usize];
         let mut w = self.ends[2 * k as usize + 1];
-        let bb = self.top(base as usize);
-        let mut bv = self.top(v as usize);
-        let mut bw = self.top(w as usize);
+        let bb = self.in_blossom[base as usize];
+        let mut bv = self.in_blossom[v as usize];
+        let mut bw = self.in_blossom[w as usize];
         let b = self.unused.pop().unwrap_or(NONE);
         debug_assert!(b != NONE);
         let bu = b as usize;
@@ -578,7 +555,7 @@ impl Core {
             path.push(bv);
             endps.push(self.label_end[bv as usize]);
             v = self.ends[self.label_end[bv as usize] as usize];
-            bv = self.top(v as usize);
+            bv = self.in_blossom[v as usize];
         }
         path.push(bb);
         path.reverse();
@@ -588,44 +565,25 @@ impl Core {
             path.push(bw);
             endps.push(self.label_end[bw as usize] ^ 1);
             w = self.ends[self.label_end[bw as usize] as usize];
-            bw = self.top(w as usize);
+            bw = self.in_blossom[w as usize];
         }
-        // The largest child hands its group to the new blossom (the first of equal ones,
-        // for determinism).
-        let mut heir = path[0];
-        for &c in &path {
-            if self.size[c as usize] > self.size[heir as usize] {
-                heir = c;
-            }
-        }
-        let heir_group = self.grp[heir as usize];
         // Settle the children's duals under their old labels before they stop moving on
-        // their own. T-children's vertices now move as S; S-children's vertices keep moving
-        // as before, so only T-children's need settling.
+        // their own (T-children's vertices now move as S).
         let mut all = std::mem::take(&mut self.scratch);
+        all.clear();
         let mut leaves = Vec::new();
-        let mut size = 0u32;
         for &c in &path {
-            size += self.size[c as usize];
+            let start = all.len();
+            self.append_leaves(c, &mut all);
             let was_t = self.label[c as usize] == T;
-            if was_t || c != heir {
-                self.leaves(c, &mut all);
-                for &x in &all {
-                    if was_t {
-                        self.settle_vertex(x);
-                        leaves.push(x);
-                    }
-                    if c != heir {
-                        self.group[x as usize] = heir_group;
-                    }
+            for &x in &all[start..] {
+                self.settle_vertex(x);
+                if was_t {
+                    leaves.push(x);
                 }
             }
-            // (A single vertex's dual moves as a vertex's, settled above if it must be.)
-            if c as usize >= self.n {
-                self.settle_blossom(c);
-            }
+            self.settle_blossom(c);
         }
-        self.scratch = all;
         for &c in &path {
             self.parent[c as usize] = b;
         }
@@ -638,9 +596,10 @@ impl Core {
         self.label_end[bu] = self.label_end[bb as usize];
         self.dual[bu] = 0;
         self.since[bu] = self.now;
-        self.size[bu] = size;
-        self.grp[bu] = heir_group;
-        self.group_top[heir_group as usize] = b;
+        for &x in &all {
+            self.in_blossom[x as usize] = b;
+        }
+        self.scratch = all;
         // Former T-vertices become S: they must be scanned and can now reach zero.
         for x in leaves {
             let key = self.s_key(x);
@@ -676,13 +635,22 @@ impl Core {
         let childs = self.childs[bu].clone();
         for &s in &childs {
             self.parent[s as usize] = NONE;
-            self.make_top(s, self.grp[bu]);
+            if (s as usize) < self.n {
+                self.in_blossom[s as usize] = s;
+            } else {
+                let mut sub = std::mem::take(&mut self.scratch);
+                self.leaves(s, &mut sub);
+                for &x in &sub {
+                    self.in_blossom[x as usize] = s;
+                }
+                self.scratch = sub;
+            }
         }
         if self.label[bu] == T {
             // The blossom was reached through `entry`; relabel the even-length path from the
             // entry child to the base child as alternating T/S, and leave the rest unlabelled.
             let len = childs.len() as isize;
-            let entry = self.top(self.ends[(self.label_end[bu] ^ 1) as usize] as usize);
+            let entry = self.in_blossom[self.ends[(self.label_end[bu] ^ 1) as usize] as usize];
             let i = childs.iter().position(|&c| c == entry).unwrap_or(0);
             let (mut j, jstep, endptrick) = walk_to_base(i, childs.len());
             let at = |j: isize| -> usize { j.rem_euclid(len) as usize };
@@ -743,7 +711,7 @@ impl Core {
                     for i in self.neighbours(v) {
                         let q = self.adj[i];
                         let y = self.ends[q as usize];
-                        let by = self.top(y as usize);
+                        let by = self.in_blossom[y as usize];
                         if by != bv && self.label[by as usize] == S && self.slack(q / 2) <= 0 {
                             entry_edge = Some((v, q));
                             break 'leaves;
@@ -782,26 +750,18 @@ impl Core {
             *i += 1;
             let su = s as usize;
             self.parent[su] = NONE;
-            self.make_top(s, self.grp[xu]);
-            if su >= self.n && self.dual[su] == 0 {
+            if su < self.n {
+                self.in_blossom[su] = s;
+            } else if self.dual[su] == 0 {
                 stack.push((s, 0));
+            } else {
+                let mut sub = std::mem::take(&mut self.scratch);
+                self.leaves(s, &mut sub);
+                for &y in &sub {
+                    self.in_blossom[y as usize] = s;
+                }
+                self.scratch = sub;
             }
-        }
-    }
-
-    /// Makes `s`, a child of a blossom being expanded whose group is `parent_group`, a top
-    /// blossom: it takes back its own group, relabelling its vertices unless it is the child
-    /// that already holds the parent's group.
-    fn make_top(&mut self, s: u32, parent_group: u32) {
-        let g = self.grp[s as usize];
-        self.group_top[g as usize] = s;
-        if g != parent_group {
-            let mut sub = std::mem::take(&mut self.scratch);
-            self.leaves(s, &mut sub);
-            for &x in &sub {
-                self.group[x as usize] = g;
-            }
-            self.scratch = sub;
         }
     }
 
@@ -814,8 +774,6 @@ impl Core {
         self.endps[bu] = Vec::new();
         self.base[bu] = NONE;
         self.dual[bu] = 0;
-        self.size[bu] = 0;
-        self.grp[bu] = NONE;
         self.unused.push(b);
     }
 
@@ -870,7 +828,7 @@ impl Core {
         let mut s = s;
         let mut p = p;
         loop {
-            let bs = self.top(s as usize);
+            let bs = self.in_blossom[s as usize];
             if bs as usize >= self.n {
                 self.augment_blossom(bs, s);
             }
@@ -879,7 +837,7 @@ impl Core {
                 return;
             }
             let t = self.ends[self.label_end[bs as usize] as usize];
-            let bt = self.top(t as usize);
+            let bt = self.in_blossom[t as usize];
             let le = self.label_end[bt as usize];
             s = self.ends[le as usize];
             let j = self.ends[(le ^ 1) as usize];
@@ -930,7 +888,7 @@ impl Core {
             }
             self.live = 0;
             for r in 0..self.n {
-                let b = self.top(r) as usize;
+                let b = self.in_blossom[r] as usize;
                 if self.mate[r] == NONE && self.dual[r] > 0 && self.label[b] == FREE {
                     self.assign_label(r as u32, S, NONE);
                     self.live += 1;
@@ -985,17 +943,15 @@ impl Core {
         }
     }
 
-    /// The top blossom holding vertex or blossom `x` (`x` itself for a retired blossom): a
-    /// live blossom's base is a vertex inside it.
     fn top_of(&self, x: u32) -> u32 {
-        let xu = x as usize;
-        if xu < self.n {
-            self.top(xu)
-        } else if self.base[xu] == NONE {
-            x
-        } else {
-            self.top(self.base[xu] as usize)
+        if (x as usize) < self.n {
+            return self.in_blossom[x as usize];
         }
+        let mut t = x;
+        while self.parent[t as usize] != NONE {
+            t = self.parent[t as usize];
+        }
+        t
     }
 
     /// Removes the trees rooted at `roots` after they augmented: their vertices become
@@ -1042,8 +998,8 @@ impl Core {
     fn scan_edge(&mut self, v: u32, p: u32) -> bool {
         let k = p / 2;
         let w = self.ends[p as usize];
-        let bv = self.top(v as usize);
-        let bw = self.top(w as usize);
+        let bv = self.in_blossom[v as usize];
+        let bw = self.in_blossom[w as usize];
         if bv == bw {
             return false;
         }
@@ -1096,12 +1052,14 @@ impl Core {
             let (time, id) = events.peek()?;
             let key = if which == 3 { 2 * time } else { time };
             let valid = match which {
-                1 => self.label[self.top(id as usize) as usize] == S && self.s_key(id) == key,
+                1 => {
+                    self.label[self.in_blossom[id as usize] as usize] == S && self.s_key(id) == key
+                }
                 2 => {
                     let (a, c) = (self.ends[2 * id as usize], self.ends[2 * id as usize + 1]);
                     let (la, lc) = (
-                        self.label[self.top(a as usize) as usize],
-                        self.label[self.top(c as usize) as usize],
+                        self.label[self.in_blossom[a as usize] as usize],
+                        self.label[self.in_blossom[c as usize] as usize],
                     );
                     let k = self.cost[id as usize];
                     match (la, lc) {
@@ -1112,7 +1070,7 @@ impl Core {
                 }
                 3 => {
                     let (a, c) = (self.ends[2 * id as usize], self.ends[2 * id as usize + 1]);
-                    let (ta, tc) = (self.top(a as usize), self.top(c as usize));
+                    let (ta, tc) = (self.in_blossom[a as usize], self.in_blossom[c as usize]);
                     ta != tc
                         && self.label[ta as usize] == S
                         && self.label[tc as usize] == S
@@ -1143,7 +1101,7 @@ impl Core {
     fn stage(&mut self) {
         loop {
             while let Some(v) = self.queue.pop() {
-                if self.label[self.top(v as usize) as usize] != S {
+                if self.label[self.in_blossom[v as usize] as usize] != S {
                     // Its tree was dissolved after an augmentation.
                     continue;
                 }
@@ -1155,8 +1113,8 @@ impl Core {
                     let k = p / 2;
                     if !self.allow[k as usize] {
                         let w = self.ends[p as usize];
-                        let bw = self.top(w as usize);
-                        if bw == self.top(v as usize) {
+                        let bw = self.in_blossom[w as usize];
+                        if bw == self.in_blossom[v as usize] {
                             continue;
                         }
                         let wu = w as usize;
@@ -1188,7 +1146,7 @@ impl Core {
                     if self.scan_edge(v, p) {
                         break;
                     }
-                    if self.label[self.top(v as usize) as usize] != S {
+                    if self.label[self.in_blossom[v as usize] as usize] != S {
                         break;
                     }
                 }
@@ -1198,7 +1156,7 @@ impl Core {
             }
             for y in std::mem::take(&mut self.pending) {
                 self.pending_mark[y as usize] = false;
-                if self.label[self.top(y as usize) as usize] == FREE {
+                if self.label[self.in_blossom[y as usize] as usize] == FREE {
                     self.refresh_free(y);
                 }
             }
@@ -1222,7 +1180,7 @@ impl Core {
                 1 => {
                     self.zero_vertex.pop();
                     // Leave `what` single with a zero dual and match its root instead.
-                    let t = self.tree[self.top(what as usize) as usize];
+                    let t = self.tree[self.in_blossom[what as usize] as usize];
                     self.flip_to_root(what, NONE);
                     self.dissolve(&[t]);
                     if self.live == 0 {
@@ -1236,7 +1194,7 @@ impl Core {
                         self.between_s.pop();
                     }
                     let a = self.ends[2 * what as usize];
-                    let (v, p) = if self.label[self.top(a as usize) as usize] == S {
+                    let (v, p) = if self.label[self.in_blossom[a as usize] as usize] == S {
                         (a, 2 * what + 1)
                     } else {
                         (self.ends[2 * what as usize + 1], 2 * what)
@@ -1327,11 +1285,8 @@ fn walk_to_base(i: usize, len: usize) -> (isize, isize, u32) {
 
 /// A queue of events keyed by the stage time at which they happen. Time only moves forward
 /// and never passes a known horizon. Events in a window of times are kept in an array of
-/// buckets; later ones wait in a heap and move into the window when it empties. For the usual
-/// small integer weights the window covers the whole horizon. A bit set over the buckets,
-/// with one summary bit per 64-bit word at each level above, finds the next non-empty bucket
-/// in a few word reads: with widely spread weights each window holds few events, and
-/// scanning its empty buckets one by one made every step cost the window's width (issue 16).
+/// buckets (constant time per operation); later ones wait in a heap and move into the window
+/// when it empties. For the usual small integer weights the window covers the whole horizon.
 /// Within a bucket the latest entry comes first, which is deterministic.
 #[derive(Debug, Default)]
 struct Events {
@@ -1340,8 +1295,6 @@ struct Events {
     /// No bucket entry lies before this index.
     at: usize,
     slots: Vec<Vec<u32>>,
-    /// Which buckets are non-empty.
-    occupied: LevelBits,
     /// Events at or after `base + slots.len()`, or pushed before `base`.
     far: BinaryHeap<Reverse<(i64, u32)>>,
     /// Events after this time can never happen and are dropped.
@@ -1364,7 +1317,6 @@ impl Events {
                 slot.clear();
             }
         }
-        self.occupied.reset(len);
         self.base = 0;
         self.at = 0;
         self.far.clear();
@@ -1380,9 +1332,6 @@ impl Events {
         let offset = time - self.base;
         if (0..self.slots.len() as i64).contains(&offset) {
             let t = offset as usize;
-            if self.slots[t].is_empty() {
-                self.occupied.insert(t);
-            }
             self.slots[t].push(id);
             self.at = self.at.min(t);
         } else {
@@ -1392,13 +1341,14 @@ impl Events {
 
     fn peek(&mut self) -> Option<(i64, u32)> {
         loop {
-            let near = self.occupied.next(self.at).and_then(|i| {
-                self.at = i;
-                self.slots[i].last().map(|&id| (self.base + i as i64, id))
-            });
-            if near.is_none() {
-                self.at = self.slots.len();
+            while self.at < self.slots.len() && self.slots[self.at].is_empty() {
+                self.at += 1;
             }
+            let near = self
+                .slots
+                .get(self.at)
+                .and_then(|slot| slot.last())
+                .map(|&id| (self.base + self.at as i64, id));
             let far = self.far.peek().map(|r| r.0);
             match (near, far) {
                 (Some(a), Some(b)) if b.0 < a.0 => {
@@ -1420,11 +1370,7 @@ impl Events {
                             break;
                         }
                         self.far.pop();
-                        let i = (t - self.base) as usize;
-                        if self.slots[i].is_empty() {
-                            self.occupied.insert(i);
-                        }
-                        self.slots[i].push(id);
+                        self.slots[(t - self.base) as usize].push(id);
                     }
                 }
             }
@@ -1437,92 +1383,6 @@ impl Events {
             self.far.pop();
         } else if let Some(slot) = self.slots.get_mut(self.at) {
             slot.pop();
-            if slot.is_empty() {
-                self.occupied.remove(self.at);
-            }
         }
-    }
-}
-
-/// A set of bucket indices as a hierarchy of bit sets: level 0 has a bit per bucket, and
-/// each level above has a bit per non-zero 64-bit word of the level below, so finding the
-/// next member reads at most two words per level (four levels for the largest window).
-#[derive(Debug, Default)]
-struct LevelBits {
-    levels: Vec<Vec<u64>>,
-}
-
-impl LevelBits {
-    fn reset(&mut self, len: usize) {
-        let mut sizes = Vec::new();
-        let mut words = len.div_ceil(64).max(1);
-        loop {
-            sizes.push(words);
-            if words == 1 {
-                break;
-            }
-            words = words.div_ceil(64);
-        }
-        if self.levels.len() == sizes.len()
-            && self.levels.iter().zip(&sizes).all(|(l, &s)| l.len() == s)
-        {
-            for level in &mut self.levels {
-                level.fill(0);
-            }
-        } else {
-            self.levels = sizes.into_iter().map(|s| vec![0; s]).collect();
-        }
-    }
-
-    #[inline]
-    fn insert(&mut self, i: usize) {
-        let mut i = i;
-        for level in &mut self.levels {
-            let word = &mut level[i >> 6];
-            let was_empty = *word == 0;
-            *word |= 1 << (i & 63);
-            if !was_empty {
-                return;
-            }
-            i >>= 6;
-        }
-    }
-
-    #[inline]
-    fn remove(&mut self, i: usize) {
-        let mut i = i;
-        for level in &mut self.levels {
-            let word = &mut level[i >> 6];
-            *word &= !(1 << (i & 63));
-            if *word != 0 {
-                return;
-            }
-            i >>= 6;
-        }
-    }
-
-    /// The smallest member at or after `from`.
-    fn next(&self, from: usize) -> Option<usize> {
-        // Climb until some word holds a member at or after the position, then descend along
-        // the lowest set bits.
-        let mut level = 0;
-        let mut i = from;
-        loop {
-            let words = self.levels.get(level)?;
-            let w = i >> 6;
-            let word = *words.get(w)?;
-            let masked = word & (!0u64 << (i & 63));
-            if masked != 0 {
-                i = (w << 6) | masked.trailing_zeros() as usize;
-                break;
-            }
-            i = w + 1;
-            level += 1;
-        }
-        while level > 0 {
-            level -= 1;
-            i = (i << 6) | self.levels[level][i].trailing_zeros() as usize;
-        }
-        Some(i)
     }
 }
