@@ -16,6 +16,7 @@ mod outbox;
 mod partnerships;
 mod people;
 mod rounds;
+mod schema;
 mod sessions;
 mod tokens;
 mod users;
