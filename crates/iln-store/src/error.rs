@@ -22,6 +22,18 @@ pub enum StoreError {
     /// this program.
     #[error("unexpected value in the database: {0}")]
     Corrupt(String),
+    /// The database is busy: another process holds SQLite's write lock for longer than the
+    /// busy timeout, PostgreSQL gave up on a lock, or no pooled connection came free in time.
+    /// Nothing was written; the same request a moment later should work.
+    #[error("the database is busy: {0}")]
+    Busy(String),
+    /// The disk (or quota) holding the database is full. Nothing was written; writes work
+    /// again once space is freed.
+    #[error("the database's disk is full: {0}")]
+    DiskFull(String),
+    /// The database refuses writes: a read-only file or mount, or a read-only server.
+    #[error("the database is read-only: {0}")]
+    ReadOnly(String),
     /// A fault armed by a test fired ([`Store::fail_at_write_step`]).
     #[error("injected fault")]
     InjectedFault,
@@ -30,9 +42,35 @@ pub enum StoreError {
     Database(sqlx::Error),
 }
 
+impl StoreError {
+    /// Whether the failure is the database's condition (busy, full, read-only) rather than
+    /// anything about the request: the web answers these with 503 and a time to retry.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Busy(_) | StoreError::DiskFull(_) | StoreError::ReadOnly(_)
+        )
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::PoolTimedOut => {
+                return StoreError::Busy("no database connection came free in time".to_owned());
+            }
+            sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+                return StoreError::DiskFull(io.to_string());
+            }
+            _ => {}
+        }
         if let sqlx::Error::Database(db) = &error {
+            if let Some(trouble) = db
+                .code()
+                .and_then(|code| trouble(&code, db.message().to_owned()))
+            {
+                return trouble;
+            }
             match db.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
                     return StoreError::Conflict(conflict_subject(db.message()));
@@ -44,6 +82,32 @@ impl From<sqlx::Error> for StoreError {
             }
         }
         StoreError::Database(error)
+    }
+}
+
+/// The database conditions a caller can wait out, from the backend's error code. PostgreSQL
+/// gives a five-character SQLSTATE; SQLite a number, whose low byte is the primary code (an
+/// extended code such as SQLITE_BUSY_SNAPSHOT, 517, is still "busy").
+fn trouble(code: &str, message: String) -> Option<StoreError> {
+    if code.len() == 5 {
+        return match code {
+            // lock_not_available, deadlock_detected, serialization_failure,
+            // too_many_connections, cannot_connect_now.
+            "55P03" | "40P01" | "40001" | "53300" | "57P03" => Some(StoreError::Busy(message)),
+            "53100" => Some(StoreError::DiskFull(message)),
+            "25006" => Some(StoreError::ReadOnly(message)),
+            _ => None,
+        };
+    }
+    let primary = code.parse::<i32>().ok()? & 0xff;
+    match primary {
+        // SQLITE_BUSY, SQLITE_LOCKED.
+        5 | 6 => Some(StoreError::Busy(message)),
+        // SQLITE_FULL.
+        13 => Some(StoreError::DiskFull(message)),
+        // SQLITE_READONLY.
+        8 => Some(StoreError::ReadOnly(message)),
+        _ => None,
     }
 }
 

@@ -45,4 +45,4 @@ pub use partnerships::{
     PartnershipRecord, PastPartners,
 };
 pub use rounds::RoundRecord;
-pub use store::{Backend, Store, Tx};
+pub use store::{Backend, Store, StoreOptions, Tx};

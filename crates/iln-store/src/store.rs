@@ -24,8 +24,24 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a health check waits for the database.
 const PING_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long SQLite waits for another writer (another process, say `iln admin` while the server
-/// runs) before giving up with "database is locked".
-const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+/// runs) before giving up with "database is locked", unless [`StoreOptions`] says otherwise.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How a [`Store`] connects, beyond its URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// How long a SQLite write waits for another process's write lock before it fails with
+    /// [`StoreError::Busy`]. Tests shorten it so a held lock shows at once.
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            sqlite_busy_timeout: SQLITE_BUSY_TIMEOUT,
+        }
+    }
+}
 
 /// Which database engine a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,7 +122,13 @@ impl Store {
     /// folder) or `postgres://…`. Fails with [`StoreError::Connect`] when the file cannot be
     /// opened, is locked, is not a database, or the server cannot be reached.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, StoreOptions::default()).await
+    }
+
+    /// [`Store::connect`] with options other than the defaults.
+    pub async fn connect_with(url: &str, options: StoreOptions) -> Result<Self, StoreError> {
         install_default_drivers();
+        let busy_timeout_ms = options.sqlite_busy_timeout.as_millis();
         let backend = Backend::from_url(url)?;
         let location = describe(url, backend);
         let url = match backend {
@@ -143,7 +165,7 @@ impl Store {
         }
 
         let in_memory = backend == Backend::Sqlite && is_sqlite_memory(&url);
-        let mut options = AnyPoolOptions::new()
+        let mut pool_options = AnyPoolOptions::new()
             .acquire_timeout(CONNECT_TIMEOUT)
             .max_connections(match backend {
                 // Each connection to an in-memory SQLite database is a separate database.
@@ -152,24 +174,24 @@ impl Store {
                 Backend::Postgres => 10,
             });
         if in_memory {
-            options = options
+            pool_options = pool_options
                 .min_connections(1)
                 .idle_timeout(None)
                 .max_lifetime(None);
         }
         if backend == Backend::Sqlite {
-            options = options.after_connect(|conn, _meta| {
+            pool_options = pool_options.after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute(sqlx::AssertSqlSafe(format!(
-                        "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"
+                        "PRAGMA busy_timeout = {busy_timeout_ms}"
                     )))
                     .await?;
                     Ok(())
                 })
             });
         }
-        let pool = options
+        let pool = pool_options
             .connect(&url)
             .await
             .map_err(|error| connect_error(reason(&error)))?;
@@ -212,6 +234,45 @@ impl Store {
             faults: Arc::clone(&self.faults),
             open: true,
         })
+    }
+
+    /// Fails with [`StoreError::ReadOnly`] when the database accepts reads but no writes (a
+    /// read-only file or mount, `mode=ro`, a read-only PostgreSQL server or role), so `serve`
+    /// can stop at start-up instead of failing on every form later. It writes nothing: the
+    /// probe's table is rolled back.
+    pub async fn check_writable(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        match self.backend {
+            Backend::Sqlite => {
+                <Any as Database>::TransactionManager::begin(
+                    &mut conn,
+                    Some(sqlx::SqlStr::from_static("BEGIN IMMEDIATE")),
+                )
+                .await?;
+                let created = conn
+                    .execute("CREATE TABLE iln_write_probe (x INTEGER)")
+                    .await;
+                if let Err(error) = <Any as Database>::TransactionManager::rollback(&mut conn).await
+                {
+                    // Never hand a connection still inside the probe's transaction back.
+                    conn.close_on_drop();
+                    return Err(error.into());
+                }
+                created?;
+                Ok(())
+            }
+            Backend::Postgres => {
+                let row = sqlx::query("SELECT current_setting('transaction_read_only') AS ro")
+                    .fetch_one(&mut *conn)
+                    .await?;
+                if row.try_get::<String, _>("ro")? == "on" {
+                    return Err(StoreError::ReadOnly(
+                        "the server allows read-only transactions only".to_owned(),
+                    ));
+                }
+                Ok(())
+            }
+        }
     }
 
     /// Applies the embedded migrations of this backend that have not run yet.

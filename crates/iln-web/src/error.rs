@@ -9,6 +9,11 @@ use iln_store::StoreError;
 use crate::mail::MailError;
 use crate::templates::{ErrorPage, Nav};
 
+/// `Retry-After` while another process holds the database's write lock.
+const BUSY_RETRY_SECONDS: u64 = 2;
+/// `Retry-After` while the database's disk is full or it refuses writes.
+const TROUBLE_RETRY_SECONDS: u64 = 60;
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("page not found")]
@@ -47,6 +52,19 @@ pub enum WebError {
 }
 
 impl WebError {
+    /// How many seconds a client should wait before trying again, for the answers that have
+    /// one (the `Retry-After` header).
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests(seconds) => Some(*seconds),
+            // A lock is usually released within moments.
+            Self::Store(StoreError::Busy(_)) => Some(BUSY_RETRY_SECONDS),
+            // A full disk or a read-only mount needs an operator.
+            Self::Store(error) if error.is_unavailable() => Some(TROUBLE_RETRY_SECONDS),
+            _ => None,
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -60,6 +78,9 @@ impl WebError {
             Self::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             // A record deleted between our check and the write: the same as never found.
             Self::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
+            // Busy, a full disk, read-only: the database's condition, not a fault in our code
+            // or the request; the same request works once it passes.
+            Self::Store(error) if error.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             Self::Store(_)
             | Self::Template(_)
             | Self::Mail(_)
@@ -111,6 +132,10 @@ impl WebError {
                 "That conflicts with existing data",
                 "Something with the same details already exists.".to_owned(),
             ),
+            Self::Store(error) if error.is_unavailable() => (
+                "Busy for a moment",
+                "Nothing was changed. Please wait a little and send it again.".to_owned(),
+            ),
             _ => (
                 "Something went wrong on our side",
                 "The problem has been logged. Please try again in a moment.".to_owned(),
@@ -158,7 +183,7 @@ impl IntoResponse for WebError {
                 (status, title).into_response()
             }
         };
-        if let Self::TooManyRequests(seconds) = self
+        if let Some(seconds) = self.retry_after()
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -199,6 +224,28 @@ mod tests {
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(body.contains("Something went wrong on our side"));
         assert!(!body.contains("secret column detail"));
+    }
+
+    #[tokio::test]
+    async fn database_trouble_is_503_with_a_time_to_retry() {
+        for (error, retry) in [
+            (StoreError::Busy("database is locked".to_owned()), "2"),
+            (
+                StoreError::DiskFull("database or disk is full".to_owned()),
+                "60",
+            ),
+            (StoreError::ReadOnly("readonly database".to_owned()), "60"),
+        ] {
+            let response = WebError::Store(error).into_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers()[header::RETRY_AFTER], retry);
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let body = String::from_utf8(body.to_vec()).unwrap();
+            assert!(body.contains("Nothing was changed"), "{body}");
+            assert!(!body.contains("database"), "{body}");
+        }
     }
 
     #[tokio::test]

@@ -192,6 +192,21 @@ async fn run(
 /// the database goes through here, so none of them runs against an old schema.
 pub(crate) async fn open(config: &Config) -> anyhow::Result<Store> {
     let store = Store::connect(&config.database_url).await?;
+    migrate(store).await
+}
+
+/// [`open`] for a command that will write all the time (`serve`): a database that refuses
+/// writes stops it here, with one line, instead of failing every form later.
+pub(crate) async fn open_for_writing(config: &Config) -> anyhow::Result<Store> {
+    let store = Store::connect(&config.database_url).await?;
+    store
+        .check_writable()
+        .await
+        .with_context(|| format!("cannot serve from the database at {}", store.location()))?;
+    migrate(store).await
+}
+
+async fn migrate(store: Store) -> anyhow::Result<Store> {
     store
         .migrate()
         .await

@@ -23,7 +23,7 @@ pub struct ServeArgs {
 }
 
 pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
-    let store = crate::open(config).await?;
+    let store = crate::open_for_writing(config).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
     if args.demo {

@@ -19,4 +19,5 @@ mod rounds;
 mod schema;
 mod sessions;
 mod tokens;
+mod trouble;
 mod users;

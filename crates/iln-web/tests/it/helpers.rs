@@ -16,7 +16,7 @@ use iln_domain::clock::ManualClock;
 use iln_domain::country::CountryCode;
 use iln_domain::profile::{CareerStage, Sector};
 use iln_domain::timezone::TimeZoneName;
-use iln_store::{NewPerson, NewUser, PersonId, Store, UserId};
+use iln_store::{NewPerson, NewUser, PersonId, Store, StoreOptions, UserId};
 use iln_web::mail::MemoryMailer;
 use iln_web::{AppState, MailTransportConfig, WebConfig, router};
 use jiff::Timestamp;
@@ -30,6 +30,8 @@ pub struct TestApp {
     pub store: Store,
     pub clock: Arc<ManualClock>,
     pub mailer: Arc<MemoryMailer>,
+    /// The SQLite URL, for tests that open a second connection (another process's lock).
+    pub database_url: String,
     router: Router,
     _dir: tempfile::TempDir,
 }
@@ -68,9 +70,18 @@ impl TestApp {
 
     /// An app that takes the client address from `X-Forwarded-For`, as behind a proxy.
     pub async fn with_proxy_headers(trust_proxy_headers: bool) -> Self {
+        Self::build(trust_proxy_headers, StoreOptions::default()).await
+    }
+
+    /// An app whose store connects with these options (a short busy timeout, say).
+    pub async fn with_store_options(options: StoreOptions) -> Self {
+        Self::build(false, options).await
+    }
+
+    async fn build(trust_proxy_headers: bool, options: StoreOptions) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("iln.db").display());
-        let store = Store::connect(&url).await.unwrap();
+        let store = Store::connect_with(&url, options).await.unwrap();
         store.migrate().await.unwrap();
         let clock = Arc::new(ManualClock::new(
             Timestamp::from_second(1_800_000_000).unwrap(),
@@ -92,6 +103,7 @@ impl TestApp {
             store,
             clock,
             mailer,
+            database_url: url,
             _dir: dir,
         }
     }

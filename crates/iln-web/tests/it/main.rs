@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod apply;
+mod database;
 mod helpers;
 mod mail;
 mod matching;

@@ -278,3 +278,65 @@ fn a_closed_standard_output_is_not_a_panic() {
     );
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+/// Runs `command`, killing it if it has not ended within a minute (a server that started
+/// when it should have refused would otherwise hang the test), and returns what `run` does.
+fn run_briefly(command: &mut Command) -> (i32, String, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run iln");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().expect("wait for iln").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("collect iln's output");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+#[test]
+fn serve_refuses_a_read_only_database_with_one_line() {
+    let scratch = Scratch::new();
+    let (code, _, stderr) = run(scratch.iln().arg("migrate"));
+    assert_eq!(code, 0, "{stderr}");
+
+    // Opened read-only by its URL: reads would work, every form would fail.
+    let result = run_briefly(
+        scratch
+            .iln()
+            .env(
+                "ILN_DATABASE_URL",
+                format!("{}?mode=ro", scratch.database_url()),
+            )
+            .args(["serve", "--bind", "127.0.0.1:0"]),
+    );
+    assert_one_line_error(
+        &result,
+        &format!(
+            "cannot serve from the database at {}: the database is read-only",
+            scratch.db_path().display()
+        ),
+    );
+    // Commands that only read still work on it.
+    let (code, _, stderr) = run(scratch
+        .iln()
+        .env(
+            "ILN_DATABASE_URL",
+            format!("{}?mode=ro", scratch.database_url()),
+        )
+        .args(["admin", "list-users"]));
+    assert_eq!(code, 0, "{stderr}");
+}
