@@ -1285,8 +1285,11 @@ fn walk_to_base(i: usize, len: usize) -> (isize, isize, u32) {
 
 /// A queue of events keyed by the stage time at which they happen. Time only moves forward
 /// and never passes a known horizon. Events in a window of times are kept in an array of
-/// buckets (constant time per operation); later ones wait in a heap and move into the window
-/// when it empties. For the usual small integer weights the window covers the whole horizon.
+/// buckets; later ones wait in a heap and move into the window when it empties. For the usual
+/// small integer weights the window covers the whole horizon. A bit set over the buckets,
+/// with one summary bit per 64-bit word at each level above, finds the next non-empty bucket
+/// in a few word reads: with widely spread weights each window holds few events, and
+/// scanning its empty buckets one by one made every step cost the window's width (issue 16).
 /// Within a bucket the latest entry comes first, which is deterministic.
 #[derive(Debug, Default)]
 struct Events {
@@ -1295,6 +1298,8 @@ struct Events {
     /// No bucket entry lies before this index.
     at: usize,
     slots: Vec<Vec<u32>>,
+    /// Which buckets are non-empty.
+    occupied: LevelBits,
     /// Events at or after `base + slots.len()`, or pushed before `base`.
     far: BinaryHeap<Reverse<(i64, u32)>>,
     /// Events after this time can never happen and are dropped.
@@ -1317,6 +1322,7 @@ impl Events {
                 slot.clear();
             }
         }
+        self.occupied.reset(len);
         self.base = 0;
         self.at = 0;
         self.far.clear();
@@ -1332,6 +1338,9 @@ impl Events {
         let offset = time - self.base;
         if (0..self.slots.len() as i64).contains(&offset) {
             let t = offset as usize;
+            if self.slots[t].is_empty() {
+                self.occupied.insert(t);
+            }
             self.slots[t].push(id);
             self.at = self.at.min(t);
         } else {
@@ -1341,14 +1350,13 @@ impl Events {
 
     fn peek(&mut self) -> Option<(i64, u32)> {
         loop {
-            while self.at < self.slots.len() && self.slots[self.at].is_empty() {
-                self.at += 1;
+            let near = self.occupied.next(self.at).and_then(|i| {
+                self.at = i;
+                self.slots[i].last().map(|&id| (self.base + i as i64, id))
+            });
+            if near.is_none() {
+                self.at = self.slots.len();
             }
-            let near = self
-                .slots
-                .get(self.at)
-                .and_then(|slot| slot.last())
-                .map(|&id| (self.base + self.at as i64, id));
             let far = self.far.peek().map(|r| r.0);
             match (near, far) {
                 (Some(a), Some(b)) if b.0 < a.0 => {
@@ -1370,7 +1378,11 @@ impl Events {
                             break;
                         }
                         self.far.pop();
-                        self.slots[(t - self.base) as usize].push(id);
+                        let i = (t - self.base) as usize;
+                        if self.slots[i].is_empty() {
+                            self.occupied.insert(i);
+                        }
+                        self.slots[i].push(id);
                     }
                 }
             }
@@ -1383,6 +1395,92 @@ impl Events {
             self.far.pop();
         } else if let Some(slot) = self.slots.get_mut(self.at) {
             slot.pop();
+            if slot.is_empty() {
+                self.occupied.remove(self.at);
+            }
         }
+    }
+}
+
+/// A set of bucket indices as a hierarchy of bit sets: level 0 has a bit per bucket, and
+/// each level above has a bit per non-zero 64-bit word of the level below, so finding the
+/// next member reads at most two words per level (four levels for the largest window).
+#[derive(Debug, Default)]
+struct LevelBits {
+    levels: Vec<Vec<u64>>,
+}
+
+impl LevelBits {
+    fn reset(&mut self, len: usize) {
+        let mut sizes = Vec::new();
+        let mut words = len.div_ceil(64).max(1);
+        loop {
+            sizes.push(words);
+            if words == 1 {
+                break;
+            }
+            words = words.div_ceil(64);
+        }
+        if self.levels.len() == sizes.len()
+            && self.levels.iter().zip(&sizes).all(|(l, &s)| l.len() == s)
+        {
+            for level in &mut self.levels {
+                level.fill(0);
+            }
+        } else {
+            self.levels = sizes.into_iter().map(|s| vec![0; s]).collect();
+        }
+    }
+
+    #[inline]
+    fn insert(&mut self, i: usize) {
+        let mut i = i;
+        for level in &mut self.levels {
+            let word = &mut level[i >> 6];
+            let was_empty = *word == 0;
+            *word |= 1 << (i & 63);
+            if !was_empty {
+                return;
+            }
+            i >>= 6;
+        }
+    }
+
+    #[inline]
+    fn remove(&mut self, i: usize) {
+        let mut i = i;
+        for level in &mut self.levels {
+            let word = &mut level[i >> 6];
+            *word &= !(1 << (i & 63));
+            if *word != 0 {
+                return;
+            }
+            i >>= 6;
+        }
+    }
+
+    /// The smallest member at or after `from`.
+    fn next(&self, from: usize) -> Option<usize> {
+        // Climb until some word holds a member at or after the position, then descend along
+        // the lowest set bits.
+        let mut level = 0;
+        let mut i = from;
+        loop {
+            let words = self.levels.get(level)?;
+            let w = i >> 6;
+            let word = *words.get(w)?;
+            let masked = word & (!0u64 << (i & 63));
+            if masked != 0 {
+                i = (w << 6) | masked.trailing_zeros() as usize;
+                break;
+            }
+            i = w + 1;
+            level += 1;
+        }
+        while level > 0 {
+            level -= 1;
+            i = (i << 6) | self.levels[level][i].trailing_zeros() as usize;
+        }
+        Some(i)
     }
 }
