@@ -158,6 +158,35 @@ impl fmt::Display for Interest {
     }
 }
 
+/// The interests a new round offers until its coordinators edit them: topics librarians in the program asked to talk about, after the program's discussion
+/// topics and the categories staff back-coded from the application forms.
+pub const DEFAULT_INTERESTS: [&str; 24] = [
+    "Social media",
+    "Technology",
+    "Disaster response",
+    "Conferences and events",
+    "Open access",
+    "Information literacy",
+    "Cataloguing and metadata",
+    "Children's services",
+    "Research data",
+    "Digital preservation",
+    "Community engagement",
+    "Advocacy",
+    "Leadership",
+    "Copyright",
+    "Scholarly communication",
+    "Collection development",
+    "Reference services",
+    "Library design and spaces",
+    "Marketing and outreach",
+    "Indigenous knowledge",
+    "Health information",
+    "Literacy programs",
+    "Professional development",
+    "Makerspaces",
+];
+
 /// The areas of interest coordinators offer on the form. Applicants pick from it; anything
 /// else goes into the free "other" text, which coordinators may later code into the list.
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
@@ -177,11 +206,10 @@ impl InterestCatalogue {
         Ok(InterestCatalogue { interests })
     }
 
-    /// The topics the real program's discussions and back-coded forms used (the same list
-    /// the demo network draws from), as a starting list for coordinators to edit.
+    /// The topics the real program's discussions and back-coded forms used ([`DEFAULT_INTERESTS`]), as a starting list for coordinators to edit.
     pub fn default_topics() -> InterestCatalogue {
         InterestCatalogue {
-            interests: crate::demo::INTERESTS
+            interests: DEFAULT_INTERESTS
                 .iter()
                 .filter_map(|n| Interest::parse(n).ok())
                 .collect(),

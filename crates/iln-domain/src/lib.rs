@@ -1,5 +1,5 @@
-//! The program's rules as plain types and functions: accounts, countries, profiles, the demo
-//! network. This crate does no I/O: no database, no HTTP, no files, no clock of its own.
+//! The program's rules as plain types and functions: accounts, countries, profiles, rounds,
+//! applications, scoring and matching proposals. This crate does no I/O: no database, no HTTP, no files, no clock of its own.
 
 pub mod account;
 pub mod application;
@@ -7,7 +7,6 @@ pub mod audit;
 pub mod clock;
 pub mod commitments;
 pub mod country;
-pub mod demo;
 pub mod profile;
 pub mod proposal;
 pub mod round;

@@ -17,10 +17,10 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::http::{Request, header};
+use iln_demo as demo;
 use iln_domain::account::{DisplayName, Email, Role};
 use iln_domain::application::{Application, ApplicationForm, InterestCatalogue};
 use iln_domain::clock::{Clock, SystemClock};
-use iln_domain::demo;
 use iln_domain::proposal::{self, Applicant, MatchMode, MatchRequest};
 use iln_domain::round::{RoundForm, RoundSettings, RoundState};
 use iln_store::{

@@ -1,4 +1,4 @@
-//! Loading the demo network (`iln_domain::demo`) into a store, for `iln demo` and `serve --demo`.
+//! Loading the demo network (the `iln-demo` crate) into a store, for `iln demo` and `serve --demo`.
 //!
 //! The demo only loads into a database without accounts: loading it again is refused rather
 //! than made idempotent, because "idempotent" would have to decide what to do with accounts and
@@ -8,9 +8,9 @@ use iln_domain::audit::AuditAction;
 use std::fmt;
 
 use anyhow::{Context, bail};
+use iln_demo::{self as demo, DemoNetwork};
 use iln_domain::account::{DisplayName, Email, NewPassword, hash_password};
 use iln_domain::clock::Clock;
-use iln_domain::demo::{self, DemoNetwork};
 use iln_store::{NewAuditEntry, NewPerson, NewUser, Store, UserId};
 
 /// The demo accounts a person can sign in with, to print after loading.

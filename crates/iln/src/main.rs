@@ -71,7 +71,7 @@ enum DatabaseCommand {
     /// Load the demo network (700 people in about 60 countries) into an empty database
     Demo {
         /// The seed of the generator: the same seed always gives the same network
-        #[arg(long, default_value_t = iln_domain::demo::DEFAULT_SEED)]
+        #[arg(long, default_value_t = iln_demo::DEFAULT_SEED)]
         seed: u64,
     },
     /// Manage accounts from the command line

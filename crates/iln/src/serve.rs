@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use iln_demo::DEFAULT_SEED;
 use iln_domain::account::Email;
 use iln_domain::clock::{Clock, SystemClock};
-use iln_domain::demo::DEFAULT_SEED;
 
 use crate::config::Config;
 use crate::demo::{self, DemoAccounts};

@@ -5,8 +5,6 @@ mod application;
 mod clock;
 mod commitments;
 mod country;
-mod demo;
-mod pricing;
 mod profile;
 mod proposal;
 mod round;

@@ -6,10 +6,10 @@
 #[path = "../../src/demo.rs"]
 mod loader;
 
+use iln_demo as demo;
 use iln_domain::account::{Email, Role, verify_password};
 use iln_domain::clock::SystemClock;
 use iln_domain::country::CountryCode;
-use iln_domain::demo;
 use iln_store::{PeopleScope, Store};
 
 use crate::cli::{Scratch, assert_one_line_error, run};

@@ -3,9 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use iln_demo::{self as demo, DemoNetwork};
 use iln_domain::account::{Email, NewPassword, Role};
 use iln_domain::country::CountryCode;
-use iln_domain::demo::{self, DemoNetwork};
 use iln_domain::profile::Sector;
 use iln_domain::timezone::TimeZoneName;
 

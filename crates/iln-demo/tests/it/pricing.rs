@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use iln_demo as demo;
 use iln_domain::application::{CommunicationWay, Interest, LanguageCode, MatchPreference};
-use iln_domain::demo;
 use iln_domain::scoring::{History, MatchProfile, Scorer, Weights};
 use iln_matching::candidates::{
     CandidateOptions, FullScan, GroupedScores, check_all_pairs, solve_grouped, top_k_grouped,

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::time::Instant;
 
+use iln_demo as demo;
 use iln_domain::application::{CommunicationWay, Interest, LanguageCode, MatchPreference};
-use iln_domain::demo;
 use iln_domain::proposal::{self, Applicant, MatchMode, MatchRequest};
 use iln_domain::round::LeftoverPolicy;
 use iln_domain::scoring::{History, MatchProfile, Scorer, Weights};

@@ -11,10 +11,10 @@ use std::collections::HashSet;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::account::Role;
-use crate::country::CountryCode;
-use crate::profile::{CareerStage, Sector};
-use crate::timezone::TimeZoneName;
+use iln_domain::account::Role;
+use iln_domain::country::CountryCode;
+use iln_domain::profile::{CareerStage, Sector};
+use iln_domain::timezone::TimeZoneName;
 
 /// The seed `iln demo` and `serve --demo` use unless told otherwise: the pilot's year.
 pub const DEFAULT_SEED: u64 = 2013;
@@ -45,34 +45,8 @@ pub const PARTICIPANT_EMAIL: &str = "participant@example.org";
 /// The participant's demo password (local demo only).
 pub const PARTICIPANT_PASSWORD: &str = "iln-demo-participant-2013";
 
-/// Topics librarians in the program asked to talk about, after the program's discussion
-/// topics and the categories staff back-coded from the application forms.
-pub const INTERESTS: [&str; 24] = [
-    "Social media",
-    "Technology",
-    "Disaster response",
-    "Conferences and events",
-    "Open access",
-    "Information literacy",
-    "Cataloguing and metadata",
-    "Children's services",
-    "Research data",
-    "Digital preservation",
-    "Community engagement",
-    "Advocacy",
-    "Leadership",
-    "Copyright",
-    "Scholarly communication",
-    "Collection development",
-    "Reference services",
-    "Library design and spaces",
-    "Marketing and outreach",
-    "Indigenous knowledge",
-    "Health information",
-    "Literacy programs",
-    "Professional development",
-    "Makerspaces",
-];
+/// The topics people's interests are drawn from: the domain's default list.
+pub use iln_domain::application::DEFAULT_INTERESTS as INTERESTS;
 
 /// The whole demo network.
 #[derive(Clone, Debug, PartialEq)]
