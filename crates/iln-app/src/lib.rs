@@ -11,9 +11,11 @@
 //! - [`Actor`]: who is acting, with the role and country scope that authorise it.
 //! - [`AppError`]: the infrastructure failures shared by every use-case; each area adds
 //!   its own typed refusals beside it.
+//! - [`jobs`]: the worker that runs queued jobs through a handler per kind.
 //! - [`notify`]: typed notices ("your application was approved") that the web layer's
 //!   [`notify::Composer`] turns into words, queued as email inside the use-case's transaction.
 
+pub mod jobs;
 pub mod notify;
 
 use std::sync::Arc;

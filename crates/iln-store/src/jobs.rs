@@ -561,6 +561,34 @@ impl Store {
         rows.iter().map(job_from_row).collect()
     }
 
+    /// A page of the jobs of `kind`, newest first (by id: the order they were queued).
+    pub async fn list_jobs_of_kind(
+        &self,
+        kind: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Job>, StoreError> {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE kind = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(kind)
+            .bind(limit.max(0))
+            .bind(offset.max(0))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(job_from_row).collect()
+    }
+
+    /// How many jobs of `kind` there are, in any status.
+    pub async fn count_jobs_of_kind(&self, kind: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE kind = $1")
+            .bind(kind)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// How many jobs each status holds, every status listed (zero included), in
     /// [`JobStatus::ALL`] order.
     pub async fn count_jobs(&self) -> Result<Vec<(JobStatus, i64)>, StoreError> {

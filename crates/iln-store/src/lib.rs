@@ -6,7 +6,8 @@
 //! - [`model`]: the records going in and out (ids, users, tokens, emails, audit, people).
 //! - `jobs`: the jobs queue (enqueue inside an action's transaction, claim one at a time under
 //!   a lease, finish, fail, retry, cancel).
-//! - `users`, `tokens`, `sessions`, `outbox`, `audit`, `people`, `rounds`, `applications`: the
+//! - `outbox`: email as jobs of kind `email`, each with its Message-ID fixed at enqueue.
+//! - `users`, `tokens`, `sessions`, `audit`, `people`, `rounds`, `applications`: the
 //!   methods of [`Store`] for each table group; `matching` (never-pair list, locks, runs) and
 //!   `partnerships` (published partnerships, previous partners) likewise.
 //!
@@ -40,6 +41,7 @@ pub use model::{
     NewEmail, NewPerson, NewUser, OutboxEmail, PartnershipId, PeopleScope, Person, PersonId,
     RoundId, TokenPurpose, User, UserId,
 };
+pub use outbox::{EMAIL_JOB, EMAIL_PAYLOAD_VERSION, EmailPayload, new_message_id};
 pub use partnerships::{
     Ending, NewPartnership, NewPartnershipMember, PartnerProfile, PartnershipMember,
     PartnershipRecord, PastPartners,

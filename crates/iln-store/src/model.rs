@@ -41,7 +41,7 @@ id_type!(
     PersonId
 );
 id_type!(
-    /// An outbox email's id.
+    /// An email's id: the id of the job that delivers it.
     EmailId
 );
 id_type!(
@@ -116,7 +116,7 @@ impl TokenPurpose {
     }
 }
 
-/// An email to put in the outbox.
+/// An email to queue (as a job of kind `email`).
 #[derive(Debug, Clone)]
 pub struct NewEmail {
     pub to: Email,
@@ -125,7 +125,8 @@ pub struct NewEmail {
     pub html_body: Option<String>,
 }
 
-/// Where an outbox email is in its life.
+/// Where an email is in its life, as its job's status reads to someone who only asks whether
+/// it went out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EmailStatus {
     /// Waiting to be sent (for the first time or again after a failure).
@@ -153,24 +154,21 @@ impl EmailStatus {
             EmailStatus::Failed => "Failed",
         }
     }
-
-    pub(crate) fn parse(text: &str) -> Option<Self> {
-        [EmailStatus::Pending, EmailStatus::Sent, EmailStatus::Failed]
-            .into_iter()
-            .find(|status| status.as_str() == text)
-    }
 }
 
-/// An email in the outbox.
+/// An email job read as a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEmail {
+    /// The id of the job that delivers it.
     pub id: EmailId,
     pub to: Email,
+    /// The Message-ID it is sent with, the same on every attempt.
+    pub message_id: String,
     pub subject: String,
     pub text_body: String,
     pub html_body: Option<String>,
     pub status: EmailStatus,
-    /// How many times a worker has claimed it for sending.
+    /// How many times a worker has claimed its job.
     pub attempts: i64,
     pub last_error: Option<String>,
     pub created_at: Timestamp,

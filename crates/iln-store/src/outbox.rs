@@ -1,40 +1,68 @@
-//! The email outbox: emails are written here in the same request that causes them, and a
-//! worker delivers them, retrying with leases so several servers can share the work.
+//! Email as jobs: every email is one job of kind [`EMAIL_JOB`] whose payload is the whole
+//! message ([`EmailPayload`], versioned), written in the transaction of the action that causes
+//! it. The old `outbox` table is gone; its rows were moved into `jobs` by a migration.
+//!
+//! Each message gets its Message-ID here, at enqueue, and keeps it through every retry: a
+//! receiver that sees one message twice (a worker that died after the server accepted it)
+//! can tell it is a repeat.
 
 use jiff::Timestamp;
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use serde::{Deserialize, Serialize};
 
-use crate::{Backend, EmailId, EmailStatus, NewEmail, OutboxEmail, Store, StoreError, Tx};
+use crate::{
+    DEFAULT_MAX_ATTEMPTS, EmailId, EmailStatus, Job, JobStatus, NewEmail, NewJob, OutboxEmail,
+    Store, StoreError, Tx,
+};
 use crate::{bulk, codec};
 
-const OUTBOX_COLUMNS: &str = "id, to_address, subject, text_body, html_body, status, attempts, \
-     last_error, created_at, sent_at";
+/// The kind of the jobs that deliver one email each.
+pub const EMAIL_JOB: &str = "email";
+/// The shape of [`EmailPayload`] written today. Version 1 is what the outbox migration writes
+/// too; a change to the payload gets a new number and the worker keeps reading the old ones.
+pub const EMAIL_PAYLOAD_VERSION: i64 = 1;
 
-/// An email a worker may take at `$2` (now): pending, due, and not leased by anyone.
-const CLAIMABLE: &str =
-    "status = 'pending' AND due_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)";
-const CLAIMABLE_QUALIFIED: &str = "outbox.status = 'pending' AND outbox.due_at <= $2 \
-     AND (outbox.lease_until IS NULL OR outbox.lease_until <= $2)";
-const OUTBOX_COLUMNS_QUALIFIED: &str = "outbox.id, outbox.to_address, outbox.subject, \
-     outbox.text_body, outbox.html_body, outbox.status, outbox.attempts, outbox.last_error, \
-     outbox.created_at, outbox.sent_at";
+/// An email job's payload: the message as it will be sent. Stored JSON is a contract: `v`
+/// names its shape, and the fixtures in the store tests pin it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailPayload {
+    pub v: i64,
+    /// The Message-ID header, angle brackets included, fixed at enqueue.
+    pub message_id: String,
+    pub to: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: Option<String>,
+}
 
-fn email_from_row(row: &AnyRow) -> Result<OutboxEmail, StoreError> {
-    let status: String = row.try_get("status")?;
-    Ok(OutboxEmail {
-        id: EmailId(row.try_get("id")?),
-        to: codec::email(&row.try_get::<String, _>("to_address")?)?,
-        subject: row.try_get("subject")?,
-        text_body: row.try_get("text_body")?,
-        html_body: row.try_get("html_body")?,
-        status: EmailStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("email status {status:?}")))?,
-        attempts: row.try_get("attempts")?,
-        last_error: row.try_get("last_error")?,
-        created_at: codec::from_ts(row.try_get("created_at")?)?,
-        sent_at: codec::from_opt_ts(row.try_get("sent_at")?)?,
-    })
+impl EmailPayload {
+    /// Reads the payload of an email job, whatever version it was written in.
+    pub fn from_job(job: &Job) -> Result<Self, StoreError> {
+        match job.payload_version {
+            1 => serde_json::from_str(&job.payload)
+                .map_err(|e| StoreError::Corrupt(format!("email job {}: payload: {e}", job.id.0))),
+            other => Err(StoreError::Corrupt(format!(
+                "email job {}: payload version {other} is unknown",
+                job.id.0
+            ))),
+        }
+    }
+}
+
+/// A Message-ID nobody else has: 128 random bits. The domain part is fixed rather than the
+/// host's name so that the same message keeps one id whichever worker sends it.
+pub fn new_message_id() -> String {
+    format!("<{:032x}@iln.mail>", rand::random::<u128>())
+}
+
+fn payload_of(email: &NewEmail) -> EmailPayload {
+    EmailPayload {
+        v: EMAIL_PAYLOAD_VERSION,
+        message_id: new_message_id(),
+        to: email.to.to_string(),
+        subject: email.subject.clone(),
+        text_body: email.text_body.clone(),
+        html_body: email.html_body.clone(),
+    }
 }
 
 impl Store {
@@ -52,58 +80,55 @@ impl Store {
 }
 
 impl Tx {
-    /// Queues an email, due at once, as part of the action this transaction writes: it is
-    /// sent exactly when the action commits.
+    /// Queues an email job, due at once, as part of the action this transaction writes: it is
+    /// sent exactly when the action commits. The id is the job's.
     pub async fn enqueue_email(
         &mut self,
         email: &NewEmail,
         now: Timestamp,
     ) -> Result<EmailId, StoreError> {
-        let id = self
-            .insert_returning_id(
-                sqlx::query(
-                    "INSERT INTO outbox (to_address, subject, text_body, html_body, status, \
-                     attempts, created_at, due_at) \
-                     VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5) RETURNING id",
-                )
-                .bind(email.to.as_str())
-                .bind(email.subject.as_str())
-                .bind(email.text_body.as_str())
-                .bind(email.html_body.as_deref())
-                .bind(codec::ts(now)),
-            )
-            .await?;
-        Ok(EmailId(id))
+        let job = NewJob::new(EMAIL_JOB, EMAIL_PAYLOAD_VERSION, &payload_of(email), now)?;
+        let id = self.enqueue_job(&job, now).await?;
+        Ok(EmailId(id.0))
     }
 }
 
-/// The columns an email to queue fills.
-const NEW_EMAIL_COLUMNS: &str =
-    "to_address, subject, text_body, html_body, status, attempts, created_at, due_at";
-const NEW_EMAIL_WIDTH: usize = 8;
+/// The columns an email job fills (no idempotency key: every email is its own message).
+const NEW_EMAIL_JOB_COLUMNS: &str = "kind, payload, payload_version, run_at, status, attempts, \
+     max_attempts, created_at, updated_at";
+const NEW_EMAIL_JOB_WIDTH: usize = 9;
 
 impl Tx {
-    /// Queues many emails, due at once, a few statements for thousands of them: publishing
-    /// a round introduces every member in the transaction that creates the partnerships.
+    /// Queues many email jobs, due at once, a few statements for thousands of them:
+    /// publishing a round introduces every member in the transaction that creates the
+    /// partnerships.
     pub async fn enqueue_emails(
         &mut self,
         emails: &[NewEmail],
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        for chunk in emails.chunks(bulk::rows_per_statement(NEW_EMAIL_WIDTH)) {
+        let payloads = emails
+            .iter()
+            .map(|email| {
+                serde_json::to_string(&payload_of(email))
+                    .map_err(|e| StoreError::Corrupt(format!("an email payload: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        for chunk in payloads.chunks(bulk::rows_per_statement(NEW_EMAIL_JOB_WIDTH)) {
             let sql = format!(
-                "INSERT INTO outbox ({NEW_EMAIL_COLUMNS}) VALUES {}",
-                bulk::values(chunk.len(), NEW_EMAIL_WIDTH)
+                "INSERT INTO jobs ({NEW_EMAIL_JOB_COLUMNS}) VALUES {}",
+                bulk::values(chunk.len(), NEW_EMAIL_JOB_WIDTH)
             );
             let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for email in chunk {
+            for payload in chunk {
                 statement = statement
-                    .bind(email.to.as_str())
-                    .bind(email.subject.as_str())
-                    .bind(email.text_body.as_str())
-                    .bind(email.html_body.as_deref())
+                    .bind(EMAIL_JOB)
+                    .bind(payload.as_str())
+                    .bind(EMAIL_PAYLOAD_VERSION)
+                    .bind(codec::ts(now))
                     .bind("pending")
                     .bind(0_i64)
+                    .bind(DEFAULT_MAX_ATTEMPTS)
                     .bind(codec::ts(now))
                     .bind(codec::ts(now));
             }
@@ -113,119 +138,44 @@ impl Tx {
     }
 }
 
+fn email_from_job(job: &Job) -> Result<OutboxEmail, StoreError> {
+    let payload = EmailPayload::from_job(job)?;
+    let status = match job.status {
+        JobStatus::Pending | JobStatus::Running => EmailStatus::Pending,
+        JobStatus::Done => EmailStatus::Sent,
+        JobStatus::Failed | JobStatus::Dead | JobStatus::Cancelled => EmailStatus::Failed,
+    };
+    Ok(OutboxEmail {
+        id: EmailId(job.id.0),
+        to: codec::email(&payload.to)?,
+        message_id: payload.message_id,
+        subject: payload.subject,
+        text_body: payload.text_body,
+        html_body: payload.html_body,
+        status,
+        attempts: job.attempts,
+        last_error: job.last_error.clone(),
+        created_at: job.created_at,
+        sent_at: (job.status == JobStatus::Done)
+            .then_some(job.finished_at)
+            .flatten(),
+    })
+}
+
 impl Store {
-    /// Takes up to `limit` pending emails that are due at `now` and not leased by another
-    /// worker, and leases them until `lease_until`, oldest first. Each claim counts as an
-    /// attempt. A worker that dies mid-send loses its lease, and the email is claimed again
-    /// after `lease_until`.
-    pub async fn claim_due_emails(
-        &self,
-        limit: i64,
-        now: Timestamp,
-        lease_until: Timestamp,
-    ) -> Result<Vec<OutboxEmail>, StoreError> {
-        // The due-and-unleased conditions are repeated on the row being updated on purpose:
-        // a PostgreSQL claimer that waited for a row lock re-checks them against the row as
-        // the other claimer left it, and so skips an email that was just leased.
-        let sql = match self.backend {
-            // SQLite runs an uncorrelated IN subquery once, and the write lock taken by
-            // BEGIN IMMEDIATE keeps other claimers out until we commit.
-            Backend::Sqlite => format!(
-                "UPDATE outbox SET lease_until = $1, attempts = attempts + 1 \
-                 WHERE {CLAIMABLE} \
-                   AND id IN (SELECT id FROM outbox WHERE {CLAIMABLE} ORDER BY id LIMIT $3) \
-                 RETURNING {OUTBOX_COLUMNS}"
-            ),
-            // On PostgreSQL the pick must be a CTE: as an IN subquery the planner may rescan
-            // it for every row (a nested-loop semi-join), and each rescan skips the rows this
-            // statement already updated, claiming more than `limit`. SKIP LOCKED lets
-            // concurrent claimers take different emails instead of waiting on each other.
-            Backend::Postgres => format!(
-                "WITH picked AS (SELECT id FROM outbox WHERE {CLAIMABLE} \
-                                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-                 UPDATE outbox SET lease_until = $1, attempts = attempts + 1 \
-                 FROM picked WHERE outbox.id = picked.id AND {CLAIMABLE_QUALIFIED} \
-                 RETURNING {OUTBOX_COLUMNS_QUALIFIED}"
-            ),
-        };
-        let mut tx = self.begin().await?;
-        let rows = tx
-            .exec_returning_all(
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(codec::ts(lease_until))
-                    .bind(codec::ts(now))
-                    .bind(limit.max(0)),
-            )
-            .await?;
-        tx.commit().await?;
-        let mut emails = rows
-            .iter()
-            .map(email_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        emails.sort_by_key(|email| email.id);
-        Ok(emails)
-    }
-
-    /// Records a successful delivery.
-    pub async fn mark_email_sent(&self, id: EmailId, now: Timestamp) -> Result<(), StoreError> {
-        self.write_one(
-            sqlx::query(
-                "UPDATE outbox SET status = 'sent', sent_at = $1, lease_until = NULL, \
-                 last_error = NULL WHERE id = $2",
-            )
-            .bind(codec::ts(now))
-            .bind(id.0),
-            || format!("email {id}"),
-        )
-        .await
-    }
-
-    /// Records a failed delivery: pending again from `retry_at`, or given up on when None.
-    pub async fn mark_email_failed(
-        &self,
-        id: EmailId,
-        error: &str,
-        retry_at: Option<Timestamp>,
-    ) -> Result<(), StoreError> {
-        let statement = match retry_at {
-            Some(retry_at) => sqlx::query(
-                "UPDATE outbox SET status = 'pending', last_error = $1, due_at = $2, \
-                 lease_until = NULL WHERE id = $3",
-            )
-            .bind(error)
-            .bind(codec::ts(retry_at))
-            .bind(id.0),
-            None => sqlx::query(
-                "UPDATE outbox SET status = 'failed', last_error = $1, lease_until = NULL \
-                 WHERE id = $2",
-            )
-            .bind(error)
-            .bind(id.0),
-        };
-        self.write_one(statement, || format!("email {id}")).await
-    }
-
-    /// A page of the outbox, newest first.
+    /// A page of the email jobs read as messages, newest first: what tests and the command
+    /// line look at to see what was sent to whom.
     pub async fn list_outbox(
         &self,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<OutboxEmail>, StoreError> {
-        let sql =
-            format!("SELECT {OUTBOX_COLUMNS} FROM outbox ORDER BY id DESC LIMIT $1 OFFSET $2");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(limit.max(0))
-            .bind(offset.max(0))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(email_from_row).collect()
+        let jobs = self.list_jobs_of_kind(EMAIL_JOB, limit, offset).await?;
+        jobs.iter().map(email_from_job).collect()
     }
 
-    /// How many emails the outbox holds, in any status.
+    /// How many email jobs there are, in any status.
     pub async fn count_outbox(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get("n")?)
+        self.count_jobs_of_kind(EMAIL_JOB).await
     }
 }

@@ -430,15 +430,6 @@ impl Tx {
         Ok(statement.fetch_optional(&mut *self.conn).await?)
     }
 
-    /// Runs a writing statement with a RETURNING clause and gives back every row.
-    pub(crate) async fn exec_returning_all(
-        &mut self,
-        statement: Query<'_, Any, AnyArguments>,
-    ) -> Result<Vec<AnyRow>, StoreError> {
-        self.step()?;
-        Ok(statement.fetch_all(&mut *self.conn).await?)
-    }
-
     /// Runs an `INSERT … RETURNING id` and gives back the new id.
     pub(crate) async fn insert_returning_id(
         &mut self,

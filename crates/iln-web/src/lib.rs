@@ -1,5 +1,5 @@
 //! The web layer: axum routes, server-rendered pages, sessions and sign-in, CSRF and security
-//! headers, rate limits, and the outbox worker that delivers email.
+//! headers, rate limits, and the job worker's assembly (email delivery among its handlers).
 //!
 //! Layout:
 //! - [`serve`] runs the whole thing on a listener until Ctrl-C/SIGTERM ([`serve_until`]: until a
@@ -11,8 +11,10 @@
 //!   admin); `templates`: the askama views (files in `templates/`, CSS in `static/`);
 //!   `error`: [`WebError`] and its friendly pages; `forms`: extractors that turn malformed
 //!   input into those pages.
-//! - [`mail`]: the `Mailer` transports and the outbox worker; `ratelimit`: the limiter.
+//! - [`mail`]: the `Mailer` transports and the email job handler; [`jobs`]: the registry of
+//!   job kinds and the worker built from it; `ratelimit`: the limiter.
 
+pub mod jobs;
 pub mod mail;
 
 mod auth;
@@ -58,7 +60,7 @@ pub struct WebConfig {
     pub trust_proxy_headers: bool,
 }
 
-/// How email leaves the outbox.
+/// How email leaves: the transport email jobs hand messages to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailTransportConfig {
     /// An SMTP server by URL, e.g. `smtps://user:pass@mail.example.org` or
@@ -175,7 +177,7 @@ pub fn mailer_from_config(config: &WebConfig) -> Result<Arc<dyn mail::Mailer>, W
     })
 }
 
-/// Serves the platform on `listener` until Ctrl-C or SIGTERM, with the outbox worker running
+/// Serves the platform on `listener` until Ctrl-C or SIGTERM, with the job worker running
 /// beside it. In-flight requests finish before it returns.
 pub async fn serve(
     listener: tokio::net::TcpListener,
@@ -203,13 +205,14 @@ pub async fn serve_until(
             subject: String::new(),
             text_body: String::new(),
             html_body: None,
+            message_id: None,
         },
     )?;
     let mailer = mailer_from_config(&config)?;
     let state = AppState::new(config, store, clock, mailer);
 
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = tokio::spawn(state.outbox_worker().run(async {
+    let worker = tokio::spawn(state.job_worker().run(async {
         let _ = worker_stopped.await;
     }));
     let janitor = tokio::spawn(purge_expired_sessions(state.clone()));

@@ -1,9 +1,9 @@
 //! Email delivery: the `Mailer` transports (SMTP, `.eml` files, in-memory for tests) and the
-//! outbox worker that moves mail from the database's outbox table to a transport.
+//! handler of `email` jobs that hands each queued message to a transport.
 //!
-//! Nothing in the web layer sends mail directly: handlers enqueue into the outbox (in the same
-//! request that decided to send), and the worker delivers it, retrying with backoff. So a slow or
-//! broken mail server never slows a page down or loses a message.
+//! Nothing in the web layer sends mail directly: use-cases queue an email job (in the same
+//! transaction as the action), and a job worker delivers it, retrying with backoff. So a slow
+//! or broken mail server never slows a page down or loses a message.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -11,12 +11,11 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use iln_domain::clock::Clock;
-use iln_store::{OutboxEmail, Store};
+use iln_app::jobs::{Handler, HandlerFuture, JobError};
+use iln_store::{EmailPayload, Job, OutboxEmail};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use tokio::sync::Notify;
 
 /// A message ready to hand to a transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +24,9 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub text_body: String,
     pub html_body: Option<String>,
+    /// The Message-ID header, fixed when the email was queued so that every attempt carries
+    /// the same one; None lets the transport make one up (only probes and tests send such).
+    pub message_id: Option<String>,
 }
 
 impl From<&OutboxEmail> for OutgoingEmail {
@@ -34,6 +36,7 @@ impl From<&OutboxEmail> for OutgoingEmail {
             subject: email.subject.clone(),
             text_body: email.text_body.clone(),
             html_body: email.html_body.clone(),
+            message_id: Some(email.message_id.clone()),
         }
     }
 }
@@ -46,8 +49,12 @@ pub enum MailError {
     Build(String),
     #[error("could not configure the SMTP transport: {0}")]
     Config(String),
+    /// Worth another try: a connection error, a timeout, an SMTP 4xx.
     #[error("delivery failed: {0}")]
     Delivery(String),
+    /// The server refused the message for good (SMTP 5xx); its answer is kept.
+    #[error("refused by the mail server: {0}")]
+    Rejected(String),
     #[error("could not write the mail folder {dir}: {source}")]
     Folder {
         dir: PathBuf,
@@ -82,7 +89,11 @@ pub fn build_message(from: &str, email: &OutgoingEmail) -> Result<Message, MailE
             address: email.to.clone(),
             reason: e.to_string(),
         })?;
-    let builder = Message::builder().from(from).to(to).subject(&email.subject);
+    let builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(&email.subject)
+        .message_id(email.message_id.clone());
     let message = match &email.html_body {
         Some(html) => builder.multipart(
             MultiPart::alternative()
@@ -170,11 +181,13 @@ impl Mailer for SmtpMailer {
     fn send<'a>(&'a self, email: &'a OutgoingEmail) -> SendFuture<'a> {
         Box::pin(async move {
             let message = build_message(&self.from, email)?;
-            self.transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| MailError::Delivery(e.to_string()))
+            self.transport.send(message).await.map(|_| ()).map_err(|e| {
+                if e.is_permanent() {
+                    MailError::Rejected(e.to_string())
+                } else {
+                    MailError::Delivery(e.to_string())
+                }
+            })
         })
     }
 }
@@ -185,6 +198,7 @@ impl Mailer for SmtpMailer {
 pub struct MemoryMailer {
     sent: Mutex<Vec<OutgoingEmail>>,
     failures_left: Mutex<u32>,
+    rejections_left: Mutex<u32>,
 }
 
 impl MemoryMailer {
@@ -207,6 +221,14 @@ impl MemoryMailer {
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = count;
     }
+
+    /// The next `count` deliveries are refused for good, as an SMTP 550 would be.
+    pub fn reject_next(&self, count: u32) {
+        *self
+            .rejections_left
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = count;
+    }
 }
 
 impl Mailer for MemoryMailer {
@@ -222,6 +244,18 @@ impl Mailer for MemoryMailer {
                     return Err(MailError::Delivery("simulated failure".to_owned()));
                 }
             }
+            {
+                let mut left = self
+                    .rejections_left
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                if *left > 0 {
+                    *left -= 1;
+                    return Err(MailError::Rejected(
+                        "550 5.1.1 simulated: mailbox unavailable".to_owned(),
+                    ));
+                }
+            }
             // Build the real message too, so a test catches what a real transport would refuse.
             build_message("ILN <noreply@example.org>", email)?;
             self.sent
@@ -233,107 +267,40 @@ impl Mailer for MemoryMailer {
     }
 }
 
-/// After this many failed attempts an email is given up and stays `failed` in the outbox.
-pub const MAX_ATTEMPTS: i64 = 8;
-/// How many emails one pass claims.
-const BATCH: i64 = 20;
-/// How long a claim protects an email from other workers: longer than one SMTP timeout.
-const LEASE: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
-/// How often the worker looks at the outbox when nobody wakes it.
-const POLL: Duration = Duration::from_secs(5);
-
-/// The wait before the next attempt after `attempts` failures: 1, 2, 4, … minutes, at most 4 hours.
-pub fn backoff(attempts: i64) -> jiff::SignedDuration {
-    let exponent = u32::try_from(attempts.clamp(1, 9) - 1).unwrap_or(0);
-    let minutes = 2_i64.pow(exponent).min(240);
-    jiff::SignedDuration::from_mins(minutes)
-}
-
-/// What one pass of the worker did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WorkerPass {
-    pub sent: usize,
-    pub failed: usize,
-}
-
-/// Delivers due outbox emails. Several app servers may run one each: the store's claim with a
-/// lease keeps them from sending the same email twice.
-#[derive(Clone)]
-pub struct OutboxWorker {
-    store: Store,
+/// The handler of `email` jobs: reads the payload and hands the message to the transport.
+/// A refusal for good (an SMTP 5xx, an address the transport cannot use) fails the job at
+/// once with the server's answer; anything else (4xx, a connection error, a timeout) is
+/// retried with backoff.
+pub struct EmailJobs {
     mailer: Arc<dyn Mailer>,
-    clock: Arc<dyn Clock>,
-    wake: Arc<Notify>,
 }
 
-impl OutboxWorker {
-    pub fn new(
-        store: Store,
-        mailer: Arc<dyn Mailer>,
-        clock: Arc<dyn Clock>,
-        wake: Arc<Notify>,
-    ) -> Self {
-        Self {
-            store,
-            mailer,
-            clock,
-            wake,
-        }
+impl EmailJobs {
+    pub fn new(mailer: Arc<dyn Mailer>) -> Self {
+        Self { mailer }
     }
+}
 
-    /// Claims the due emails once and tries each; tests call this to drain the outbox.
-    pub async fn run_once(&self) -> Result<WorkerPass, iln_store::StoreError> {
-        let now = self.clock.now();
-        let lease_until = now.saturating_add(LEASE).unwrap_or(now);
-        let due = self.store.claim_due_emails(BATCH, now, lease_until).await?;
-        let mut pass = WorkerPass::default();
-        for email in due {
-            match self.mailer.send(&OutgoingEmail::from(&email)).await {
-                Ok(()) => {
-                    self.store
-                        .mark_email_sent(email.id, self.clock.now())
-                        .await?;
-                    pass.sent += 1;
+impl Handler for EmailJobs {
+    fn run<'a>(&'a self, job: &'a Job) -> HandlerFuture<'a> {
+        Box::pin(async move {
+            let payload =
+                EmailPayload::from_job(job).map_err(|e| JobError::Permanent(e.to_string()))?;
+            let email = OutgoingEmail {
+                to: payload.to,
+                subject: payload.subject,
+                text_body: payload.text_body,
+                html_body: payload.html_body,
+                message_id: Some(payload.message_id),
+            };
+            self.mailer.send(&email).await.map_err(|error| match error {
+                MailError::Rejected(_) | MailError::Address { .. } | MailError::Build(_) => {
+                    JobError::Permanent(error.to_string())
                 }
-                Err(error) => {
-                    // `attempts` counts this try too, whether or not the claim counted it.
-                    let attempts = email.attempts.max(1);
-                    let retry_at = (attempts < MAX_ATTEMPTS).then(|| {
-                        let now = self.clock.now();
-                        now.saturating_add(backoff(attempts)).unwrap_or(now)
-                    });
-                    tracing::warn!(email = %email.id, %error, attempts, "email delivery failed");
-                    self.store
-                        .mark_email_failed(email.id, &error.to_string(), retry_at)
-                        .await?;
-                    pass.failed += 1;
+                MailError::Config(_) | MailError::Delivery(_) | MailError::Folder { .. } => {
+                    JobError::Temporary(error.to_string())
                 }
-            }
-        }
-        Ok(pass)
-    }
-
-    /// Runs until `shutdown` resolves: a pass whenever woken (a new email was enqueued) or every
-    /// few seconds. A database error is logged and retried on the next pass.
-    pub async fn run(self, shutdown: impl Future<Output = ()>) {
-        tokio::pin!(shutdown);
-        loop {
-            loop {
-                match self.run_once().await {
-                    // A full batch suggests more are waiting: go again at once.
-                    Ok(pass) if pass.sent + pass.failed >= usize::try_from(BATCH).unwrap_or(1) => {}
-                    Ok(_) => break,
-                    Err(error) => {
-                        tracing::error!(%error, "outbox worker could not read the outbox");
-                        break;
-                    }
-                }
-            }
-            tokio::select! {
-                () = &mut shutdown => return,
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-            }
-        }
+            })
+        })
     }
 }

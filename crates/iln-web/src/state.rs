@@ -9,7 +9,7 @@ use jiff::SignedDuration;
 use tokio::sync::Notify;
 
 use crate::WebConfig;
-use crate::mail::{Mailer, OutboxWorker};
+use crate::mail::Mailer;
 use crate::ratelimit::RateLimiter;
 
 #[derive(Clone)]
@@ -26,7 +26,7 @@ struct Inner {
     app: iln_app::App,
     clock: Arc<dyn Clock>,
     mailer: Arc<dyn Mailer>,
-    /// Wakes the outbox worker when a request enqueues mail, so it goes out at once.
+    /// Wakes the job worker when a request queues work (mail), so it goes out at once.
     outbox_wake: Arc<Notify>,
     limits: Limits,
 }
@@ -113,17 +113,27 @@ impl AppState {
         self.inner.config.base_url.trim_end_matches('/')
     }
 
-    /// A worker delivering this app's outbox through its mailer; tests drain it with `run_once`.
-    pub fn outbox_worker(&self) -> OutboxWorker {
-        OutboxWorker::new(
-            self.inner.store.clone(),
-            Arc::clone(&self.inner.mailer),
-            Arc::clone(&self.inner.clock),
-            Arc::clone(&self.inner.outbox_wake),
-        )
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
     }
 
-    /// Tells the worker that mail is waiting.
+    pub fn mailer(&self) -> &Arc<dyn Mailer> {
+        &self.inner.mailer
+    }
+
+    /// What a job worker of this app waits on between polls.
+    pub fn wake(&self) -> Arc<Notify> {
+        Arc::clone(&self.inner.outbox_wake)
+    }
+
+    /// A job worker running this app's jobs (email through its mailer) with default options;
+    /// tests drain it with `run_once` or `drain`.
+    pub fn job_worker(&self) -> iln_app::jobs::Worker {
+        crate::jobs::worker(self, iln_app::jobs::WorkerOptions::new())
+    }
+
+    /// Tells the job worker that work is waiting. (The name is older than the jobs queue;
+    /// other areas call it after every action that sends mail.)
     pub fn wake_outbox(&self) {
         self.inner.outbox_wake.notify_one();
     }

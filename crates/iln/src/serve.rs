@@ -93,6 +93,7 @@ fn check_mail(web: &iln_web::WebConfig) -> anyhow::Result<()> {
         subject: String::new(),
         text_body: String::new(),
         html_body: None,
+        message_id: None,
     };
     iln_web::mail::build_message(&web.mail_from, &probe).context("mail.from")?;
     Ok(())

@@ -3,3 +3,4 @@
 //! `ILN_TEST_POSTGRES_URL` is set).
 
 mod actor;
+mod jobs;

@@ -1,16 +1,16 @@
-//! The outbox: claiming with leases, delivery and retries, listing.
+//! Email as jobs: each email is one `email` job with a versioned payload and a Message-ID
+//! fixed at enqueue; the messages read back through the jobs.
 
 use std::collections::HashSet;
 
-use iln_store::{EmailStatus, NewEmail};
+use iln_store::{EMAIL_JOB, EmailPayload, EmailStatus, JobFailure, JobStatus, NewEmail};
 
 use crate::support::{TestDb, at, email};
 
 crate::store_tests!(
-    a_claim_leases_emails_until_the_lease_ends,
-    concurrent_claims_never_share_an_email,
-    sent_emails_are_done,
-    failures_retry_later_or_give_up,
+    an_email_is_a_job_with_a_versioned_payload_and_a_message_id,
+    the_message_id_survives_retries_and_the_status_reads_through,
+    a_version_one_fixture_still_reads,
     the_outbox_lists_newest_first,
     many_emails_queue_in_one_transaction,
 );
@@ -24,137 +24,97 @@ fn mail(n: usize) -> NewEmail {
     }
 }
 
-async fn a_claim_leases_emails_until_the_lease_ends(db: &TestDb) {
-    let store = &db.store;
-    let first = store.enqueue_email(&mail(0), at(0)).await.unwrap();
-    let second = store.enqueue_email(&mail(1), at(0)).await.unwrap();
-    // Not yet due before it was queued.
-    assert!(
-        store
-            .claim_due_emails(10, at(-1), at(60))
-            .await
-            .unwrap()
-            .is_empty()
-    );
-
-    let claimed = store.claim_due_emails(1, at(1), at(61)).await.unwrap();
-    assert_eq!(claimed.len(), 1);
-    assert_eq!(claimed[0].id, first);
-    assert_eq!(claimed[0].attempts, 1);
-    assert_eq!(claimed[0].to.as_str(), "person0@example.org");
-    assert_eq!(claimed[0].html_body.as_deref(), Some("<p>Hello 0</p>"));
-    assert_eq!(claimed[0].status, EmailStatus::Pending);
-
-    // A second worker during the lease gets only the other email.
-    let other = store.claim_due_emails(10, at(2), at(62)).await.unwrap();
-    assert_eq!(other.iter().map(|e| e.id).collect::<Vec<_>>(), vec![second]);
-    assert!(
-        store
-            .claim_due_emails(10, at(60), at(120))
-            .await
-            .unwrap()
-            .is_empty()
-    );
-
-    // The first worker died: once its lease is over the email is claimed again.
-    let again = store.claim_due_emails(10, at(61), at(121)).await.unwrap();
-    assert_eq!(again.iter().map(|e| e.id).collect::<Vec<_>>(), vec![first]);
-    assert_eq!(again[0].attempts, 2);
-}
-
-async fn concurrent_claims_never_share_an_email(db: &TestDb) {
-    let store = &db.store;
-    for n in 0..40 {
-        store.enqueue_email(&mail(n), at(0)).await.unwrap();
-    }
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let store = store.clone();
-            tokio::spawn(async move {
-                let mut mine = Vec::new();
-                loop {
-                    let batch = store.claim_due_emails(3, at(1), at(600)).await.unwrap();
-                    if batch.is_empty() {
-                        return mine;
-                    }
-                    mine.extend(batch.into_iter().map(|e| e.id));
-                }
-            })
-        })
-        .collect();
-    let mut seen = HashSet::new();
-    for worker in workers {
-        for id in worker.await.unwrap() {
-            assert!(seen.insert(id), "email {id} was claimed twice");
-        }
-    }
-    assert_eq!(seen.len(), 40);
-}
-
-async fn sent_emails_are_done(db: &TestDb) {
+async fn an_email_is_a_job_with_a_versioned_payload_and_a_message_id(db: &TestDb) {
     let store = &db.store;
     let id = store.enqueue_email(&mail(0), at(0)).await.unwrap();
-    store.claim_due_emails(10, at(1), at(61)).await.unwrap();
-    store.mark_email_sent(id, at(2)).await.unwrap();
-    // Even after the lease would have ended, a sent email is never claimed again.
-    assert!(
-        store
-            .claim_due_emails(10, at(1000), at(1060))
-            .await
-            .unwrap()
-            .is_empty()
+    let other = store.enqueue_email(&mail(1), at(0)).await.unwrap();
+    let job = store
+        .claim_job("w", &[EMAIL_JOB], at(1), at(61))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.id.0, id.0);
+    assert_eq!(job.kind, "email");
+    assert_eq!(job.payload_version, 1);
+    let value: serde_json::Value = serde_json::from_str(&job.payload).unwrap();
+    assert_eq!(value["v"], 1);
+    let payload = EmailPayload::from_job(&job).unwrap();
+    assert_eq!(payload.to, "person0@example.org");
+    assert_eq!(payload.subject, "Message 0");
+    assert_eq!(payload.html_body.as_deref(), Some("<p>Hello 0</p>"));
+    assert!(payload.message_id.starts_with('<') && payload.message_id.ends_with("@iln.mail>"));
+    let second = store
+        .claim_job("w", &[EMAIL_JOB], at(1), at(61))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.id.0, other.0);
+    assert_ne!(
+        EmailPayload::from_job(&second).unwrap().message_id,
+        payload.message_id
     );
-    let listed = store.list_outbox(10, 0).await.unwrap();
-    assert_eq!(listed[0].status, EmailStatus::Sent);
-    assert_eq!(listed[0].sent_at, Some(at(2)));
-    assert_eq!(listed[0].created_at, at(0));
-    assert_eq!(listed[0].last_error, None);
 }
 
-async fn failures_retry_later_or_give_up(db: &TestDb) {
+async fn the_message_id_survives_retries_and_the_status_reads_through(db: &TestDb) {
     let store = &db.store;
-    let id = store.enqueue_email(&mail(0), at(0)).await.unwrap();
-    store.claim_due_emails(10, at(1), at(61)).await.unwrap();
+    store.enqueue_email(&mail(0), at(0)).await.unwrap();
+    let before = store.list_outbox(10, 0).await.unwrap().remove(0);
+    assert_eq!(before.status, EmailStatus::Pending);
+    let job = store
+        .claim_job("w", &[EMAIL_JOB], at(1), at(61))
+        .await
+        .unwrap()
+        .unwrap();
     store
-        .mark_email_failed(id, "connection refused", Some(at(300)))
+        .fail_job(
+            job.id,
+            "w",
+            "421 try later",
+            JobFailure::RetryAt(at(100)),
+            at(2),
+        )
         .await
         .unwrap();
-    // The failure released the lease, but the retry is not due before its time.
-    assert!(
-        store
-            .claim_due_emails(10, at(100), at(160))
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    let retried = store.claim_due_emails(10, at(300), at(360)).await.unwrap();
-    assert_eq!(retried.len(), 1);
-    assert_eq!(retried[0].attempts, 2);
-    assert_eq!(retried[0].last_error.as_deref(), Some("connection refused"));
-
-    store
-        .mark_email_failed(id, "mailbox does not exist", None)
+    let job = store
+        .claim_job("w", &[EMAIL_JOB], at(100), at(160))
         .await
+        .unwrap()
         .unwrap();
-    assert!(
-        store
-            .claim_due_emails(10, at(10_000), at(10_060))
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    let listed = store.list_outbox(10, 0).await.unwrap();
-    assert_eq!(listed[0].status, EmailStatus::Failed);
-    assert_eq!(
-        listed[0].last_error.as_deref(),
-        Some("mailbox does not exist")
-    );
-    assert_eq!(listed[0].sent_at, None);
+    assert!(store.complete_job(job.id, "w", at(101)).await.unwrap());
+    let after = store.list_outbox(10, 0).await.unwrap().remove(0);
+    assert_eq!(after.message_id, before.message_id);
+    assert_eq!(after.status, EmailStatus::Sent);
+    assert_eq!(after.sent_at, Some(at(101)));
+    assert_eq!(after.attempts, 2);
+}
 
-    assert!(matches!(
-        store.mark_email_sent(iln_store::EmailId(9999), at(1)).await,
-        Err(iln_store::StoreError::NotFound(_))
-    ));
+/// Stored JSON is a contract: a version 1 payload as the outbox migration and today's
+/// enqueue write it still reads.
+async fn a_version_one_fixture_still_reads(db: &TestDb) {
+    let store = &db.store;
+    let fixture = include_str!("../fixtures/email_job_v1.json");
+    let job = iln_store::NewJob {
+        kind: EMAIL_JOB.to_owned(),
+        payload: fixture.to_owned(),
+        payload_version: 1,
+        run_at: at(0),
+        max_attempts: 8,
+        idempotency_key: None,
+    };
+    let id = store.enqueue_job(&job, at(0)).await.unwrap();
+    let stored = store.job(id).await.unwrap().unwrap();
+    let payload = EmailPayload::from_job(&stored).unwrap();
+    assert_eq!(payload.message_id, "<outbox-7@iln.mail>");
+    assert_eq!(payload.to, "ada@example.org");
+    assert_eq!(payload.html_body, None);
+    // An unknown version is a clear error, never a panic.
+    let future = iln_store::NewJob {
+        payload_version: 99,
+        ..job
+    };
+    let id = store.enqueue_job(&future, at(0)).await.unwrap();
+    let stored = store.job(id).await.unwrap().unwrap();
+    assert!(EmailPayload::from_job(&stored).is_err());
 }
 
 async fn the_outbox_lists_newest_first(db: &TestDb) {
@@ -203,12 +163,15 @@ async fn many_emails_queue_in_one_transaction(db: &TestDb) {
     expected.sort();
     assert_eq!(bodies, expected);
     assert!(listed.iter().all(|e| e.status == EmailStatus::Pending));
-    assert_eq!(
-        store
-            .claim_due_emails(5_000, at(0), at(60))
-            .await
-            .unwrap()
-            .len(),
-        2_345
+    let ids: HashSet<&str> = listed.iter().map(|e| e.message_id.as_str()).collect();
+    assert_eq!(ids.len(), 2_345, "every message has its own Message-ID");
+    let jobs = store
+        .list_jobs(Some(JobStatus::Pending), 3_000, 0)
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 2_345);
+    assert!(
+        jobs.iter()
+            .all(|job| job.kind == EMAIL_JOB && job.run_at == at(0))
     );
 }

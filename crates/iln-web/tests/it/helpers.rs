@@ -184,9 +184,9 @@ impl TestApp {
         self.clock.now()
     }
 
-    /// Delivers everything due, returning how many were sent.
+    /// Runs every due job, returning how many finished (emails: how many were sent).
     pub async fn deliver(&self) -> usize {
-        self.state.outbox_worker().run_once().await.unwrap().sent
+        self.state.job_worker().drain().await.unwrap()
     }
 
     /// The first link in the newest delivered email to `to` that contains `path`.

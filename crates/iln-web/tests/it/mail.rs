@@ -1,8 +1,10 @@
-//! The outbox worker: delivery, retries with backoff, and what the outbox page shows.
+//! Email jobs: delivery, retries with backoff, refusals for good, the Message-ID, and what the
+//! admin pages show.
 
 use axum::http::StatusCode;
+use iln_app::jobs::Ran;
 use iln_domain::account::{Email, Role};
-use iln_store::{EmailStatus, NewEmail};
+use iln_store::{EmailStatus, JobStatus, NewEmail};
 use iln_web::mail::{FileMailer, Mailer, OutgoingEmail};
 use jiff::SignedDuration;
 
@@ -25,9 +27,9 @@ async fn failed_deliveries_are_retried_with_backoff_and_shown_in_the_outbox() {
         .await
         .unwrap();
     app.mailer.fail_next(1);
-    let worker = app.state.outbox_worker();
-    let pass = worker.run_once().await.unwrap();
-    assert_eq!((pass.sent, pass.failed), (0, 1));
+    let worker = app.state.job_worker();
+    let (_, ran) = worker.run_once().await.unwrap().unwrap();
+    assert_eq!(ran, Ran::Failed(JobStatus::Pending));
 
     let mut browser = app.browser();
     browser.sign_in("admin@iln.test").await;
@@ -41,14 +43,83 @@ async fn failed_deliveries_are_retried_with_backoff_and_shown_in_the_outbox() {
             .contains("<span class=\"number\">1</span> emails waiting")
     );
 
-    // Not due again yet.
-    assert_eq!(worker.run_once().await.unwrap(), Default::default());
+    // Not due again yet: the first retry waits 30 s and up to half as long again.
+    assert!(worker.run_once().await.unwrap().is_none());
     app.clock.advance(SignedDuration::from_mins(2));
-    let pass = worker.run_once().await.unwrap();
-    assert_eq!((pass.sent, pass.failed), (1, 0));
+    let (_, ran) = worker.run_once().await.unwrap().unwrap();
+    assert_eq!(ran, Ran::Done);
     let emails = app.store.list_outbox(10, 0).await.unwrap();
     assert_eq!(emails[0].status, EmailStatus::Sent);
-    assert_eq!(app.mailer.sent().len(), 1);
+    let sent = app.mailer.sent();
+    assert_eq!(sent.len(), 1);
+    // Both attempts carried the Message-ID fixed at enqueue.
+    assert_eq!(
+        sent[0].message_id.as_deref(),
+        Some(emails[0].message_id.as_str())
+    );
+}
+
+/// A 5xx is an answer for good: the job fails at once, with the server's words as its last
+/// error, and no later pass tries it again by itself.
+#[tokio::test]
+async fn a_permanent_refusal_fails_at_once_with_the_answer_kept() {
+    let app = TestApp::new().await;
+    app.store
+        .enqueue_email(
+            &NewEmail {
+                to: Email::parse("nobody@example.org").unwrap(),
+                subject: "Hello".to_owned(),
+                text_body: "Body".to_owned(),
+                html_body: None,
+            },
+            app.clock_now(),
+        )
+        .await
+        .unwrap();
+    app.mailer.reject_next(1);
+    let worker = app.state.job_worker();
+    let (job, ran) = worker.run_once().await.unwrap().unwrap();
+    assert_eq!(ran, Ran::Failed(JobStatus::Failed));
+    let job = app.store.job(job.id).await.unwrap().unwrap();
+    assert_eq!(job.status, JobStatus::Failed);
+    assert_eq!(job.attempts, 1);
+    assert!(job.last_error.unwrap().contains("550 5.1.1"));
+    app.clock.advance(SignedDuration::from_hours(5));
+    assert!(worker.run_once().await.unwrap().is_none());
+    assert!(app.mailer.sent().is_empty());
+}
+
+/// A payload that does not parse (a release that wrote a version this one does not know)
+/// fails its job with a clear error, never a panic, and other mail still goes out.
+#[tokio::test]
+async fn an_unreadable_email_job_fails_and_the_rest_go_out() {
+    let app = TestApp::new().await;
+    let now = app.clock_now();
+    let bad = iln_store::NewJob {
+        kind: iln_store::EMAIL_JOB.to_owned(),
+        payload: "{\"v\": 9}".to_owned(),
+        payload_version: 9,
+        run_at: now,
+        max_attempts: 8,
+        idempotency_key: None,
+    };
+    let bad = app.store.enqueue_job(&bad, now).await.unwrap();
+    app.store
+        .enqueue_email(
+            &NewEmail {
+                to: Email::parse("someone@example.org").unwrap(),
+                subject: "Hello".to_owned(),
+                text_body: "Body".to_owned(),
+                html_body: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.deliver().await, 1);
+    let bad = app.store.job(bad).await.unwrap().unwrap();
+    assert_eq!(bad.status, JobStatus::Failed);
+    assert!(bad.last_error.unwrap().contains("version 9"));
 }
 
 #[tokio::test]
@@ -62,6 +133,7 @@ async fn the_file_mailer_writes_eml_files() {
             subject: "Confirm".to_owned(),
             text_body: "Open http://iln.test/verify?token=abc".to_owned(),
             html_body: None,
+            message_id: Some("<m1@iln.mail>".to_owned()),
         })
         .await
         .unwrap();
@@ -71,18 +143,19 @@ async fn the_file_mailer_writes_eml_files() {
     assert_eq!(path.extension().unwrap(), "eml");
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains("To: ada@example.org"));
+    assert!(text.contains("Message-ID: <m1@iln.mail>"), "{text}");
     assert!(text.contains("Content-Transfer-Encoding: quoted-printable"));
     // Quoted-printable writes `=` as `=3D`: what a mail reader decodes back.
     assert!(text.contains("verify?token=3Dabc"), "{text}");
 }
 
 /// A one-message SMTP server: just enough of RFC 5321 for a client to hand over one email,
-/// returning what arrived after DATA.
+/// returning what arrived after DATA. It answers the end of the data with `data_reply`.
 #[expect(
     clippy::unwrap_used,
     reason = "test helper: a panic here is a failed test"
 )]
-fn smtp_sink() -> (u16, std::thread::JoinHandle<String>) {
+fn smtp_sink(data_reply: &'static [u8]) -> (u16, std::thread::JoinHandle<String>) {
     use std::io::{BufRead as _, BufReader, Write as _};
 
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -103,7 +176,7 @@ fn smtp_sink() -> (u16, std::thread::JoinHandle<String>) {
             if in_data {
                 if line == ".\r\n" {
                     in_data = false;
-                    writer.write_all(b"250 queued\r\n").unwrap();
+                    writer.write_all(data_reply).unwrap();
                 } else {
                     data.push_str(&line);
                 }
@@ -130,7 +203,7 @@ fn smtp_sink() -> (u16, std::thread::JoinHandle<String>) {
 
 #[tokio::test]
 async fn the_smtp_mailer_delivers_to_a_server_given_by_url() {
-    let (port, sink) = smtp_sink();
+    let (port, sink) = smtp_sink(b"250 queued\r\n");
     let mailer = iln_web::mail::SmtpMailer::new(
         "ILN <noreply@iln.test>",
         &format!("smtp://127.0.0.1:{port}"),
@@ -142,6 +215,7 @@ async fn the_smtp_mailer_delivers_to_a_server_given_by_url() {
             subject: "Reset your password".to_owned(),
             text_body: "Open http://iln.test/reset?token=xyz".to_owned(),
             html_body: None,
+            message_id: Some("<reset-1@iln.mail>".to_owned()),
         })
         .await
         .unwrap();
@@ -152,6 +226,47 @@ async fn the_smtp_mailer_delivers_to_a_server_given_by_url() {
     assert!(received.contains("To: ada@example.org"), "{received}");
     assert!(received.contains("Subject: Reset your password"));
     assert!(received.contains("reset?token=3Dxyz"));
+    assert!(
+        received.contains("Message-ID: <reset-1@iln.mail>"),
+        "{received}"
+    );
+}
+
+/// The server's reply decides: a 5xx is a refusal for good (with its answer kept), a 4xx is
+/// worth another try.
+#[tokio::test]
+async fn the_smtp_mailer_tells_a_refusal_from_a_temporary_failure() {
+    for (reply, permanent) in [
+        (&b"550 5.1.1 no such mailbox\r\n"[..], true),
+        (&b"451 4.3.0 try again later\r\n"[..], false),
+    ] {
+        let (port, sink) = smtp_sink(reply);
+        let mailer = iln_web::mail::SmtpMailer::new(
+            "ILN <noreply@iln.test>",
+            &format!("smtp://127.0.0.1:{port}"),
+        )
+        .unwrap();
+        let error = mailer
+            .send(&OutgoingEmail {
+                to: "ada@example.org".to_owned(),
+                subject: "Hello".to_owned(),
+                text_body: "Body".to_owned(),
+                html_body: None,
+                message_id: None,
+            })
+            .await
+            .unwrap_err();
+        drop(mailer);
+        let _ = tokio::task::spawn_blocking(move || sink.join()).await;
+        match error {
+            iln_web::mail::MailError::Rejected(answer) => {
+                assert!(permanent, "{answer}");
+                assert!(answer.contains("no such mailbox"), "{answer}");
+            }
+            iln_web::mail::MailError::Delivery(answer) => assert!(!permanent, "{answer}"),
+            other => panic!("unexpected {other}"),
+        }
+    }
 }
 
 #[test]

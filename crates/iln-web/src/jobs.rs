@@ -1,0 +1,29 @@
+//! Where the job worker is assembled: the handler of every job kind this release runs, and
+//! the worker that `iln serve` runs beside the web server and `iln worker` runs alone.
+
+use std::sync::Arc;
+
+use iln_app::jobs::{Registry, Worker, WorkerOptions};
+use iln_store::EMAIL_JOB;
+
+use crate::AppState;
+use crate::mail::EmailJobs;
+
+/// The handler of each job kind. Add a kind here, one `.with(KIND, handler)` line each: a
+/// round's date transition, for instance, registers its `iln_app::rounds` handler (built from
+/// `state.app().clone()`) beside email.
+pub fn registry(state: &AppState) -> Registry {
+    Registry::new().with(EMAIL_JOB, EmailJobs::new(Arc::clone(state.mailer())))
+}
+
+/// A worker running every registered kind with this app's store, clock and mailer, woken when
+/// a request queues work ([`AppState::wake_outbox`]).
+pub fn worker(state: &AppState, options: WorkerOptions) -> Worker {
+    Worker::new(
+        state.store().clone(),
+        Arc::clone(state.clock()),
+        registry(state),
+        options,
+        state.wake(),
+    )
+}
