@@ -15,8 +15,12 @@
 //! - [`notify`]: typed notices ("your application was approved") that the web layer's
 //!   [`notify::Composer`] turns into words, queued as email inside the use-case's transaction.
 
+pub mod accounts;
+pub mod applications;
 pub mod jobs;
+pub mod matching;
 pub mod notify;
+pub mod rounds;
 
 use std::sync::Arc;
 

@@ -13,7 +13,12 @@ use jiff::Timestamp;
 /// Something a person is told. Each variant holds one area's notices; the facts they carry
 /// are plain data, links already absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notice {}
+pub enum Notice {
+    Accounts(crate::accounts::AccountNotice),
+    Applications(crate::applications::ApplicationNotice),
+    Rounds(crate::rounds::RoundNotice),
+    Matching(crate::matching::MatchingNotice),
+}
 
 /// An email's words, as the composer wrote them.
 #[derive(Debug, Clone, PartialEq, Eq)]

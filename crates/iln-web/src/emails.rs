@@ -1,6 +1,11 @@
 //! The words of every email: the application layer decides who is told what
 //! ([`iln_app::notify::Notice`]), and this composer writes it in the web layer's language.
 
+mod accounts;
+mod applications;
+mod matching;
+mod rounds;
+
 use iln_app::notify::{Composed, Composer, Notice};
 
 /// The composer the running site uses.
@@ -8,6 +13,11 @@ pub struct WebComposer;
 
 impl Composer for WebComposer {
     fn compose(&self, notice: &Notice) -> Composed {
-        match *notice {}
+        match notice {
+            Notice::Accounts(notice) => accounts::compose(notice),
+            Notice::Applications(notice) => applications::compose(notice),
+            Notice::Rounds(notice) => rounds::compose(notice),
+            Notice::Matching(notice) => matching::compose(notice),
+        }
     }
 }

@@ -51,6 +51,19 @@ pub enum WebError {
     Internal(String),
 }
 
+/// The application layer's shared failures. Each area's own refusals map to pages in that
+/// area's route module (`impl From<iln_app::rounds::RoundError> for WebError` in
+/// `routes/rounds.rs`, and so on), so areas never edit each other's lines.
+impl From<iln_app::AppError> for WebError {
+    fn from(error: iln_app::AppError) -> Self {
+        match error {
+            iln_app::AppError::NotFound => WebError::NotFound,
+            iln_app::AppError::Forbidden => WebError::Forbidden,
+            iln_app::AppError::Store(error) => WebError::Store(error),
+        }
+    }
+}
+
 impl WebError {
     /// How many seconds a client should wait before trying again, for the answers that have
     /// one (the `Retry-After` header).

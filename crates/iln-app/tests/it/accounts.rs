@@ -1,0 +1,1 @@
+//! The accounts use-cases, on both backends.

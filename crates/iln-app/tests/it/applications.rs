@@ -1,0 +1,1 @@
+//! The applications use-cases, on both backends.

@@ -1,0 +1,1 @@
+//! The matching use-cases, on both backends.

@@ -1,0 +1,1 @@
+//! The rounds use-cases, on both backends.
