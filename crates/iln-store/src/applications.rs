@@ -125,31 +125,39 @@ fn status(text: &str) -> Result<ApplicationStatus, StoreError> {
 
 /// The answers as stored: the form the application parses back from.
 fn answers_text(application: &Application) -> Result<String, StoreError> {
-    serde_json::to_string(&application.to_form()).map_err(|e| StoreError::Corrupt(e.to_string()))
+    codec::document("application answers", &application.to_form())
 }
 
 /// Parses stored answers back into an application. The round's catalogue may have changed
 /// since, so the interests are checked against the application's own choices, and consent
-/// (not stored: it was given when the answers were sent) is taken as given.
-fn application_from_answers(text: &str) -> Result<Application, StoreError> {
-    let mut form: ApplicationForm = serde_json::from_str(text)
-        .map_err(|e| StoreError::Corrupt(format!("application answers: {e}")))?;
+/// (stored apart, with its version and time) is taken as given. `what` names the record in
+/// the error: answers that a later, stricter rule refuses are unreadable, never a panic.
+pub(crate) fn application_from_answers(what: &str, text: &str) -> Result<Application, StoreError> {
+    let mut form: ApplicationForm = codec::from_document(what, text)?;
     form.consent = "on".to_owned();
+    let unreadable = |reason: String| StoreError::Unreadable {
+        what: what.to_owned(),
+        reason,
+    };
     let own = InterestCatalogue::new(&form.interests)
-        .map_err(|e| StoreError::Corrupt(format!("application interests: {e}")))?;
+        .map_err(|e| unreadable(format!("its areas of interest: {e}")))?;
     Application::parse(&form, &own).map_err(|errors| {
         let words: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        StoreError::Corrupt(format!("application answers: {}", words.join("; ")))
+        unreadable(words.join("; "))
     })
 }
 
 fn application_from_row(row: &AnyRow) -> Result<ApplicationRecord, StoreError> {
     let reason: Option<String> = row.try_get("duplicate_reason")?;
+    let id = ApplicationId(row.try_get("id")?);
     Ok(ApplicationRecord {
-        id: ApplicationId(row.try_get("id")?),
+        id,
         round: RoundId(row.try_get("round_id")?),
         user: UserId(row.try_get("user_id")?),
-        application: application_from_answers(&row.try_get::<String, _>("answers")?)?,
+        application: application_from_answers(
+            &format!("application {id}'s answers"),
+            &row.try_get::<String, _>("answers")?,
+        )?,
         status: status(&row.try_get::<String, _>("status")?)?,
         submitted_at: codec::from_ts(row.try_get("submitted_at")?)?,
         updated_at: codec::from_ts(row.try_get("updated_at")?)?,
@@ -571,7 +579,10 @@ impl Tx {
             if created.iter().any(|(u, _)| *u == user) {
                 continue;
             }
-            let application = application_from_answers(&row.try_get::<String, _>("answers")?)?;
+            let application = application_from_answers(
+                &format!("application {from}'s answers"),
+                &row.try_get::<String, _>("answers")?,
+            )?;
             let submitted = codec::from_ts(row.try_get("submitted_at")?)?;
             let consent = consent_from_row(row)?;
             let id = insert_application(

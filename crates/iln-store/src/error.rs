@@ -22,6 +22,11 @@ pub enum StoreError {
     /// this program.
     #[error("unexpected value in the database: {0}")]
     Corrupt(String),
+    /// A stored JSON document (round settings, application answers, a matching run, a
+    /// partner's profile) cannot be read: saved by a newer release, or no longer valid under
+    /// this release's rules. `what` names the record ("round 3's settings").
+    #[error("{what} cannot be read: {reason}")]
+    Unreadable { what: String, reason: String },
     /// The database is busy: another process holds SQLite's write lock for longer than the
     /// busy timeout, PostgreSQL gave up on a lock, or no pooled connection came free in time.
     /// Nothing was written; the same request a moment later should work.

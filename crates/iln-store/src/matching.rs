@@ -134,23 +134,22 @@ fn pair_from_row(row: &AnyRow) -> Result<(ApplicationId, ApplicationId), StoreEr
     ))
 }
 
-fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn from_json<T: for<'de> Deserialize<'de>>(what: &str, text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
-}
-
 fn run_from_row(row: &AnyRow) -> Result<MatchRun, StoreError> {
+    let id = MatchRunId(row.try_get("id")?);
     Ok(MatchRun {
-        id: MatchRunId(row.try_get("id")?),
+        id,
         round: RoundId(row.try_get("round_id")?),
         kind: MatchRunKind::parse(&row.try_get::<String, _>("kind")?)?,
         run_by: row.try_get::<Option<i64>, _>("run_by")?.map(UserId),
         created_at: codec::from_ts(row.try_get("created_at")?)?,
-        options: from_json("match options", &row.try_get::<String, _>("options")?)?,
-        proposal: from_json("proposal", &row.try_get::<String, _>("proposal")?)?,
+        options: codec::from_document(
+            &format!("matching run {id}'s options"),
+            &row.try_get::<String, _>("options")?,
+        )?,
+        proposal: codec::from_document(
+            &format!("matching run {id}'s proposal"),
+            &row.try_get::<String, _>("proposal")?,
+        )?,
     })
 }
 
@@ -292,8 +291,8 @@ impl Tx {
                 .bind(run.kind.as_str())
                 .bind(run.run_by.map(|user| user.0))
                 .bind(codec::ts(now))
-                .bind(json(run.options)?)
-                .bind(json(run.proposal)?),
+                .bind(codec::document("matching options", run.options)?)
+                .bind(codec::document("matching proposal", run.proposal)?),
             )
             .await?;
         Ok(MatchRunId(id))

@@ -155,8 +155,7 @@ fn member_from_row(row: &AnyRow) -> Result<(i64, PartnershipMember), StoreError>
                 .map(ApplicationId),
             country: codec::country(&row.try_get::<String, _>("country")?)?,
             sector: codec::sector(&row.try_get::<String, _>("sector")?)?,
-            profile: serde_json::from_str(&profile)
-                .map_err(|e| StoreError::Corrupt(format!("partner profile: {e}")))?,
+            profile: codec::from_document("a partner's profile", &profile)?,
         },
     ))
 }
@@ -245,8 +244,7 @@ impl Tx {
             );
             let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql));
             for row in chunk {
-                let profile = serde_json::to_string(&row.member.profile)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let profile = codec::document("a partner's profile", &row.member.profile)?;
                 statement = statement
                     .bind(row.partnership)
                     .bind(row.member.user.0)

@@ -26,8 +26,8 @@ const ROUND_COLUMNS: &str = "id, settings, state, interests, created_at, updated
 fn round_from_row(row: &AnyRow) -> Result<RoundRecord, StoreError> {
     let id = RoundId(row.try_get("id")?);
     let settings: String = row.try_get("settings")?;
-    let settings: RoundSettings = serde_json::from_str(&settings)
-        .map_err(|e| StoreError::Corrupt(format!("settings of round {id}: {e}")))?;
+    let settings: RoundSettings =
+        codec::from_document(&format!("round {id}'s settings"), &settings)?;
     let state: String = row.try_get("state")?;
     let state = RoundState::parse(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let interests: String = row.try_get("interests")?;
@@ -51,7 +51,7 @@ fn catalogue_text(interests: &InterestCatalogue) -> Result<String, StoreError> {
 }
 
 fn settings_text(settings: &RoundSettings) -> Result<String, StoreError> {
-    serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))
+    codec::document("round settings", settings)
 }
 
 impl Tx {
@@ -191,12 +191,26 @@ impl Store {
     }
 
     /// Every round, newest first.
+    ///
+    /// A round whose settings this release cannot read ([`StoreError::Unreadable`]) is left
+    /// out, with a warning in the log, so one such row does not take every list of rounds
+    /// down with it; its own page says what is wrong ([`Store::round`] returns the error).
     pub async fn list_rounds(&self) -> Result<Vec<RoundRecord>, StoreError> {
         let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds ORDER BY id DESC");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(round_from_row).collect()
+        let mut rounds = Vec::with_capacity(rows.len());
+        for row in &rows {
+            match round_from_row(row) {
+                Ok(round) => rounds.push(round),
+                Err(error @ StoreError::Unreadable { .. }) => {
+                    tracing::warn!(%error, "a round left out of the list");
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(rounds)
     }
 
     /// [`Tx::update_round_settings`] in a transaction of its own.

@@ -89,6 +89,9 @@ impl WebError {
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            // A saved document this release cannot read: the row is as it was, nothing in
+            // the request is wrong, and the server is not broken either, so not a 500.
+            Self::Store(StoreError::Unreadable { .. }) => StatusCode::CONFLICT,
             // A record deleted between our check and the write: the same as never found.
             Self::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             // Busy, a full disk, read-only: the database's condition, not a fault in our code
@@ -145,6 +148,15 @@ impl WebError {
                 "That conflicts with existing data",
                 "Something with the same details already exists.".to_owned(),
             ),
+            Self::Store(StoreError::Unreadable { what, .. }) => (
+                "A saved record can't be read",
+                format!(
+                    "{} was saved in a form this version of ILN cannot read, so this page \
+                     can't be shown. Nothing has been changed. The operator can find the \
+                     details in the server's log.",
+                    capitalise(what)
+                ),
+            ),
             Self::Store(error) if error.is_unavailable() => (
                 "Busy for a moment",
                 "Nothing was changed. Please wait a little and send it again.".to_owned(),
@@ -181,6 +193,8 @@ impl IntoResponse for WebError {
         let status = self.status();
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
+        } else if let Self::Store(error @ StoreError::Unreadable { .. }) = &self {
+            tracing::warn!(%error, "a stored record could not be read");
         }
         let (title, message) = self.words();
         let page = ErrorPage {
@@ -237,6 +251,27 @@ mod tests {
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(body.contains("Something went wrong on our side"));
         assert!(!body.contains("secret column detail"));
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_record_is_a_clear_note_not_a_500() {
+        let (status, body) = render(WebError::Store(StoreError::Unreadable {
+            what: "round 3's settings".to_owned(),
+            reason: "it was saved in format 2".to_owned(),
+        }))
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(
+            body.contains("A saved record can&#39;t be read")
+                || body.contains("A saved record can't be read"),
+            "{body}"
+        );
+        assert!(
+            body.contains("Round 3&#39;s settings") || body.contains("Round 3's settings"),
+            "{body}"
+        );
+        assert!(body.contains("Nothing has been changed"), "{body}");
+        assert!(!body.contains("format 2"), "{body}");
     }
 
     #[tokio::test]

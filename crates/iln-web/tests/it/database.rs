@@ -46,3 +46,53 @@ async fn a_write_lock_held_elsewhere_answers_503_with_retry_after_and_then_passe
     assert!(page.body.contains("Check your email"));
     assert_eq!(app.deliver().await, 1);
 }
+
+/// A round whose settings were saved by a newer release (format 9) cannot be read: its page
+/// says so plainly and changes nothing, instead of a 500.
+#[tokio::test]
+async fn a_record_saved_in_a_newer_format_shows_a_note_not_a_500() {
+    use sqlx::{Connection, Executor};
+
+    let app = TestApp::new().await;
+    app.user("admin@iln.test", iln_domain::account::Role::Admin, &[])
+        .await;
+    let mut browser = app.browser();
+    browser.sign_in("admin@iln.test").await;
+    let page = browser
+        .post(
+            "/rounds/new",
+            &[
+                ("name", "2027 Round 1"),
+                ("time_zone", "UTC"),
+                ("opens", "2027-01-10"),
+                ("closes", "2027-01-31"),
+                ("matching", "2027-02-07"),
+                ("starts", "2027-02-15"),
+                ("languages", "en"),
+                ("country_cap", "25"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let path = page.location().to_owned();
+    assert_eq!(browser.get(&path).await.status, StatusCode::OK);
+
+    let mut raw = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    raw.execute(r#"UPDATE rounds SET settings = '{"v":9,"data":{"name":"From the future"}}'"#)
+        .await
+        .unwrap();
+    raw.close().await.unwrap();
+
+    let page = browser.get(&path).await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+    assert!(page.body.contains("saved record can"), "{}", page.body);
+    assert!(
+        page.body.contains("Nothing has been changed"),
+        "{}",
+        page.body
+    );
+    // Other pages keep working.
+    assert_eq!(browser.get("/dashboard").await.status, StatusCode::OK);
+}
