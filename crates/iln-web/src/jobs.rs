@@ -9,11 +9,15 @@ use iln_store::EMAIL_JOB;
 use crate::AppState;
 use crate::mail::EmailJobs;
 
-/// The handler of each job kind. Add a kind here, one `.with(KIND, handler)` line each: a
-/// round's date transition, for instance, registers its `iln_app::rounds` handler (built from
-/// `state.app().clone()`) beside email.
+/// The handler of each job kind. Add a kind here, one `.with(KIND, handler)` line each,
+/// built from `state.app().clone()` when it is an application use-case.
 pub fn registry(state: &AppState) -> Registry {
-    Registry::new().with(EMAIL_JOB, EmailJobs::new(Arc::clone(state.mailer())))
+    Registry::new()
+        .with(EMAIL_JOB, EmailJobs::new(Arc::clone(state.mailer())))
+        .with(
+            iln_app::rounds::DATES_JOB,
+            iln_app::rounds::DateJobs::new(state.app().clone()),
+        )
 }
 
 /// A worker running every registered kind with this app's store, clock and mailer, woken when

@@ -210,13 +210,18 @@ pub async fn serve_until(
     )?;
     let mailer = mailer_from_config(&config)?;
     let state = AppState::new(config, store, clock, mailer);
+    // Rounds from before date jobs (or loaded straight through the store) get theirs, so they
+    // move on time; idempotent for rounds that have one.
+    match iln_app::rounds::ensure_date_jobs(state.app()).await {
+        Ok(rounds) => tracing::debug!(rounds, "round date jobs in place"),
+        Err(error) => tracing::warn!(%error, "could not schedule the round date jobs"),
+    }
 
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(state.job_worker().run(async {
         let _ = worker_stopped.await;
     }));
     let janitor = tokio::spawn(purge_expired_sessions(state.clone()));
-    let rounds_worker = tokio::spawn(routes::rounds::run_round_worker(state.clone()));
 
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
@@ -224,7 +229,6 @@ pub async fn serve_until(
         .await;
     let _ = stop_worker.send(());
     janitor.abort();
-    rounds_worker.abort();
     worker.await?;
     Ok(served?)
 }

@@ -1,28 +1,29 @@
 //! Rounds: the list, a round's page (where it is and what comes next, its timeline and what
-//! participants commit to), the admin's create and edit forms and state buttons, the
-//! coordinators' interests list, and the date-driven transitions with their side effects.
+//! participants commit to), the admin's create and edit forms and state buttons, and the
+//! coordinators' interests list. Each handler parses, calls its `iln_app::rounds` use-case
+//! and renders; the refusals become pages through `From<RoundError> for WebError` here.
 //!
-//! Dates move a round on whenever it is loaded ([`load_round`]) and once a minute in the
-//! background ([`run_round_worker`]); both go through [`advance`], which records a transition
-//! only if the round is still where it was, so each transition's side effects (the country
-//! cap's deferrals and their emails, the audit entry) happen exactly once.
+//! No page load writes: pages show a round as it stands now ([`load_round`], which applies
+//! the dates that have passed in memory only). The `round_dates` job records the
+//! transitions with their side effects, and a POST that depends on the state applies them
+//! first in its own transaction.
 
-use iln_domain::audit::AuditAction;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use iln_app::Actor;
+use iln_app::rounds::RoundError;
 use iln_domain::account::Role;
 use iln_domain::application::InterestCatalogue;
 use iln_domain::round::{
-    AdminAction, Cause, RoundForm, RoundSettings, RoundState, RoundStatus, Transition,
+    AdminAction, RoundForm, RoundSettings, RoundState, RoundStatus, Transition,
 };
 use iln_store::{ApplicationId, ApplicationStatus, PeopleScope, RoundId, RoundRecord};
 use serde::Deserialize;
 
-use super::{FORM_INVALID, audit, ok, page, queue_email};
+use super::{FORM_INVALID, ok, page, queue_email};
 use crate::auth::{Admin, MaybeViewer, Viewer};
 use crate::error::WebError;
 use crate::forms::{HtmlForm, PathId};
@@ -38,24 +39,42 @@ pub const COMMITMENTS: [&str; 4] = [
     "Give the partnership about an hour a week.",
 ];
 
-/// How often the background worker applies the dates to every round.
-const TICK_EVERY: Duration = Duration::from_secs(60);
-
-/// Loads a round and applies every date that has passed, with its side effects. A round
-/// that does not exist is a 404.
-pub async fn load_round(state: &AppState, id: RoundId) -> Result<RoundRecord, WebError> {
-    let mut record = state.store().round(id).await?.ok_or(WebError::NotFound)?;
-    let transitions = record.round.tick(state.now());
-    if transitions.is_empty() {
-        return Ok(record);
-    }
-    for transition in &transitions {
-        if !advance(state, &record, transition, None).await? {
-            // Another request moved the round first and did the side effects: read it again.
-            return state.store().round(id).await?.ok_or(WebError::NotFound);
+/// The refusals of the rounds use-cases as pages a person can act on. A form's own problems
+/// are shown on the form by its handler; this is for everything else.
+impl From<RoundError> for WebError {
+    fn from(error: RoundError) -> Self {
+        match error {
+            RoundError::Invalid(problems) => WebError::BadRequest(
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            RoundError::SettingsLocked { name } => WebError::Conflict(format!(
+                "the settings of {name} can only change while it is a draft"
+            )),
+            RoundError::WrongState(error) => WebError::Conflict(error.to_string()),
+            RoundError::PublishElsewhere => WebError::Conflict(
+                "publish the partnerships from the round's matching page, which creates them"
+                    .to_owned(),
+            ),
+            RoundError::Changed => WebError::Conflict(
+                "the round changed meanwhile; reload its page and try again".to_owned(),
+            ),
+            RoundError::Interest(error) => WebError::BadRequest(error.to_string()),
+            RoundError::NoInterests => {
+                WebError::BadRequest("list at least one area of interest".to_owned())
+            }
+            RoundError::App(error) => error.into(),
         }
     }
-    Ok(record)
+}
+
+/// A round as it stands now, the dates that have passed applied without writing anything.
+/// A round that does not exist is a 404. Pages of every area read rounds through this.
+pub async fn load_round(state: &AppState, id: RoundId) -> Result<RoundRecord, WebError> {
+    Ok(iln_app::rounds::round_now(state.app(), id).await?)
 }
 
 /// A round a viewer may see: drafts only for admins and coordinators, as 404 for others.
@@ -76,69 +95,28 @@ pub fn is_coordinator(viewer: Option<&Viewer>) -> bool {
     viewer.is_some_and(|v| matches!(v.role(), Role::Admin | Role::CountryCoordinator))
 }
 
-/// Records one transition if the round is still in its `from` state, then does what the new
-/// state needs: closing applications applies the country cap. Returns false when another
-/// request got there first (and did all of this).
+/// For POST handlers of other areas that move a round on (matching's publish): applies the
+/// dates that have passed, then records `transition` with its audit entry and the next date
+/// job, in one transaction. False when the round is no longer where `transition` starts.
+/// Never call it from a GET.
 pub async fn advance(
     state: &AppState,
     record: &RoundRecord,
     transition: &Transition,
     actor: Option<&Viewer>,
 ) -> Result<bool, WebError> {
-    if !state
-        .store()
-        .record_transition(record.id, transition)
-        .await?
+    let app = state.app();
+    let actor = actor.map_or(Actor::System, |viewer| Actor::user(&viewer.user));
+    let mut tx = app.begin().await?;
+    let current = iln_app::rounds::apply_due_dates(&mut tx, app, record.id).await?;
+    if current.round.state != transition.from
+        || !iln_app::rounds::record_transition(&mut tx, app, &actor, &current, transition).await?
     {
         return Ok(false);
     }
-    let cause = match transition.cause {
-        Cause::Date => "the date".to_owned(),
-        Cause::Admin { action } => format!("an admin: {}", action.label()),
-    };
-    audit(
-        state,
-        actor,
-        AuditAction::RoundTransition,
-        Some(format!("round:{}", record.id)),
-        Some(format!(
-            "{} to {}, by {cause}",
-            transition.from, transition.to
-        )),
-    )
-    .await?;
-    if transition.from == RoundState::Open && transition.to == RoundState::Review {
-        defer_over_cap(state, record).await?;
-    }
+    tx.commit().await?;
+    state.wake_outbox();
     Ok(true)
-}
-
-/// Applies the country cap when applications close, and tells each deferred person.
-async fn defer_over_cap(state: &AppState, record: &RoundRecord) -> Result<(), WebError> {
-    let settings = &record.round.settings;
-    let deferred = state
-        .store()
-        .apply_country_cap(record.id, settings.country_cap, state.now())
-        .await?;
-    if deferred.is_empty() {
-        return Ok(());
-    }
-    for id in &deferred {
-        email_decision(state, record, *id).await?;
-    }
-    audit(
-        state,
-        None,
-        AuditAction::RoundCountryCap,
-        Some(format!("round:{}", record.id)),
-        Some(format!(
-            "{} applications deferred to the next round (cap {}%)",
-            deferred.len(),
-            settings.country_cap.percent()
-        )),
-    )
-    .await?;
-    Ok(())
 }
 
 /// Emails an applicant what was decided about their application (approved, declined,
@@ -176,35 +154,6 @@ pub async fn email_decision(
     .await
 }
 
-/// Applies the dates to every round; returns how many transitions happened.
-pub async fn tick_rounds(state: &AppState) -> Result<usize, WebError> {
-    let mut moved = 0;
-    for record in state.store().list_rounds().await? {
-        let mut round = record.round.clone();
-        for transition in round.tick(state.now()) {
-            if !advance(state, &record, &transition, None).await? {
-                break;
-            }
-            moved += 1;
-        }
-    }
-    Ok(moved)
-}
-
-/// Applies the dates to every round once a minute, so a round opens and closes on time even
-/// when nobody visits it.
-pub async fn run_round_worker(state: AppState) {
-    let mut every = tokio::time::interval(TICK_EVERY);
-    loop {
-        every.tick().await;
-        match tick_rounds(&state).await {
-            Ok(0) => {}
-            Ok(moved) => tracing::info!(moved, "rounds moved on by their dates"),
-            Err(error) => tracing::warn!(%error, "could not apply the round dates"),
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "email/application_decision.txt")]
 struct DecisionEmail<'a> {
@@ -236,11 +185,8 @@ impl RoundRow {
 
 /// The rounds a coordinator's dashboard lists: every one but the closed, newest first.
 pub async fn dashboard_rounds(state: &AppState) -> Result<Vec<RoundRow>, WebError> {
-    tick_rounds(state).await?;
     let now = state.now();
-    Ok(state
-        .store()
-        .list_rounds()
+    Ok(iln_app::rounds::rounds_now(state.app())
         .await?
         .iter()
         .filter(|r| r.round.state != RoundState::Closed)
@@ -286,12 +232,9 @@ pub async fn list(
     MaybeViewer(viewer): MaybeViewer,
     CsrfToken(csrf): CsrfToken,
 ) -> Result<Response, WebError> {
-    tick_rounds(&state).await?;
     let coordinator = is_coordinator(viewer.as_ref());
     let now = state.now();
-    let rounds = state
-        .store()
-        .list_rounds()
+    let rounds = iln_app::rounds::rounds_now(state.app())
         .await?
         .iter()
         .filter(|r| coordinator || r.round.state != RoundState::Draft)
@@ -365,19 +308,18 @@ impl RoundFormPage {
     }
 }
 
-/// Parses the round form, or gives back the page with the errors next to their fields.
-fn parse_round_form(
+/// The form again with each problem next to its field.
+fn form_with_problems(
     nav: Nav,
     id: Option<RoundId>,
     form: RoundForm,
-) -> Result<RoundSettings, Box<RoundFormPage>> {
-    RoundSettings::parse(&form).map_err(|problems| {
-        let mut errors = FieldErrors::default();
-        for problem in &problems {
-            errors.insert(problem.field().as_str(), without_field(problem));
-        }
-        Box::new(RoundFormPage::new(nav, id, form, errors))
-    })
+    problems: &[iln_domain::round::RoundError],
+) -> Result<Response, WebError> {
+    let mut errors = FieldErrors::default();
+    for problem in problems {
+        errors.insert(problem.field().as_str(), without_field(problem));
+    }
+    page(FORM_INVALID, &RoundFormPage::new(nav, id, form, errors))
 }
 
 pub async fn new_form(
@@ -402,27 +344,18 @@ pub async fn create(
     CsrfToken(csrf): CsrfToken,
     HtmlForm(form): HtmlForm<RoundForm>,
 ) -> Result<Response, WebError> {
-    let settings = match parse_round_form(Nav::new(Some(&viewer), &csrf), None, form) {
-        Ok(settings) => settings,
-        Err(page_) => return page(FORM_INVALID, page_.as_ref()),
-    };
-    let now = state.now();
-    let id = state.store().create_round(&settings, now).await?;
-    // People the country cap deferred from earlier rounds join this one, first in line.
-    let carried = state.store().carry_over_deferred(id, now).await?;
-    audit(
-        &state,
-        Some(&viewer),
-        AuditAction::RoundCreate,
-        Some(format!("round:{id}")),
-        Some(format!(
-            "{}; {} deferred applications carried over",
-            settings.name,
-            carried.len()
-        )),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+    let actor = Actor::user(&viewer.user);
+    match iln_app::rounds::create(state.app(), &actor, &form).await {
+        Ok(id) => {
+            // Its opening date's job may be due already.
+            state.wake_outbox();
+            Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+        }
+        Err(RoundError::Invalid(problems)) => {
+            form_with_problems(Nav::new(Some(&viewer), &csrf), None, form, &problems)
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 pub async fn edit_form(
@@ -444,10 +377,10 @@ pub async fn edit_form(
 }
 
 fn settings_locked(record: &RoundRecord) -> WebError {
-    WebError::Conflict(format!(
-        "the settings of {} can only change while it is a draft",
-        record.round.settings.name
-    ))
+    RoundError::SettingsLocked {
+        name: record.round.settings.name.to_string(),
+    }
+    .into()
 }
 
 pub async fn update(
@@ -457,30 +390,23 @@ pub async fn update(
     PathId(id): PathId,
     HtmlForm(form): HtmlForm<RoundForm>,
 ) -> Result<Response, WebError> {
-    let record = load_round(&state, RoundId(id)).await?;
-    if !record.round.settings_editable() {
-        return Err(settings_locked(&record));
+    let actor = Actor::user(&viewer.user);
+    let id = RoundId(id);
+    match iln_app::rounds::edit(state.app(), &actor, id, &form).await {
+        Ok(record) => {
+            state.wake_outbox();
+            Ok(Redirect::to(&format!("/rounds/{}", record.id)).into_response())
+        }
+        Err(RoundError::Invalid(problems)) => {
+            // A locked or missing round says so rather than showing a form it cannot take.
+            let record = load_round(&state, id).await?;
+            if !record.round.settings_editable() {
+                return Err(settings_locked(&record));
+            }
+            form_with_problems(Nav::new(Some(&viewer), &csrf), Some(id), form, &problems)
+        }
+        Err(error) => Err(error.into()),
     }
-    let mut settings = match parse_round_form(Nav::new(Some(&viewer), &csrf), Some(record.id), form)
-    {
-        Ok(settings) => settings,
-        Err(page_) => return page(FORM_INVALID, page_.as_ref()),
-    };
-    // The form does not show the scoring weights; whatever the matching page set stays.
-    settings.weights = record.round.settings.weights;
-    state
-        .store()
-        .update_round_settings(record.id, &settings, state.now())
-        .await?;
-    audit(
-        &state,
-        Some(&viewer),
-        AuditAction::RoundUpdate,
-        Some(format!("round:{}", record.id)),
-        Some(settings.name.to_string()),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/rounds/{}", record.id)).into_response())
 }
 
 /// Names as one readable list: "English, French".
@@ -626,25 +552,12 @@ pub async fn act(
     PathId(id): PathId,
     HtmlForm(form): HtmlForm<ActionForm>,
 ) -> Result<Response, WebError> {
-    let record = load_round(&state, RoundId(id)).await?;
     let action =
         AdminAction::parse(&form.action).map_err(|e| WebError::BadRequest(e.to_string()))?;
-    if action == AdminAction::Publish {
-        return Err(WebError::Conflict(
-            "publish the partnerships from the round's matching page, which creates them"
-                .to_owned(),
-        ));
-    }
-    let mut round = record.round.clone();
-    let transition = round
-        .apply(action, state.now())
-        .map_err(|e| WebError::Conflict(e.to_string()))?;
-    if !advance(&state, &record, &transition, Some(&viewer)).await? {
-        return Err(WebError::Conflict(
-            "the round changed meanwhile; reload its page and try again".to_owned(),
-        ));
-    }
-    let record = load_round(&state, record.id).await?;
+    let actor = Actor::user(&viewer.user);
+    let record = iln_app::rounds::transition(state.app(), &actor, RoundId(id), action).await?;
+    // Closing applications may have queued deferral emails.
+    state.wake_outbox();
     render_round(
         &state,
         Some(&viewer),
@@ -717,19 +630,8 @@ pub async fn update_interests(
 ) -> Result<Response, WebError> {
     coordinator(&viewer)?;
     let record = load_round(&state, RoundId(id)).await?;
-    let names: Vec<&str> = form
-        .interests
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let parsed = match InterestCatalogue::new(&names) {
-        Ok(catalogue) if catalogue.is_empty() => {
-            Err("list at least one area of interest".to_owned())
-        }
-        Ok(catalogue) => Ok(catalogue),
-        Err(error) => Err(error.to_string()),
-    };
+    let names: Vec<&str> = form.interests.lines().collect();
+    let actor = Actor::user(&viewer.user);
     let mut page_ = InterestsPage {
         nav: Nav::new(Some(&viewer), &csrf),
         id: record.id.0,
@@ -738,27 +640,20 @@ pub async fn update_interests(
         error: None,
         saved: false,
     };
-    match parsed {
-        Err(message) => {
-            page_.error = Some(message);
-            page(FORM_INVALID, &page_)
-        }
+    match iln_app::rounds::edit_interests(state.app(), &actor, record.id, &names).await {
         Ok(catalogue) => {
-            state
-                .store()
-                .update_round_interests(record.id, &catalogue, state.now())
-                .await?;
-            audit(
-                &state,
-                Some(&viewer),
-                AuditAction::RoundInterests,
-                Some(format!("round:{}", record.id)),
-                Some(format!("{} areas of interest", catalogue.len())),
-            )
-            .await?;
             page_.text = catalogue_text(&catalogue);
             page_.saved = true;
             ok(&page_)
         }
+        Err(RoundError::Interest(error)) => {
+            page_.error = Some(error.to_string());
+            page(FORM_INVALID, &page_)
+        }
+        Err(RoundError::NoInterests) => {
+            page_.error = Some("list at least one area of interest".to_owned());
+            page(FORM_INVALID, &page_)
+        }
+        Err(error) => Err(error.into()),
     }
 }

@@ -194,7 +194,7 @@ async fn a_round_from_call_to_published_partnerships() {
     let mut admin = app.browser();
     admin.sign_in("admin@example.org").await;
 
-    // The admin creates the round; its opening date has passed, so it opens when loaded.
+    // The admin creates the round; its opening date has passed, so its date job opens it.
     let round_fields: Vec<(&str, String)> = vec![
         ("name", "2027 Round 1".to_owned()),
         ("time_zone", "UTC".to_owned()),
@@ -216,6 +216,7 @@ async fn a_round_from_call_to_published_partnerships() {
         .unwrap();
     let page = admin.get(&format!("/rounds/{round}")).await;
     assert_eq!(page.status, StatusCode::OK);
+    app.deliver().await;
     assert_eq!(
         app.store.round(round).await.unwrap().unwrap().round.state,
         RoundState::Open

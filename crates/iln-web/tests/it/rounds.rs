@@ -98,8 +98,8 @@ async fn a_round_opens_on_its_date_and_shows_where_it_is() {
     assert!(page.body.contains("Open applications now"));
     assert!(page.body.contains("Edit the settings"));
 
-    // The date passes: the list of rounds (as the background worker does) opens it, and
-    // the audit log says why.
+    // The date passes: the list of rounds reads it as open at once, and its date job records
+    // the transition, with the audit log saying why.
     app.clock.advance(SignedDuration::from_hours(24 * 6));
     let listed = visitor.get("/rounds").await;
     assert!(
@@ -107,6 +107,7 @@ async fn a_round_opens_on_its_date_and_shows_where_it_is() {
             .body
             .contains("2027 Round 1</a>: Open for applications")
     );
+    app.deliver().await;
     let stored = app.store.round(RoundId(id)).await.unwrap().unwrap();
     assert_eq!(stored.round.state, RoundState::Open);
     let page = visitor.get(&format!("/rounds/{id}")).await;
@@ -233,7 +234,7 @@ async fn closing_applications_defers_the_applicants_over_the_cap_and_emails_them
 }
 
 #[tokio::test]
-async fn dates_move_a_closed_window_to_review_on_the_next_visit() {
+async fn a_closed_window_reads_as_review_at_once_and_its_job_records_it() {
     let app = TestApp::new().await;
     let mut browser = admin(&app).await;
     let id = create_round(&mut browser, &ROUND_FIELDS).await;
@@ -244,6 +245,13 @@ async fn dates_move_a_closed_window_to_review_on_the_next_visit() {
         "{}",
         page.body
     );
+    let stored = app.store.round(RoundId(id)).await.unwrap().unwrap();
+    assert_eq!(
+        stored.round.state,
+        RoundState::Draft,
+        "looking wrote nothing"
+    );
+    app.deliver().await;
     let stored = app.store.round(RoundId(id)).await.unwrap().unwrap();
     assert_eq!(stored.round.state, RoundState::Review);
 }
