@@ -359,3 +359,79 @@ impl Worker {
         }
     }
 }
+
+/// What an admin's retry or cancel found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobChange {
+    /// Done as asked.
+    Changed,
+    /// The job has moved on since the page was shown (a worker is running it, or it is
+    /// finished): nothing was changed.
+    NotNow(JobStatus),
+}
+
+/// An admin's retry of a failed, dead or cancelled job (or a pending one waiting out its
+/// backoff): it becomes due now with a fresh set of attempts. One transaction with its audit
+/// entry.
+pub async fn retry(
+    app: &crate::App,
+    actor: &crate::Actor,
+    id: iln_store::JobId,
+) -> Result<JobChange, crate::AppError> {
+    change(app, actor, id, Op::Retry).await
+}
+
+/// An admin's cancel of a job that has not run yet or has failed: it will not run unless
+/// retried.
+pub async fn cancel(
+    app: &crate::App,
+    actor: &crate::Actor,
+    id: iln_store::JobId,
+) -> Result<JobChange, crate::AppError> {
+    change(app, actor, id, Op::Cancel).await
+}
+
+#[derive(Clone, Copy)]
+enum Op {
+    Retry,
+    Cancel,
+}
+
+async fn change(
+    app: &crate::App,
+    actor: &crate::Actor,
+    id: iln_store::JobId,
+    op: Op,
+) -> Result<JobChange, crate::AppError> {
+    if !actor.is_admin() {
+        return Err(crate::AppError::Forbidden);
+    }
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let job = tx.job(id).await?.ok_or(crate::AppError::NotFound)?;
+    let (changed, action) = match op {
+        Op::Retry => (
+            tx.retry_job(id, now).await?,
+            iln_domain::audit::AuditAction::JobRetry,
+        ),
+        Op::Cancel => (
+            tx.cancel_job(id, now).await?,
+            iln_domain::audit::AuditAction::JobCancel,
+        ),
+    };
+    if !changed {
+        tx.rollback().await?;
+        return Ok(JobChange::NotNow(job.status));
+    }
+    crate::audit(
+        &mut tx,
+        actor,
+        action,
+        Some(format!("job:{}", id.0)),
+        Some(format!("{} job, was {}", job.kind, job.status.as_str())),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(JobChange::Changed)
+}

@@ -99,6 +99,9 @@ pub fn router(state: AppState) -> Router {
         .route("/people/{id}", get(people::show))
         .route("/admin/users", get(admin::users))
         .route("/admin/users/{id}/role", post(admin::set_role))
+        .route("/admin/jobs", get(admin::jobs))
+        .route("/admin/jobs/{id}/retry", post(admin::retry_job))
+        .route("/admin/jobs/{id}/cancel", post(admin::cancel_job))
         .route("/admin/outbox", get(admin::outbox))
         .route("/admin/audit", get(admin::audit_log))
         .route("/rounds", get(rounds::list))
@@ -189,7 +192,7 @@ pub async fn serve(
 }
 
 /// [`serve`], stopping when `shutdown` resolves instead of on a signal (for tests and for
-/// embedding).
+/// embedding), with the job worker beside it.
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     config: WebConfig,
@@ -197,7 +200,37 @@ pub async fn serve_until(
     clock: Arc<dyn Clock>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), WebError> {
-    // Refuse a bad sender address at start-up rather than on every delivery attempt.
+    serve_with(
+        listener,
+        config,
+        store,
+        clock,
+        shutdown,
+        ServeOptions::default(),
+    )
+    .await
+}
+
+/// How [`serve_with`] runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Run the job worker in the same process (the default). Off for `iln serve --no-worker`,
+    /// when `iln worker` processes run the jobs instead.
+    pub run_worker: bool,
+    pub worker: iln_app::jobs::WorkerOptions,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            run_worker: true,
+            worker: iln_app::jobs::WorkerOptions::new(),
+        }
+    }
+}
+
+/// Refuses a bad sender address at start-up rather than on every delivery attempt.
+fn check_sender(config: &WebConfig) -> Result<(), WebError> {
     mail::build_message(
         &config.mail_from,
         &mail::OutgoingEmail {
@@ -208,6 +241,21 @@ pub async fn serve_until(
             message_id: None,
         },
     )?;
+    Ok(())
+}
+
+/// [`serve_until`] with its options: the web server, and the job worker unless
+/// `options.run_worker` is off. On `shutdown` the server stops taking requests and finishes
+/// those in flight; the worker stops claiming and gives its running jobs the grace period.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    config: WebConfig,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    options: ServeOptions,
+) -> Result<(), WebError> {
+    check_sender(&config)?;
     let mailer = mailer_from_config(&config)?;
     let state = AppState::new(config, store, clock, mailer);
     // Rounds from before date jobs (or loaded straight through the store) get theirs, so they
@@ -218,9 +266,11 @@ pub async fn serve_until(
     }
 
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = tokio::spawn(state.job_worker().run(async {
-        let _ = worker_stopped.await;
-    }));
+    let worker = options.run_worker.then(|| {
+        tokio::spawn(jobs::worker(&state, options.worker).run(async {
+            let _ = worker_stopped.await;
+        }))
+    });
     let janitor = tokio::spawn(purge_expired_sessions(state.clone()));
 
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -229,8 +279,32 @@ pub async fn serve_until(
         .await;
     let _ = stop_worker.send(());
     janitor.abort();
-    worker.await?;
+    if let Some(worker) = worker {
+        worker.await?;
+    }
     Ok(served?)
+}
+
+/// Runs the job worker alone, without the web server, until `shutdown` resolves (`iln
+/// worker`): an operator runs as many of these as the work needs beside `iln serve
+/// --no-worker` processes. On `shutdown` it stops claiming, lets running jobs finish within
+/// `options.grace`, and gives the rest back for another worker to take at once.
+pub async fn work_until(
+    config: WebConfig,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    options: iln_app::jobs::WorkerOptions,
+) -> Result<(), WebError> {
+    check_sender(&config)?;
+    let mailer = mailer_from_config(&config)?;
+    let state = AppState::new(config, store, clock, mailer);
+    match iln_app::rounds::ensure_date_jobs(state.app()).await {
+        Ok(rounds) => tracing::debug!(rounds, "round date jobs in place"),
+        Err(error) => tracing::warn!(%error, "could not schedule the round date jobs"),
+    }
+    jobs::worker(&state, options).run(shutdown).await;
+    Ok(())
 }
 
 /// Deletes expired sessions and tokens hourly; they are refused anyway, this keeps tables small.

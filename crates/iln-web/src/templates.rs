@@ -371,21 +371,40 @@ pub struct UsersPage {
     pub roles: Vec<(&'static str, &'static str)>,
 }
 
-pub struct EmailRow {
-    pub to: String,
-    pub subject: String,
+/// One job on the admin's Jobs page, in words.
+pub struct JobRow {
+    pub id: i64,
+    /// What it does: "Email to ada@example.org: Your application was approved".
+    pub what: String,
     pub status: &'static str,
-    pub attempts: i64,
+    /// A stable class for the status colour.
+    pub status_class: &'static str,
+    /// "2 of 8".
+    pub tries: String,
+    /// When it is due, or when it finished.
+    pub when: String,
     pub last_error: String,
-    pub created: String,
-    pub sent: String,
+    pub can_retry: bool,
+    pub can_cancel: bool,
+}
+
+/// A filter link above the jobs table.
+pub struct JobTab {
+    pub label: &'static str,
+    pub link: String,
+    pub count: i64,
+    pub current: bool,
 }
 
 #[derive(Template)]
-#[template(path = "admin_outbox.html")]
-pub struct OutboxPage {
+#[template(path = "admin_jobs.html")]
+pub struct JobsPage {
     pub nav: Nav,
-    pub emails: Vec<EmailRow>,
+    pub tabs: Vec<JobTab>,
+    pub jobs: Vec<JobRow>,
+    pub caption: &'static str,
+    pub empty: &'static str,
+    pub notice: Option<String>,
     pub pager: Pager,
     pub zone: String,
 }

@@ -66,6 +66,9 @@ enum Command {
 enum DatabaseCommand {
     /// Run the web platform (applies migrations first)
     Serve(serve::ServeArgs),
+    /// Run the background jobs (email, rounds moving on by their dates) without the web
+    /// server, beside `iln serve --no-worker` processes
+    Worker(serve::WorkerArgs),
     /// Create or update the database schema, then exit
     Migrate,
     /// Load the demo network (700 people in about 60 countries) into an empty database
@@ -158,6 +161,7 @@ async fn run(
     let config = Config::load(config_file.as_deref(), &Overrides { database_url, bind })?;
     match command {
         DatabaseCommand::Serve(args) => serve::run(&config, &args).await,
+        DatabaseCommand::Worker(args) => serve::work(&config, &args).await,
         DatabaseCommand::Migrate => {
             let store = open(&config).await?;
             say!(

@@ -20,6 +20,31 @@ pub struct ServeArgs {
     /// accounts and their passwords
     #[arg(long)]
     pub demo: bool,
+
+    /// Serve the web pages only; run the background jobs (email, rounds moving on by their
+    /// dates) with `iln worker` processes instead
+    #[arg(long)]
+    pub no_worker: bool,
+
+    #[command(flatten)]
+    pub worker: WorkerArgs,
+}
+
+/// How the job worker runs, for `iln serve` and `iln worker`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WorkerArgs {
+    /// On Ctrl-C or SIGTERM, how many seconds running jobs may take to finish before they are
+    /// given back to the queue for another worker
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub grace: u64,
+}
+
+impl WorkerArgs {
+    pub fn options(&self) -> iln_app::jobs::WorkerOptions {
+        let mut options = iln_app::jobs::WorkerOptions::new();
+        options.grace = std::time::Duration::from_secs(self.grace);
+        options
+    }
 }
 
 pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
@@ -67,6 +92,9 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     // Listen for the stop signals before saying we are up: a SIGTERM sent right after the
     // banner must stop the server gracefully, not kill it the default way.
     let shutdown = shutdown_signal()?;
+    if args.no_worker {
+        say!("Background jobs are left to `iln worker` processes (--no-worker).")?;
+    }
     if web.base_url == format!("http://{address}") {
         say!("ILN is listening on http://{address}")?;
     } else {
@@ -77,7 +105,11 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     }
     tracing::info!(%address, database = store.location(), backend = store.backend().as_str(), "serving");
 
-    iln_web::serve_until(listener, web, store.clone(), clock, shutdown)
+    let options = iln_web::ServeOptions {
+        run_worker: !args.no_worker,
+        worker: args.worker.options(),
+    };
+    iln_web::serve_with(listener, web, store.clone(), clock, shutdown, options)
         .await
         .context("the web server failed")?;
     store.close().await;
@@ -114,6 +146,36 @@ async fn demo_already_loaded(
         }
     }
     Ok(!accounts.accounts.is_empty())
+}
+
+/// `iln worker`: runs the background jobs without the web server until Ctrl-C or SIGTERM.
+pub async fn work(config: &Config, args: &WorkerArgs) -> anyhow::Result<()> {
+    let store = crate::open_for_writing(config).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    // Links in the emails jobs write must name the site people use, as `serve` would: the
+    // configured public address, else the address `serve` listens on.
+    let bind: std::net::SocketAddr = config
+        .bind
+        .parse()
+        .unwrap_or_else(|_| std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let web = config.web(bind);
+    check_mail(&web)?;
+    let shutdown = shutdown_signal()?;
+    say!(
+        "ILN worker running the background jobs of {} (Ctrl-C to stop; running jobs get {} s)",
+        store.location(),
+        args.grace
+    )?;
+    tracing::info!(
+        database = store.location(),
+        backend = store.backend().as_str(),
+        "worker"
+    );
+    iln_web::work_until(web, store.clone(), clock, shutdown, args.options())
+        .await
+        .context("the worker failed")?;
+    store.close().await;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM (what service managers and containers send). The

@@ -1,13 +1,14 @@
-//! Admin pages: user accounts with role and country-scope assignment, the outbox, the audit
-//! log. Only admins (program coordinators) reach them; every change is audited.
+//! Admin pages: user accounts with role and country-scope assignment, the background jobs
+//! (every email among them) with retry and cancel, the audit log. Only admins (program coordinators) reach them; every change is audited.
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use iln_app::jobs::JobChange;
 use iln_domain::account::Role;
 use iln_domain::audit::AuditAction;
 use iln_domain::country::CountryCode;
-use iln_store::{User, UserId};
+use iln_store::{EMAIL_JOB, EmailPayload, Job, JobId, JobStatus, User, UserId};
 use serde::Deserialize;
 
 use super::{FORM_INVALID, audit, ok, page};
@@ -16,7 +17,9 @@ use crate::error::{WebError, capitalise};
 use crate::forms::{HtmlForm, PathId, page_number};
 use crate::security::CsrfToken;
 use crate::state::AppState;
-use crate::templates::{AuditPage, AuditRow, EmailRow, Nav, OutboxPage, Pager, UserRow, UsersPage};
+use crate::templates::{
+    AuditPage, AuditRow, JobRow, JobTab, JobsPage, Nav, Pager, UserRow, UsersPage,
+};
 
 const PER_PAGE: i64 = 50;
 /// Each user is a card with a form: fewer per page keeps the page light on a phone.
@@ -241,44 +244,212 @@ pub async fn set_role(
     Ok(Redirect::to(&format!("/admin/users?saved={id}#user-{id}")).into_response())
 }
 
-pub async fn outbox(
+/// The statuses the Jobs page filters by, in the order of its tabs.
+const JOB_TABS: [(Option<JobStatus>, &str); 7] = [
+    (None, "All"),
+    (Some(JobStatus::Failed), "Failed"),
+    (Some(JobStatus::Dead), "Gave up"),
+    (Some(JobStatus::Pending), "Waiting"),
+    (Some(JobStatus::Running), "Running"),
+    (Some(JobStatus::Done), "Done"),
+    (Some(JobStatus::Cancelled), "Cancelled"),
+];
+
+fn status_words(status: JobStatus) -> &'static str {
+    match status {
+        JobStatus::Pending => "Waiting",
+        JobStatus::Running => "Running",
+        JobStatus::Done => "Done",
+        JobStatus::Failed => "Failed",
+        JobStatus::Dead => "Gave up",
+        JobStatus::Cancelled => "Cancelled",
+    }
+}
+
+/// What a job does, in words: an email names its recipient and subject; a round's job names
+/// the round; any other kind says its kind.
+fn job_words(job: &Job) -> String {
+    if job.kind == EMAIL_JOB {
+        return match EmailPayload::from_job(job) {
+            Ok(email) => format!("Email to {}: {}", email.to, email.subject),
+            Err(_) => "Email (its contents cannot be read)".to_owned(),
+        };
+    }
+    let round = serde_json::from_str::<serde_json::Value>(&job.payload)
+        .ok()
+        .and_then(|payload| {
+            let payload = payload.get("data").cloned().unwrap_or(payload);
+            payload.get("round").and_then(serde_json::Value::as_i64)
+        });
+    let kind = capitalise(&job.kind.replace('_', " "));
+    match round {
+        Some(round) => format!("{kind} (round {round})"),
+        None => kind,
+    }
+}
+
+/// The Jobs page's query: a status filter, and which job the last button changed. Anything
+/// unknown or malformed is ignored (the page shows every job), never an error.
+#[derive(Debug, Default)]
+struct JobsQuery {
+    status: Option<JobStatus>,
+    retried: Option<i64>,
+    cancelled: Option<i64>,
+    unchanged: Option<i64>,
+}
+
+impl JobsQuery {
+    fn parse(query: Option<&str>) -> Self {
+        let mut parsed = Self::default();
+        for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+            let id = || value.parse::<i64>().ok().filter(|id| *id > 0);
+            match key.as_ref() {
+                "status" => parsed.status = JobStatus::parse(&value),
+                "retried" => parsed.retried = id(),
+                "cancelled" => parsed.cancelled = id(),
+                "unchanged" => parsed.unchanged = id(),
+                _ => {}
+            }
+        }
+        parsed
+    }
+}
+
+/// The Jobs page: every background job, by status, with retry and cancel.
+pub async fn jobs(
     State(state): State<AppState>,
     admin: Admin,
     CsrfToken(csrf): CsrfToken,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    let total = state.store().count_outbox().await?;
+    let params = JobsQuery::parse(query.as_deref());
+    let status = params.status;
+    let counts = state.store().count_jobs().await?;
+    let count_of = |filter: Option<JobStatus>| match filter {
+        None => counts.iter().map(|(_, n)| n).sum(),
+        Some(wanted) => counts
+            .iter()
+            .find(|(s, _)| *s == wanted)
+            .map_or(0, |(_, n)| *n),
+    };
+    let link_for = |filter: Option<JobStatus>| match filter {
+        None => "/admin/jobs".to_owned(),
+        Some(s) => format!("/admin/jobs?status={}", s.as_str()),
+    };
+    let tabs = JOB_TABS
+        .iter()
+        .map(|(filter, label)| JobTab {
+            label,
+            link: link_for(*filter),
+            count: count_of(*filter),
+            current: *filter == status,
+        })
+        .collect();
     let pager = Pager::new(
         page_number(query.as_deref()),
         PER_PAGE,
-        total,
-        "/admin/outbox",
+        count_of(status),
+        link_for(status),
     );
     let zone = admin.0.time_zone();
-    let emails = state
+    let jobs = state
         .store()
-        .list_outbox(PER_PAGE, pager.offset(PER_PAGE))
+        .list_jobs(status, PER_PAGE, pager.offset(PER_PAGE))
         .await?
         .into_iter()
-        .map(|email| EmailRow {
-            to: email.to.to_string(),
-            subject: email.subject,
-            status: email.status.as_str(),
-            attempts: email.attempts,
-            last_error: email.last_error.unwrap_or_default(),
-            created: zone.format_datetime(email.created_at),
-            sent: email
-                .sent_at
-                .map(|at| zone.format_datetime(at))
-                .unwrap_or_default(),
+        .map(|job| {
+            let when = match (job.status, job.finished_at) {
+                (JobStatus::Pending, _) => format!("due {}", zone.format_datetime(job.run_at)),
+                (JobStatus::Running, _) => {
+                    format!("since {}", zone.format_datetime(job.updated_at))
+                }
+                (_, Some(at)) => zone.format_datetime(at),
+                (_, None) => zone.format_datetime(job.updated_at),
+            };
+            JobRow {
+                id: job.id.0,
+                what: job_words(&job),
+                status: status_words(job.status),
+                status_class: job.status.as_str(),
+                tries: format!("{} of {}", job.attempts, job.max_attempts),
+                when,
+                last_error: job.last_error.clone().unwrap_or_default(),
+                can_retry: matches!(
+                    job.status,
+                    JobStatus::Failed | JobStatus::Dead | JobStatus::Cancelled
+                ) || (job.status == JobStatus::Pending && job.attempts > 0),
+                can_cancel: matches!(
+                    job.status,
+                    JobStatus::Pending | JobStatus::Failed | JobStatus::Dead
+                ),
+            }
         })
         .collect();
-    ok(&OutboxPage {
+    let notice = match (params.retried, params.cancelled, params.unchanged) {
+        (Some(id), _, _) => Some(format!("Job {id} will run again in a moment.")),
+        (_, Some(id), _) => Some(format!(
+            "Job {id} is cancelled: it will not run unless you retry it."
+        )),
+        (_, _, Some(id)) => Some(format!(
+            "Job {id} had already moved on (running or finished), so nothing was changed."
+        )),
+        _ => None,
+    };
+    let (caption, empty) = match status {
+        None => ("All jobs", "Nothing has been queued yet."),
+        Some(JobStatus::Failed) => ("Failed jobs", "No job has failed."),
+        Some(JobStatus::Dead) => ("Jobs given up", "No job has been given up."),
+        Some(JobStatus::Pending) => ("Waiting jobs", "Nothing is waiting."),
+        Some(JobStatus::Running) => ("Running jobs", "Nothing is running right now."),
+        Some(JobStatus::Done) => ("Finished jobs", "Nothing has finished yet."),
+        Some(JobStatus::Cancelled) => ("Cancelled jobs", "No job has been cancelled."),
+    };
+    ok(&JobsPage {
         nav: Nav::new(Some(&admin.0), &csrf),
-        emails,
+        tabs,
+        jobs,
+        caption,
+        empty,
+        notice,
         pager,
         zone: zone.as_str().to_owned(),
     })
+}
+
+/// The old address of the Jobs page, from bookmarks and older emails.
+pub async fn outbox() -> Redirect {
+    Redirect::permanent("/admin/jobs")
+}
+
+/// Retry now: a failed, given-up or cancelled job runs again with fresh tries.
+pub async fn retry_job(
+    State(state): State<AppState>,
+    admin: Admin,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    let actor = iln_app::Actor::user(&admin.0.user);
+    let outcome = iln_app::jobs::retry(state.app(), &actor, JobId(id)).await?;
+    state.wake_outbox();
+    Ok(match outcome {
+        JobChange::Changed => Redirect::to(&format!("/admin/jobs?retried={id}")),
+        JobChange::NotNow(_) => Redirect::to(&format!("/admin/jobs?unchanged={id}")),
+    }
+    .into_response())
+}
+
+/// Cancel: the job will not run unless retried.
+pub async fn cancel_job(
+    State(state): State<AppState>,
+    admin: Admin,
+    PathId(id): PathId,
+) -> Result<Response, WebError> {
+    let actor = iln_app::Actor::user(&admin.0.user);
+    let outcome = iln_app::jobs::cancel(state.app(), &actor, JobId(id)).await?;
+    Ok(match outcome {
+        JobChange::Changed => Redirect::to(&format!("/admin/jobs?cancelled={id}")),
+        JobChange::NotNow(_) => Redirect::to(&format!("/admin/jobs?unchanged={id}")),
+    }
+    .into_response())
 }
 
 pub async fn audit_log(

@@ -130,7 +130,7 @@ async fn only_admins_reach_admin_pages() {
         .await;
     let mut browser = app.browser();
     browser.sign_in("coord@iln.test").await;
-    for path in ["/admin/users", "/admin/outbox", "/admin/audit"] {
+    for path in ["/admin/users", "/admin/jobs", "/admin/audit"] {
         assert_eq!(
             browser.get(path).await.status,
             StatusCode::FORBIDDEN,

@@ -33,7 +33,7 @@ async fn failed_deliveries_are_retried_with_backoff_and_shown_in_the_outbox() {
 
     let mut browser = app.browser();
     browser.sign_in("admin@iln.test").await;
-    let page = browser.get("/admin/outbox").await;
+    let page = browser.get("/admin/jobs").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("simulated failure"));
     let dashboard = browser.get("/dashboard").await;
@@ -275,4 +275,108 @@ fn a_bad_smtp_url_is_a_clear_error() {
         .err()
         .expect("refused");
     assert!(error.to_string().contains("SMTP"), "{error}");
+}
+
+/// The admin's Jobs page: a refused email shows under Failed with the server's answer; Retry
+/// sends it again, Cancel calls off one still waiting, both land in the audit log, and a
+/// button pressed on a job that has moved on changes nothing. Only admins may press them.
+#[tokio::test]
+async fn the_jobs_page_shows_failures_and_retries_and_cancels_them() {
+    let app = TestApp::new().await;
+    app.user("admin@iln.test", Role::Admin, &[]).await;
+    app.user("coord@iln.test", Role::CountryCoordinator, &["KE"])
+        .await;
+    let email = |to: &str, subject: &str| NewEmail {
+        to: Email::parse(to).unwrap(),
+        subject: subject.to_owned(),
+        text_body: "Body".to_owned(),
+        html_body: None,
+    };
+    app.store
+        .enqueue_email(&email("nobody@example.org", "Welcome"), app.clock_now())
+        .await
+        .unwrap();
+    app.mailer.reject_next(1);
+    let worker = app.state.job_worker();
+    worker.run_once().await.unwrap().unwrap();
+
+    let mut browser = app.browser();
+    browser.sign_in("admin@iln.test").await;
+    let page = browser.get("/admin/jobs?status=failed").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Email to nobody@example.org: Welcome"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("550 5.1.1"), "{}", page.body);
+    assert!(page.body.contains("Failed (1)"), "{}", page.body);
+    // Nonsense in the query is ignored, not an error.
+    let page = browser
+        .get("/admin/jobs?status=%ff&page=-3&retried=x")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The old address still leads here.
+    let page = browser.get("/admin/outbox").await;
+    assert_eq!(page.location(), "/admin/jobs");
+
+    let job = app.store.list_jobs(None, 10, 0).await.unwrap()[0].id;
+    let retry = format!("/admin/jobs/{}/retry", job.0);
+    let page = browser.post(&retry, &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(page.location(), format!("/admin/jobs?retried={}", job.0));
+    assert!(
+        browser
+            .get(page.location())
+            .await
+            .body
+            .contains("will run again")
+    );
+    let (_, ran) = worker.run_once().await.unwrap().unwrap();
+    assert_eq!(ran, Ran::Done);
+    assert_eq!(app.mailer.sent().len(), 1);
+    // Done now: a second retry changes nothing and says so.
+    let page = browser.post(&retry, &[]).await;
+    assert_eq!(page.location(), format!("/admin/jobs?unchanged={}", job.0));
+
+    app.store
+        .enqueue_email(&email("later@example.org", "Reminder"), app.clock_now())
+        .await
+        .unwrap();
+    let waiting = app
+        .store
+        .list_jobs(Some(JobStatus::Pending), 10, 0)
+        .await
+        .unwrap()[0]
+        .id;
+    let page = browser
+        .post(&format!("/admin/jobs/{}/cancel", waiting.0), &[])
+        .await;
+    assert_eq!(
+        page.location(),
+        format!("/admin/jobs?cancelled={}", waiting.0)
+    );
+    assert!(worker.run_once().await.unwrap().is_none());
+    assert_eq!(app.mailer.sent().len(), 1);
+    let page = browser.get("/admin/jobs?status=cancelled").await;
+    assert!(
+        page.body.contains("Email to later@example.org: Reminder"),
+        "{}",
+        page.body
+    );
+    let audit = browser.get("/admin/audit").await;
+    assert!(audit.body.contains("job.retry"), "{}", audit.body);
+    assert!(audit.body.contains("job.cancel"), "{}", audit.body);
+
+    // A missing job is a 404; a country coordinator may not press the buttons.
+    assert_eq!(
+        browser.post("/admin/jobs/99999/retry", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut coordinator = app.browser();
+    coordinator.sign_in("coord@iln.test").await;
+    assert_eq!(
+        coordinator.post(&retry, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

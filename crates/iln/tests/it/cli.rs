@@ -78,6 +78,7 @@ fn help_is_everywhere() {
     for args in [
         vec!["--help"],
         vec!["serve", "--help"],
+        vec!["worker", "--help"],
         vec!["migrate", "--help"],
         vec!["demo", "--help"],
         vec!["admin", "--help"],
@@ -91,12 +92,15 @@ fn help_is_everywhere() {
         assert!(stdout.contains("Usage: iln"), "{args:?}: {stdout}");
     }
     let (_, stdout, _) = run(scratch.iln().arg("--help"));
-    for command in ["serve", "migrate", "demo", "admin", "solve"] {
+    for command in ["serve", "worker", "migrate", "demo", "admin", "solve"] {
         assert!(stdout.contains(command), "{command} missing from {stdout}");
     }
     let (_, stdout, _) = run(scratch.iln().args(["serve", "--help"]));
     assert!(
-        stdout.contains("--bind") && stdout.contains("--demo"),
+        stdout.contains("--bind")
+            && stdout.contains("--demo")
+            && stdout.contains("--no-worker")
+            && stdout.contains("--grace"),
         "{stdout}"
     );
     assert!(stdout.contains("ILN_BIND"), "{stdout}");

@@ -8,3 +8,4 @@ mod match_cmd;
 mod postgres;
 mod serve;
 mod solve;
+mod worker;

@@ -8,14 +8,15 @@ use sqlx::{AnyConnection, Connection, Executor};
 use crate::cli::{Scratch, assert_one_line_error, run};
 
 /// A fresh schema on the test server, dropped on `finish`.
-struct Schema {
+pub(crate) struct Schema {
     server: String,
     name: String,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Schema {
-    async fn create() -> Option<Schema> {
+    /// A schema named after `tag` and this process, so tests running at once get their own.
+    pub(crate) async fn create(tag: &str) -> Option<Schema> {
         let Ok(server) = std::env::var("ILN_TEST_POSTGRES_URL") else {
             let _ = writeln!(
                 std::io::stderr(),
@@ -24,7 +25,7 @@ impl Schema {
             return None;
         };
         sqlx::any::install_default_drivers();
-        let name = format!("iln_cli_{}", std::process::id());
+        let name = format!("iln_cli_{tag}_{}", std::process::id());
         let mut admin = AnyConnection::connect(&server)
             .await
             .expect("connect to ILN_TEST_POSTGRES_URL");
@@ -40,7 +41,7 @@ impl Schema {
         Some(Schema { server, name, url })
     }
 
-    async fn finish(self) {
+    pub(crate) async fn finish(self) {
         let mut admin = AnyConnection::connect(&self.server)
             .await
             .expect("reconnect");
@@ -56,7 +57,7 @@ impl Schema {
 
 #[tokio::test]
 async fn the_same_binary_runs_on_postgres() {
-    let Some(schema) = Schema::create().await else {
+    let Some(schema) = Schema::create("binary").await else {
         return;
     };
     let scratch = Scratch::new();
