@@ -256,6 +256,125 @@ async fn a_closed_window_reads_as_review_at_once_and_its_job_records_it() {
     assert_eq!(stored.round.state, RoundState::Review);
 }
 
+/// What a page load could have changed: a GET must leave all of it as it was.
+#[derive(Debug, PartialEq, Eq)]
+struct Rows {
+    state: RoundState,
+    applications: Vec<(ApplicationStatus, i64)>,
+    audit: i64,
+    jobs: Vec<(iln_store::JobStatus, i64)>,
+    rounds: usize,
+}
+
+#[expect(
+    clippy::unwrap_used,
+    reason = "test helper: a panic here is a failed test"
+)]
+async fn rows(app: &TestApp, id: i64) -> Rows {
+    Rows {
+        state: app
+            .store
+            .round(RoundId(id))
+            .await
+            .unwrap()
+            .unwrap()
+            .round
+            .state,
+        applications: app
+            .store
+            .count_applications_by_status(RoundId(id), &iln_store::PeopleScope::All)
+            .await
+            .unwrap(),
+        audit: app.store.count_audit().await.unwrap(),
+        jobs: app.store.count_jobs().await.unwrap(),
+        rounds: app.store.list_rounds().await.unwrap().len(),
+    }
+}
+
+#[tokio::test]
+async fn pages_past_the_closing_date_read_review_and_write_nothing_until_the_job_runs() {
+    let app = TestApp::new().await;
+    let mut browser = admin(&app).await;
+    let id = create_round(&mut browser, &ROUND_FIELDS).await;
+    // Eight applicants, four from Ghana: a 25% cap keeps two of them.
+    for n in 0..4 {
+        let mut person = applicant(&app, &format!("gh{n}@iln.test")).await;
+        apply(&mut person, id, &format!("Ghana Person {n}"), "GH").await;
+    }
+    for (n, country) in ["KE", "NG", "BR", "FR"].iter().enumerate() {
+        let mut person = applicant(&app, &format!("p{n}@iln.test")).await;
+        apply(&mut person, id, &format!("Person {n}"), country).await;
+    }
+    // The applications' own emails go out first, so what follows counts only the round's.
+    app.deliver().await;
+    let sent_before = app.mailer.sent().len();
+
+    // Past the closing day (31 Jan) with the job not yet run. The admin signs in again (the
+    // old session has expired by then) before anything is counted.
+    app.clock.advance(SignedDuration::from_hours(24 * 17));
+    let mut browser = app.browser();
+    browser.sign_in("admin@iln.test").await;
+    let before = rows(&app, id).await;
+    assert_eq!(before.state, RoundState::Open);
+    let round_page = format!("/rounds/{id}");
+    let mut visitor = app.browser();
+    for path in [round_page.as_str(), "/rounds", "/dashboard"] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        // A visitor's dashboard is the sign-in page; the rest are the public pages.
+        let page = visitor.get(path).await;
+        assert!(
+            page.status.is_success() || page.status.is_redirection(),
+            "{path}"
+        );
+    }
+    let page = visitor.get(&round_page).await;
+    assert!(
+        page.body.contains("matching begins on 7 Feb 2027"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Applications are open"));
+    assert!(
+        visitor
+            .get("/rounds")
+            .await
+            .body
+            .contains("2027 Round 1</a>: Reviewing applications")
+    );
+    let dashboard = browser.get("/dashboard").await;
+    assert!(
+        dashboard.body.contains("Reviewing applications"),
+        "{}",
+        dashboard.body
+    );
+    assert_eq!(rows(&app, id).await, before, "no page load wrote anything");
+    assert_eq!(app.mailer.sent().len(), sent_before);
+
+    // The job runs: the round moves to review, the cap defers two, and they are told.
+    app.state.job_worker().drain().await.unwrap();
+    let after = rows(&app, id).await;
+    assert_eq!(after.state, RoundState::Review);
+    assert!(
+        after
+            .applications
+            .contains(&(ApplicationStatus::Deferred, 2))
+    );
+    assert_eq!(after.audit, before.audit + 2, "the transition and the cap");
+    let deferrals: Vec<String> = app
+        .mailer
+        .sent()
+        .into_iter()
+        .filter(|m| m.subject == "Your application moves to the next round: 2027 Round 1")
+        .map(|m| m.to)
+        .collect();
+    assert_eq!(deferrals.len(), 2, "{deferrals:?}");
+    assert!(deferrals.contains(&"gh2@iln.test".to_owned()));
+    assert!(deferrals.contains(&"gh3@iln.test".to_owned()));
+    // Draining again does nothing: the next date's job is not due.
+    assert_eq!(app.state.job_worker().drain().await.unwrap(), 0);
+}
+
 #[tokio::test]
 async fn coordinators_edit_the_interests_and_participants_cannot() {
     let app = TestApp::new().await;
