@@ -361,15 +361,16 @@ pub async fn edit(
     form: &RoundForm,
 ) -> Result<RoundRecord, RoundError> {
     admin_only(actor)?;
-    let mut settings = parse_form(form)?;
     let now = app.now();
     let mut tx = app.begin().await?;
     let mut record = apply_due_dates(&mut tx, app, id).await?;
+    // A locked round says so before anything about the form: no form would be taken.
     if !record.round.settings_editable() {
         return Err(RoundError::SettingsLocked {
             name: record.round.settings.name.to_string(),
         });
     }
+    let mut settings = parse_form(form)?;
     settings.weights = record.round.settings.weights;
     tx.update_round_settings(id, &settings, now).await?;
     audit(

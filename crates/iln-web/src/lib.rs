@@ -258,12 +258,7 @@ pub async fn serve_with(
     check_sender(&config)?;
     let mailer = mailer_from_config(&config)?;
     let state = AppState::new(config, store, clock, mailer);
-    // Rounds from before date jobs (or loaded straight through the store) get theirs, so they
-    // move on time; idempotent for rounds that have one.
-    match iln_app::rounds::ensure_date_jobs(state.app()).await {
-        Ok(rounds) => tracing::debug!(rounds, "round date jobs in place"),
-        Err(error) => tracing::warn!(%error, "could not schedule the round date jobs"),
-    }
+    ensure_round_jobs(&state).await;
 
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = options.run_worker.then(|| {
@@ -299,12 +294,20 @@ pub async fn work_until(
     check_sender(&config)?;
     let mailer = mailer_from_config(&config)?;
     let state = AppState::new(config, store, clock, mailer);
+    ensure_round_jobs(&state).await;
+    jobs::worker(&state, options).run(shutdown).await;
+    Ok(())
+}
+
+/// Gives every round a date will still move on its `round_dates` job: rounds from before
+/// date jobs, or loaded straight through the store (the demo), then move on time. Idempotent
+/// for rounds that have one. A failure is logged, not fatal: pages still read rounds as they
+/// stand, and the next start tries again.
+async fn ensure_round_jobs(state: &AppState) {
     match iln_app::rounds::ensure_date_jobs(state.app()).await {
         Ok(rounds) => tracing::debug!(rounds, "round date jobs in place"),
         Err(error) => tracing::warn!(%error, "could not schedule the round date jobs"),
     }
-    jobs::worker(&state, options).run(shutdown).await;
-    Ok(())
 }
 
 /// Deletes expired sessions and tokens hourly; they are refused anyway, this keeps tables small.

@@ -20,6 +20,7 @@ use crate::support::TestApp;
 app_tests!(
     creating_a_round_queues_its_opening_job,
     editing_the_dates_moves_the_job,
+    dates_edited_while_the_job_runs_get_a_follow_up,
     the_job_past_closing_defers_over_the_cap_and_emails_once,
     a_fault_at_any_write_of_the_job_leaves_nothing_and_a_retry_succeeds,
     the_worker_runs_each_date_and_queues_the_next,
@@ -190,6 +191,54 @@ async fn editing_the_dates_moves_the_job(t: &TestApp) {
     t.clock.advance(days(4));
     DateJobs::new(t.app.clone()).run_for(id).await.unwrap();
     assert_eq!(state_of(t, id).await, RoundState::Draft);
+}
+
+async fn dates_edited_while_the_job_runs_get_a_follow_up(t: &TestApp) {
+    let id = iln_app::rounds::create(&t.app, &Actor::Cli, &form())
+        .await
+        .unwrap();
+    let key = date_job_key(id, RoundState::Draft);
+    let opening = t.store.job_by_key(&key).await.unwrap().unwrap();
+    // A worker claims the opening job just as it comes due, and the admin moves the opening
+    // day later before the job reads the round: the running job cannot be moved.
+    let claimed = t
+        .store
+        .claim_job(
+            "other",
+            &[DATES_JOB],
+            opening.run_at,
+            opening.run_at + days(1),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.id, opening.id);
+    let mut later = form();
+    later.opens = "2026-06-05".to_owned();
+    let record = iln_app::rounds::edit(&t.app, &Actor::Cli, id, &later)
+        .await
+        .unwrap();
+    let new_opening = record.round.settings.opens_at();
+    let follow_up = t
+        .store
+        .job_by_key(&format!("{key}@{}", new_opening.as_second()))
+        .await
+        .unwrap()
+        .expect("a follow-up at the new date");
+    assert_eq!(follow_up.status, JobStatus::Pending);
+    assert_eq!(follow_up.run_at, new_opening);
+    // The claimed job finds nothing due and finishes; the follow-up opens the round.
+    DateJobs::new(t.app.clone()).run_for(id).await.unwrap();
+    assert!(
+        t.store
+            .complete_job(claimed.id, "other", t.app.now())
+            .await
+            .unwrap()
+    );
+    assert_eq!(state_of(t, id).await, RoundState::Draft);
+    t.clock.set(new_opening);
+    assert_eq!(worker(t).drain().await.unwrap(), 1);
+    assert_eq!(state_of(t, id).await, RoundState::Open);
 }
 
 async fn the_job_past_closing_defers_over_the_cap_and_emails_once(t: &TestApp) {

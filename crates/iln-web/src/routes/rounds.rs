@@ -398,11 +398,6 @@ pub async fn update(
             Ok(Redirect::to(&format!("/rounds/{}", record.id)).into_response())
         }
         Err(RoundError::Invalid(problems)) => {
-            // A locked or missing round says so rather than showing a form it cannot take.
-            let record = load_round(&state, id).await?;
-            if !record.round.settings_editable() {
-                return Err(settings_locked(&record));
-            }
             form_with_problems(Nav::new(Some(&viewer), &csrf), Some(id), form, &problems)
         }
         Err(error) => Err(error.into()),
