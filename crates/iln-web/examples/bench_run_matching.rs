@@ -95,6 +95,7 @@ async fn main() -> Result<(), Failure> {
             dir: std::env::temp_dir(),
         },
         trust_proxy_headers: false,
+        contact_email: None,
     };
     let state = AppState::new(
         config,

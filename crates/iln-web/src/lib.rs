@@ -58,6 +58,8 @@ pub struct WebConfig {
     pub mail_transport: MailTransportConfig,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_proxy_headers: bool,
+    /// Where people write to the program coordinators; None means the sender of the emails.
+    pub contact_email: Option<String>,
 }
 
 /// How email leaves: the transport email jobs hand messages to.
@@ -78,6 +80,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(pages::healthz))
+        .route("/code-of-conduct", get(pages::code_of_conduct))
+        .route("/privacy", get(pages::privacy))
         .route("/static/style.css", get(pages::stylesheet))
         .route("/static/favicon.svg", get(pages::favicon))
         .route("/signup", get(account::sign_up_form).post(account::sign_up))

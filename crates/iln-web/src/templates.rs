@@ -119,6 +119,21 @@ pub struct HomePage {
     pub nav: Nav,
 }
 
+#[derive(Template)]
+#[template(path = "code_of_conduct.html")]
+pub struct CodeOfConductPage {
+    pub nav: Nav,
+    /// The program coordinators' address: the sender of the platform's emails.
+    pub contact: String,
+}
+
+#[derive(Template)]
+#[template(path = "privacy.html")]
+pub struct PrivacyPage {
+    pub nav: Nav,
+    pub contact: String,
+}
+
 /// A short page that tells the person what happened and where to go next.
 #[derive(Template)]
 #[template(path = "message.html")]

@@ -15,7 +15,7 @@ pub const DEFAULT_MAIL_DIR: &str = "mail";
 
 /// Environment variables and the configuration keys they set. Only these are read, so other
 /// `ILN_*` variables (`ILN_PASSWORD`, test settings) never reach the configuration.
-const ENV_KEYS: [(&str, &str); 8] = [
+const ENV_KEYS: [(&str, &str); 9] = [
     ("ILN_DATABASE_URL", "database_url"),
     ("ILN_BIND", "bind"),
     ("ILN_BASE_URL", "base_url"),
@@ -24,6 +24,7 @@ const ENV_KEYS: [(&str, &str); 8] = [
     ("ILN_MAIL_FROM", "mail.from"),
     ("ILN_MAIL_SMTP_URL", "mail.smtp_url"),
     ("ILN_MAIL_DIR", "mail.dir"),
+    ("ILN_CONTACT_EMAIL", "contact_email"),
 ];
 
 /// Everything the binary can be configured with. Field docs are in `iln.example.toml`.
@@ -43,6 +44,10 @@ pub struct Config {
     pub secure_cookies: Option<bool>,
     /// Believe `X-Forwarded-For`; only behind a reverse proxy that sets it.
     pub trust_proxy_headers: bool,
+    /// Where people write to the program coordinators (named on the code of conduct and the
+    /// privacy notice); None means the address emails are sent from.
+    #[serde(default)]
+    pub contact_email: Option<String>,
     pub mail: MailConfig,
 }
 
@@ -136,6 +141,11 @@ impl Config {
                 "invalid configuration: base_url must start with http:// or https://, not {base_url:?}"
             );
         }
+        if let Some(contact) = &self.contact_email
+            && let Err(error) = iln_domain::account::Email::parse(contact)
+        {
+            bail!("invalid configuration: contact_email {contact:?}: {error}");
+        }
         if self.mail.smtp_url.as_deref().is_some_and(str::is_empty) {
             bail!(
                 "invalid configuration: mail.smtp_url is empty; remove it to write emails to files"
@@ -183,6 +193,7 @@ impl Config {
                 },
             },
             trust_proxy_headers: self.trust_proxy_headers,
+            contact_email: self.contact_email.clone(),
         }
     }
 }
@@ -302,6 +313,13 @@ mod tests {
         let empty = write(dir.path(), "");
         let error = Config::load_from(Some(&empty), &Overrides::default(), &vars).unwrap_err();
         assert!(error.to_string().contains("trust_proxy_headers"), "{error}");
+
+        let vars = env(&[("ILN_CONTACT_EMAIL", "the coordinators")]);
+        let error = Config::load_from(Some(&empty), &Overrides::default(), &vars).unwrap_err();
+        assert!(error.to_string().contains("contact_email"), "{error}");
+        let vars = env(&[("ILN_CONTACT_EMAIL", "team@example.org")]);
+        let config = Config::load_from(Some(&empty), &Overrides::default(), &vars).unwrap();
+        assert_eq!(config.contact_email.as_deref(), Some("team@example.org"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::auth::MaybeViewer;
 use crate::error::WebError;
 use crate::security::CsrfToken;
 use crate::state::AppState;
-use crate::templates::{HomePage, Nav};
+use crate::templates::{CodeOfConductPage, HomePage, Nav, PrivacyPage};
 
 pub async fn home(
     MaybeViewer(viewer): MaybeViewer,
@@ -17,6 +17,41 @@ pub async fn home(
 ) -> Result<Response, WebError> {
     ok(&HomePage {
         nav: Nav::new(viewer.as_ref(), &csrf),
+    })
+}
+
+/// The address people write to about the network: `contact_email` when set, else the sender
+/// of its emails without the display name (`ILN <team@example.org>` gives `team@example.org`).
+fn contact_address(state: &AppState) -> String {
+    if let Some(contact) = &state.config().contact_email {
+        return contact.clone();
+    }
+    let from = state.config().mail_from.trim();
+    match (from.rfind('<'), from.rfind('>')) {
+        (Some(open), Some(close)) if open < close => from[open + 1..close].trim().to_owned(),
+        _ => from.to_owned(),
+    }
+}
+
+pub async fn code_of_conduct(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    CsrfToken(csrf): CsrfToken,
+) -> Result<Response, WebError> {
+    ok(&CodeOfConductPage {
+        nav: Nav::new(viewer.as_ref(), &csrf),
+        contact: contact_address(&state),
+    })
+}
+
+pub async fn privacy(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    CsrfToken(csrf): CsrfToken,
+) -> Result<Response, WebError> {
+    ok(&PrivacyPage {
+        nav: Nav::new(viewer.as_ref(), &csrf),
+        contact: contact_address(&state),
     })
 }
 

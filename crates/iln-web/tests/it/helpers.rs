@@ -95,6 +95,7 @@ impl TestApp {
                 dir: dir.path().join("mail"),
             },
             trust_proxy_headers,
+            contact_email: None,
         };
         let state = AppState::new(config, store.clone(), clock.clone(), mailer.clone());
         Self {

@@ -7,6 +7,7 @@ mod database;
 mod helpers;
 mod mail;
 mod matching;
+mod pages;
 mod partnerships;
 mod people;
 mod review;

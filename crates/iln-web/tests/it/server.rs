@@ -63,6 +63,7 @@ async fn the_real_server_serves_pages_and_delivers_mail_to_files() {
             dir: mail_dir.clone(),
         },
         trust_proxy_headers: false,
+        contact_email: None,
     };
     let clock = Arc::new(ManualClock::new(
         Timestamp::from_second(1_800_000_000).unwrap(),
