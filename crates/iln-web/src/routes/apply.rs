@@ -1,21 +1,21 @@
 //! Applying to a round: the form (filled in from the person's previous application), sending
 //! and editing it until applications close, and withdrawing. Only a signed-in account with a
 //! confirmed email address can apply, and the application's email is always that address.
+//! Sending and withdrawing are `iln_app::applications` use-cases; these handlers parse the
+//! form, call them and render the page (their refusals map to pages in `routes/review.rs`).
 
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
-use iln_domain::application::{
-    Application, ApplicationForm, CommunicationWay, FieldError, MatchPreference,
-};
+use iln_app::Actor;
+use iln_app::applications::{self, ApplicationsError, Applied};
+use iln_domain::application::{ApplicationForm, CommunicationWay, FieldError, MatchPreference};
 use iln_domain::profile::{CareerStage, Sector};
-use iln_store::{
-    ApplicationRecord, ApplicationStatus, NewPerson, Person, RoundId, RoundRecord, StoreError,
-};
+use iln_store::{ApplicationRecord, ApplicationStatus, Person, RoundId, RoundRecord};
 
 use super::rounds::{COMMITMENTS, FieldErrors, listed, load_round};
-use super::{FORM_INVALID, ok, page, queue_email};
+use super::{FORM_INVALID, ok, page};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::forms::PathId;
@@ -246,50 +246,6 @@ fn from_profile(person: &Person) -> ApplicationForm {
     }
 }
 
-/// Gives a first-time applicant a participant profile from their answers, as the dashboard
-/// promises; coordinators find them in the people list from then on.
-async fn ensure_profile(
-    state: &AppState,
-    viewer: &Viewer,
-    application: &Application,
-) -> Result<(), WebError> {
-    if state.store().person_for_user(viewer.id()).await?.is_some() {
-        return Ok(());
-    }
-    let created = state
-        .store()
-        .create_person(
-            &NewPerson {
-                user: Some(viewer.id()),
-                full_name: application.name.to_string(),
-                email: application.email.clone(),
-                country: application.country,
-                city: application.city.clone(),
-                institution: application.institution.clone(),
-                sector: application.sector,
-                career_stage: application.career_stage,
-                time_zone: application.time_zone.clone(),
-                languages: application
-                    .languages
-                    .iter()
-                    .map(|l| l.as_str().to_owned())
-                    .collect(),
-                interests: application
-                    .interests
-                    .iter()
-                    .map(|i| i.as_str().to_owned())
-                    .collect(),
-            },
-            state.now(),
-        )
-        .await;
-    match created {
-        // Two first applications at once from one account: the other one made it.
-        Ok(_) | Err(StoreError::Conflict(_)) => Ok(()),
-        Err(error) => Err(error.into()),
-    }
-}
-
 /// The account's email replaces whatever the form says: it is the confirmed one.
 fn own_email(form: &mut ApplicationForm, viewer: &Viewer) {
     form.email = viewer.user.email.to_string();
@@ -358,97 +314,35 @@ pub async fn submit(
             Ok(found) => found,
             Err(page_) => return Ok(page_),
         };
-    if !record.round.accepts_applications() {
-        return Err(closed(&record));
-    }
     let mut answers = application_form(&body);
     own_email(&mut answers, &viewer);
-    let own = state.store().application_of(record.id, viewer.id()).await?;
-    let application = match Application::parse(&answers, &record.interests) {
-        Ok(application) => application,
-        Err(problems) => {
-            let page_ = ApplyPage::new(nav, &record, own.as_ref(), answers).with_errors(&problems);
-            return page(FORM_INVALID, &page_);
-        }
-    };
-    let now = state.now();
-    let updated = match &own {
-        Some(existing) => {
-            state
-                .store()
-                .update_application(existing.id, &application, now)
-                .await?;
-            if existing.status == ApplicationStatus::Withdrawn {
-                state
-                    .store()
-                    .set_application_status(existing.id, ApplicationStatus::Submitted, None, now)
-                    .await?;
+    let outcome =
+        match applications::apply(state.app(), &Actor::user(&viewer.user), record.id, &answers)
+            .await
+        {
+            Ok(outcome) => outcome,
+            Err(ApplicationsError::Invalid(problems)) => {
+                let own = state.store().application_of(record.id, viewer.id()).await?;
+                let page_ =
+                    ApplyPage::new(nav, &record, own.as_ref(), answers).with_errors(&problems);
+                return page(FORM_INVALID, &page_);
             }
-            existing.status != ApplicationStatus::Withdrawn
+            Err(error) => return Err(error.into()),
+        };
+    state.wake_outbox();
+    let mut page_ = ApplyPage::new(
+        nav,
+        &outcome.round,
+        Some(&outcome.application),
+        outcome.application.application.to_form(),
+    );
+    page_.notice = Some(match outcome.applied {
+        Applied::Updated => "Your changes are saved. We emailed you a confirmation.".to_owned(),
+        Applied::Sent | Applied::Resent => {
+            "Your application is sent. We emailed you a confirmation.".to_owned()
         }
-        None => {
-            state
-                .store()
-                .submit_application(record.id, viewer.id(), &application, now)
-                .await?;
-            ensure_profile(&state, &viewer, &application).await?;
-            false
-        }
-    };
-    let link = format!("{}/rounds/{}/apply", state.base_url(), record.id);
-    let body = ReceivedEmail {
-        name: application.name.as_str(),
-        round: record.round.settings.name.as_str(),
-        closes: &record
-            .round
-            .settings
-            .closes
-            .strftime("%-d %b %Y")
-            .to_string(),
-        link: &link,
-        updated,
-    }
-    .render()?;
-    queue_email(
-        &state,
-        &application.email,
-        &format!(
-            "{}: {}",
-            if updated {
-                "Application updated"
-            } else {
-                "Application received"
-            },
-            record.round.settings.name
-        ),
-        body,
-    )
-    .await?;
-    let own = state.store().application_of(record.id, viewer.id()).await?;
-    let mut page_ = ApplyPage::new(nav, &record, own.as_ref(), application.to_form());
-    page_.notice = Some(if updated {
-        "Your changes are saved. We emailed you a confirmation.".to_owned()
-    } else {
-        "Your application is sent. We emailed you a confirmation.".to_owned()
     });
     ok(&page_)
-}
-
-fn closed(record: &RoundRecord) -> WebError {
-    WebError::Conflict(format!(
-        "{} is not taking applications, so applications cannot be sent, changed or withdrawn",
-        record.round.settings.name
-    ))
-}
-
-#[derive(Template)]
-#[template(path = "email/application_received.txt")]
-struct ReceivedEmail<'a> {
-    name: &'a str,
-    round: &'a str,
-    closes: &'a str,
-    link: &'a str,
-    updated: bool,
 }
 
 pub async fn withdraw(
@@ -457,28 +351,13 @@ pub async fn withdraw(
     CsrfToken(csrf): CsrfToken,
     PathId(id): PathId,
 ) -> Result<Response, WebError> {
-    let record = load_round(&state, RoundId(id)).await?;
-    let own = state
-        .store()
-        .application_of(record.id, viewer.id())
-        .await?
-        .ok_or(WebError::NotFound)?;
-    if !record.round.accepts_applications() {
-        return Err(closed(&record));
-    }
-    state
-        .store()
-        .set_application_status(own.id, ApplicationStatus::Withdrawn, None, state.now())
-        .await?;
-    let own = state.store().application(own.id).await?;
-    let answers = own
-        .as_ref()
-        .map(|a| a.application.to_form())
-        .unwrap_or_default();
+    let outcome =
+        applications::withdraw(state.app(), &Actor::user(&viewer.user), RoundId(id)).await?;
+    let answers = outcome.application.application.to_form();
     let mut page_ = ApplyPage::new(
         Nav::new(Some(&viewer), &csrf),
-        &record,
-        own.as_ref(),
+        &outcome.round,
+        Some(&outcome.application),
         answers,
     );
     page_.notice = Some(

@@ -4,23 +4,28 @@
 //! Applicants are visible to coordinators only: a country coordinator reads through the
 //! scope of their countries, and an application outside it is a 404 exactly like one that
 //! does not exist; a participant gets 404 for all of it.
+//!
+//! Every action is an `iln_app::applications` use-case; these handlers parse the form, call
+//! it and render the page. The refusals of those use-cases (for the apply pages too) become
+//! pages through `From<ApplicationsError> for WebError` here.
 
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use iln_domain::audit::AuditAction;
+use iln_app::Actor;
+use iln_app::applications::{self, ApplicationsError, MESSAGE_MAX_LEN};
 use iln_domain::country::CountryCode;
 use iln_domain::profile::Sector;
-use iln_domain::round::RoundState;
+use iln_domain::status::Decision;
 use iln_store::{
     ApplicationFilter, ApplicationId, ApplicationRecord, ApplicationStatus, PeopleScope, RoundId,
     RoundRecord,
 };
 use serde::Deserialize;
 
-use super::rounds::{email_decision, listed, load_round};
-use super::{audit, ok};
+use super::ok;
+use super::rounds::{listed, load_round};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::forms::{HtmlForm, PathId};
@@ -28,66 +33,53 @@ use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
 
-/// Longest note a coordinator may write.
-const NOTE_MAX_LEN: usize = 2000;
-
-/// An admin; a coordinator who tries an admin's action gets 403, as on other admin pages.
-fn admin_only(viewer: &Viewer) -> Result<(), WebError> {
-    if viewer.is_admin() {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden)
+/// The refusals of the applications use-cases as pages a person can act on. The apply
+/// form shows its own field problems itself; this is for everything else.
+impl From<ApplicationsError> for WebError {
+    fn from(error: ApplicationsError) -> Self {
+        match error {
+            ApplicationsError::Invalid(problems) => WebError::BadRequest(
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ApplicationsError::Unconfirmed => WebError::Conflict(
+                "applications count only from a confirmed email address: open the link we \
+                 emailed you first"
+                    .to_owned(),
+            ),
+            ApplicationsError::NotAccepting { round } => WebError::Conflict(format!(
+                "{round} is not taking applications, so applications cannot be sent, changed or \
+                 withdrawn"
+            )),
+            ApplicationsError::DecisionsClosed { state } => WebError::Conflict(format!(
+                "decisions cannot change while the round is {}",
+                state.label().to_lowercase()
+            )),
+            ApplicationsError::WrongStatus { name, error } => {
+                WebError::Conflict(format!("{error} (the application of {name})"))
+            }
+            ApplicationsError::NothingChosen => {
+                WebError::BadRequest("tick at least one application to decide".to_owned())
+            }
+            ApplicationsError::MessageTooLong => WebError::BadRequest(format!(
+                "a message has at most {MESSAGE_MAX_LEN} characters"
+            )),
+            ApplicationsError::EmptyNote => WebError::BadRequest("write a note first".to_owned()),
+            ApplicationsError::NotDuplicates => WebError::Conflict(
+                "these two applications are not flagged as duplicates of each other".to_owned(),
+            ),
+            ApplicationsError::App(error) => error.into(),
+        }
     }
 }
 
-/// The statuses a reviewer can decide.
-fn decision(input: &str) -> Result<ApplicationStatus, WebError> {
-    match ApplicationStatus::parse(input) {
-        Some(
-            status @ (ApplicationStatus::Approved
-            | ApplicationStatus::Declined
-            | ApplicationStatus::Waitlisted),
-        ) => Ok(status),
-        _ => Err(WebError::BadRequest(
-            "choose approve, decline or wait-list".to_owned(),
-        )),
-    }
-}
-
-/// Decisions are made between the opening of applications and the publication of the
-/// partnerships; after that they would change nothing.
-fn decisions_allowed(record: &RoundRecord) -> Result<(), WebError> {
-    match record.round.state {
-        RoundState::Open | RoundState::Review | RoundState::Matching => Ok(()),
-        other => Err(WebError::Conflict(format!(
-            "decisions cannot change while the round is {}",
-            other.label().to_lowercase()
-        ))),
-    }
-}
-
-/// Records one decision, tells the applicant, and writes the audit log.
-async fn decide_one(
-    state: &AppState,
-    viewer: &Viewer,
-    record: &RoundRecord,
-    id: ApplicationId,
-    status: ApplicationStatus,
-    message: Option<&str>,
-) -> Result<(), WebError> {
-    state
-        .store()
-        .set_application_status(id, status, message, state.now())
-        .await?;
-    email_decision(state, record, id).await?;
-    audit(
-        state,
-        Some(viewer),
-        AuditAction::ApplicationDecide,
-        Some(format!("application:{id}")),
-        Some(status.as_str().to_owned()),
-    )
-    .await
+/// The decisions a reviewer can make, as the forms send them.
+fn decision(input: &str) -> Result<Decision, WebError> {
+    Decision::parse(input)
+        .map_err(|_| WebError::BadRequest("choose approve, decline or wait-list".to_owned()))
 }
 
 /// One row of the queue.
@@ -254,7 +246,7 @@ async fn render_queue(
         id: record.id.0,
         round: record.round.settings.name.to_string(),
         scope: scope_words,
-        can_decide: viewer.is_admin() && decisions_allowed(record).is_ok(),
+        can_decide: viewer.is_admin() && record.round.accepts_decisions(),
         filters,
         countries,
         sectors: Sector::ALL
@@ -277,9 +269,6 @@ pub async fn decide_many(
     PathId(id): PathId,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    admin_only(&viewer)?;
-    let record = load_round(&state, RoundId(id)).await?;
-    decisions_allowed(&record)?;
     let mut ids = Vec::new();
     let mut chosen = String::new();
     let mut message = String::new();
@@ -296,50 +285,18 @@ pub async fn decide_many(
             _ => {}
         }
     }
-    let status = decision(&chosen)?;
-    if ids.is_empty() {
-        return Err(WebError::BadRequest(
-            "tick at least one application to decide".to_owned(),
-        ));
-    }
-    check_message(&message)?;
-    // Every id must belong to this round; one that does not is refused before any change.
-    let mut records = Vec::new();
-    for application in &ids {
-        let found = state
-            .store()
-            .application(*application)
-            .await?
-            .filter(|a| a.round == record.id)
-            .ok_or(WebError::NotFound)?;
-        records.push(found);
-    }
-    for application in &records {
-        decide_one(
-            &state,
-            &viewer,
-            &record,
-            application.id,
-            status,
-            Some(&message),
-        )
-        .await?;
-    }
-    Ok(Redirect::to(&format!(
-        "/rounds/{}/review?done={}",
-        record.id,
-        records.len()
-    ))
-    .into_response())
-}
-
-fn check_message(message: &str) -> Result<(), WebError> {
-    if message.chars().count() > NOTE_MAX_LEN {
-        return Err(WebError::BadRequest(format!(
-            "a message has at most {NOTE_MAX_LEN} characters"
-        )));
-    }
-    Ok(())
+    let decision = decision(&chosen)?;
+    let decided = applications::decide_many(
+        state.app(),
+        &Actor::user(&viewer.user),
+        RoundId(id),
+        &ids,
+        decision,
+        Some(&message),
+    )
+    .await?;
+    state.wake_outbox();
+    Ok(Redirect::to(&format!("/rounds/{id}/review?done={decided}")).into_response())
 }
 
 /// An application's notes, for the page.
@@ -460,27 +417,22 @@ async fn render_application(
         communication: listed(answers.communication.iter().map(|w| w.label())),
         notes,
         twins,
-        can_decide: viewer.is_admin() && decisions_allowed(record).is_ok(),
+        can_decide: viewer.is_admin() && record.round.accepts_decisions(),
         notice,
         record: application,
     })
 }
 
-/// Shows the application again, as it is now, with a notice of what was just done.
+/// Shows the application again, as the use-case left it, with a notice of what was done.
 async fn show_again(
     state: &AppState,
     viewer: &Viewer,
     csrf: &str,
-    id: ApplicationId,
-    record: &RoundRecord,
+    application: ApplicationRecord,
     notice: String,
 ) -> Result<Response, WebError> {
-    let application = state
-        .store()
-        .application(id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    render_application(state, viewer, csrf, application, record, Some(notice)).await
+    let record = load_round(state, application.round).await?;
+    render_application(state, viewer, csrf, application, &record, Some(notice)).await
 }
 
 #[derive(Deserialize)]
@@ -498,29 +450,24 @@ pub async fn decide(
     PathId(id): PathId,
     HtmlForm(form): HtmlForm<DecisionForm>,
 ) -> Result<Response, WebError> {
-    admin_only(&viewer)?;
-    let (application, record) = in_scope(&state, &viewer, id).await?;
-    decisions_allowed(&record)?;
-    let status = decision(&form.decision)?;
-    check_message(&form.message)?;
-    decide_one(
-        &state,
-        &viewer,
-        &record,
-        application.id,
-        status,
+    let decision = decision(&form.decision)?;
+    let application = applications::decide(
+        state.app(),
+        &Actor::user(&viewer.user),
+        ApplicationId(id),
+        decision,
         Some(&form.message),
     )
     .await?;
+    state.wake_outbox();
     show_again(
         &state,
         &viewer,
         &csrf,
-        application.id,
-        &record,
+        application,
         format!(
             "Decided: {}. The applicant is emailed.",
-            status.label().to_lowercase()
+            decision.status().label().to_lowercase()
         ),
     )
     .await
@@ -541,39 +488,23 @@ pub async fn note(
     PathId(id): PathId,
     HtmlForm(form): HtmlForm<NoteForm>,
 ) -> Result<Response, WebError> {
-    let (application, record) = in_scope(&state, &viewer, id).await?;
-    let endorse = !form.endorse.trim().is_empty();
+    let actor = Actor::user(&viewer.user);
+    let id = ApplicationId(id);
     let body = form.body.trim();
-    if body.is_empty() && !endorse {
-        return Err(WebError::BadRequest("write a note first".to_owned()));
-    }
-    check_message(body)?;
-    let body = if body.is_empty() { "Endorsed" } else { body };
-    state
-        .store()
-        .add_application_note(application.id, viewer.id(), endorse, body, state.now())
-        .await?;
-    audit(
-        &state,
-        Some(&viewer),
-        if endorse {
-            AuditAction::ApplicationEndorse
-        } else {
-            AuditAction::ApplicationNote
-        },
-        Some(format!("application:{}", application.id)),
-        None,
-    )
-    .await?;
-    render_application(
-        &state,
-        &viewer,
-        &csrf,
-        application,
-        &record,
-        Some(if endorse { "Endorsed." } else { "Note added." }.to_owned()),
-    )
-    .await
+    let (application, notice) = if form.endorse.trim().is_empty() {
+        (
+            applications::note(state.app(), &actor, id, body).await?,
+            "Note added.",
+        )
+    } else {
+        // An endorsement needs no words of its own; the note then says what it is.
+        let body = if body.is_empty() { "Endorsed" } else { body };
+        (
+            applications::endorse(state.app(), &actor, id, body).await?,
+            "Endorsed.",
+        )
+    };
+    show_again(&state, &viewer, &csrf, application, notice.to_owned()).await
 }
 
 /// Keep both: the flag was a false alarm.
@@ -583,25 +514,14 @@ pub async fn keep(
     CsrfToken(csrf): CsrfToken,
     PathId(id): PathId,
 ) -> Result<Response, WebError> {
-    let (application, record) = in_scope(&state, &viewer, id).await?;
-    state
-        .store()
-        .keep_duplicate(application.id, state.now())
-        .await?;
-    audit(
-        &state,
-        Some(&viewer),
-        AuditAction::ApplicationKeepDuplicate,
-        Some(format!("application:{}", application.id)),
-        None,
-    )
-    .await?;
+    let application =
+        applications::keep_duplicate(state.app(), &Actor::user(&viewer.user), ApplicationId(id))
+            .await?;
     show_again(
         &state,
         &viewer,
         &csrf,
-        application.id,
-        &record,
+        application,
         "Kept: this application is no longer flagged as a duplicate.".to_owned(),
     )
     .await
@@ -621,43 +541,22 @@ pub async fn merge(
     PathId(id): PathId,
     HtmlForm(form): HtmlForm<MergeForm>,
 ) -> Result<Response, WebError> {
-    let (application, record) = in_scope(&state, &viewer, id).await?;
-    let other_id = form
+    // An id that is not a number names no application anyone can see.
+    let other = form
         .withdraw
         .trim()
         .parse::<i64>()
         .map_err(|_| WebError::NotFound)?;
-    let (other, _) = in_scope(&state, &viewer, other_id).await?;
-    let same_group = application.duplicate_of.is_some()
-        && application.duplicate_of == other.duplicate_of
-        && other.id != application.id;
-    if !same_group {
-        return Err(WebError::Conflict(
-            "these two applications are not flagged as duplicates of each other".to_owned(),
-        ));
-    }
-    state
-        .store()
-        .set_application_status(other.id, ApplicationStatus::Withdrawn, None, state.now())
-        .await?;
-    audit(
-        &state,
-        Some(&viewer),
-        AuditAction::ApplicationMerge,
-        Some(format!("application:{}", application.id)),
-        Some(format!("withdrew application:{}", other.id)),
+    let merged = applications::merge_duplicates(
+        state.app(),
+        &Actor::user(&viewer.user),
+        ApplicationId(id),
+        ApplicationId(other),
     )
     .await?;
-    show_again(
-        &state,
-        &viewer,
-        &csrf,
-        application.id,
-        &record,
-        format!(
-            "Merged: the application of {} is withdrawn and this one kept.",
-            other.application.name
-        ),
-    )
-    .await
+    let notice = format!(
+        "Merged: the application of {} is withdrawn and this one kept.",
+        merged.withdrawn.application.name
+    );
+    show_again(&state, &viewer, &csrf, merged.kept, notice).await
 }

@@ -20,10 +20,10 @@ use iln_domain::application::InterestCatalogue;
 use iln_domain::round::{
     AdminAction, RoundForm, RoundSettings, RoundState, RoundStatus, Transition,
 };
-use iln_store::{ApplicationId, ApplicationStatus, PeopleScope, RoundId, RoundRecord};
+use iln_store::{PeopleScope, RoundId, RoundRecord};
 use serde::Deserialize;
 
-use super::{FORM_INVALID, ok, page, queue_email};
+use super::{FORM_INVALID, ok, page};
 use crate::auth::{Admin, MaybeViewer, Viewer};
 use crate::error::WebError;
 use crate::forms::{HtmlForm, PathId};
@@ -117,51 +117,6 @@ pub async fn advance(
     tx.commit().await?;
     state.wake_outbox();
     Ok(true)
-}
-
-/// Emails an applicant what was decided about their application (approved, declined,
-/// wait-listed or deferred), with the coordinator's message if there is one.
-pub async fn email_decision(
-    state: &AppState,
-    record: &RoundRecord,
-    id: ApplicationId,
-) -> Result<(), WebError> {
-    let Some(application) = state.store().application(id).await? else {
-        return Ok(());
-    };
-    let link = format!("{}/rounds/{}", state.base_url(), record.id);
-    let body = DecisionEmail {
-        name: application.application.name.as_str(),
-        round: record.round.settings.name.as_str(),
-        status: application.status,
-        message: application.decision_message.as_deref().unwrap_or(""),
-        link: &link,
-    }
-    .render()?;
-    let subject = match application.status {
-        ApplicationStatus::Approved => "You are in",
-        ApplicationStatus::Declined => "About your application",
-        ApplicationStatus::Waitlisted => "You are on the waiting list",
-        ApplicationStatus::Deferred => "Your application moves to the next round",
-        ApplicationStatus::Submitted | ApplicationStatus::Withdrawn => return Ok(()),
-    };
-    queue_email(
-        state,
-        &application.application.email,
-        &format!("{subject}: {}", record.round.settings.name),
-        body,
-    )
-    .await
-}
-
-#[derive(Template)]
-#[template(path = "email/application_decision.txt")]
-struct DecisionEmail<'a> {
-    name: &'a str,
-    round: &'a str,
-    status: ApplicationStatus,
-    message: &'a str,
-    link: &'a str,
 }
 
 /// One round in a list.
