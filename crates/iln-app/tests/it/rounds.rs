@@ -11,7 +11,9 @@ use iln_app::rounds::{
 use iln_domain::account::{DisplayName, Email, Role};
 use iln_domain::application::{Application, ApplicationForm, InterestCatalogue};
 use iln_domain::round::{AdminAction, RoundForm, RoundState};
-use iln_store::{ApplicationFilter, ApplicationStatus, JobStatus, NewUser, RoundId, StoreError};
+use iln_store::{
+    ApplicationFilter, ApplicationStatus, Job, JobStatus, NewUser, RoundId, StoreError,
+};
 use jiff::SignedDuration;
 
 use crate::app_tests;
@@ -46,6 +48,22 @@ fn form() -> RoundForm {
 
 fn days(n: i64) -> SignedDuration {
     SignedDuration::from_hours(24 * n)
+}
+
+/// A round made from [`form`] by the operator.
+async fn new_round(t: &TestApp) -> RoundId {
+    iln_app::rounds::create(&t.app, &Actor::Cli, &form())
+        .await
+        .unwrap()
+}
+
+/// The date job that moves round `id` on from `state`; there must be one.
+async fn date_job(t: &TestApp, id: RoundId, state: RoundState) -> Job {
+    t.store
+        .job_by_key(&date_job_key(id, state))
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no date job for round {id} in {state}"))
 }
 
 async fn state_of(t: &TestApp, id: RoundId) -> RoundState {
@@ -99,9 +117,7 @@ async fn apply(t: &TestApp, round: RoundId, n: usize, country: &str) {
 
 /// An open round with eight applicants, four of them from Ghana: a 25% cap keeps two.
 async fn open_round_with_applicants(t: &TestApp) -> RoundId {
-    let id = iln_app::rounds::create(&t.app, &Actor::Cli, &form())
-        .await
-        .unwrap();
+    let id = new_round(t).await;
     t.clock.advance(days(5));
     iln_app::rounds::transition(&t.app, &Actor::Cli, id, AdminAction::OpenApplications)
         .await
@@ -148,17 +164,10 @@ async fn snapshot(t: &TestApp, id: RoundId) -> Snapshot {
 }
 
 async fn creating_a_round_queues_its_opening_job(t: &TestApp) {
-    let id = iln_app::rounds::create(&t.app, &Actor::Cli, &form())
-        .await
-        .unwrap();
+    let id = new_round(t).await;
     let record = t.store.round(id).await.unwrap().unwrap();
     assert_eq!(record.round.state, RoundState::Draft);
-    let job = t
-        .store
-        .job_by_key(&date_job_key(id, RoundState::Draft))
-        .await
-        .unwrap()
-        .expect("the opening job");
+    let job = date_job(t, id, RoundState::Draft).await;
     assert_eq!(job.kind, DATES_JOB);
     assert_eq!(job.status, JobStatus::Pending);
     assert_eq!(job.run_at, record.round.settings.opens_at());
@@ -170,9 +179,7 @@ async fn creating_a_round_queues_its_opening_job(t: &TestApp) {
 }
 
 async fn editing_the_dates_moves_the_job(t: &TestApp) {
-    let id = iln_app::rounds::create(&t.app, &Actor::Cli, &form())
-        .await
-        .unwrap();
+    let id = new_round(t).await;
     let key = date_job_key(id, RoundState::Draft);
     let before = t.store.job_by_key(&key).await.unwrap().unwrap();
     let mut later = form();
@@ -194,9 +201,7 @@ async fn editing_the_dates_moves_the_job(t: &TestApp) {
 }
 
 async fn dates_edited_while_the_job_runs_get_a_follow_up(t: &TestApp) {
-    let id = iln_app::rounds::create(&t.app, &Actor::Cli, &form())
-        .await
-        .unwrap();
+    let id = new_round(t).await;
     let key = date_job_key(id, RoundState::Draft);
     let opening = t.store.job_by_key(&key).await.unwrap().unwrap();
     // A worker claims the opening job just as it comes due, and the admin moves the opening
@@ -267,12 +272,7 @@ async fn the_job_past_closing_defers_over_the_cap_and_emails_once(t: &TestApp) {
     assert!(audit.iter().any(|e| e.action == "round.transition"
         && e.detail.as_deref() == Some("open to review, by the date")));
     // The next date's job is queued: matching begins on 21 June.
-    let next = t
-        .store
-        .job_by_key(&date_job_key(id, RoundState::Review))
-        .await
-        .unwrap()
-        .unwrap();
+    let next = date_job(t, id, RoundState::Review).await;
     assert_eq!(next.status, JobStatus::Pending);
     assert_eq!(next.run_at, record.round.settings.matching_at());
 
@@ -329,9 +329,7 @@ fn worker(t: &TestApp) -> Worker {
 }
 
 async fn the_worker_runs_each_date_and_queues_the_next(t: &TestApp) {
-    let id = iln_app::rounds::create(&t.app, &Actor::Cli, &form())
-        .await
-        .unwrap();
+    let id = new_round(t).await;
     let worker = worker(t);
     assert_eq!(
         worker.drain().await.unwrap(),
@@ -341,12 +339,7 @@ async fn the_worker_runs_each_date_and_queues_the_next(t: &TestApp) {
     t.clock.advance(days(5));
     assert_eq!(worker.drain().await.unwrap(), 1);
     assert_eq!(state_of(t, id).await, RoundState::Open);
-    let opened = t
-        .store
-        .job_by_key(&date_job_key(id, RoundState::Draft))
-        .await
-        .unwrap()
-        .unwrap();
+    let opened = date_job(t, id, RoundState::Draft).await;
     assert_eq!(opened.status, JobStatus::Done);
     // A server down for three weeks catches up in one run, through open and review.
     t.clock.advance(days(21));
@@ -359,28 +352,16 @@ async fn the_worker_runs_each_date_and_queues_the_next(t: &TestApp) {
 }
 
 async fn admin_transitions_move_the_job_on(t: &TestApp) {
-    let id = iln_app::rounds::create(&t.app, &Actor::Cli, &form())
-        .await
-        .unwrap();
+    let id = new_round(t).await;
     let record =
         iln_app::rounds::transition(&t.app, &Actor::Cli, id, AdminAction::OpenApplications)
             .await
             .unwrap();
     assert_eq!(record.round.state, RoundState::Open);
     assert_eq!(state_of(t, id).await, RoundState::Open);
-    let opening = t
-        .store
-        .job_by_key(&date_job_key(id, RoundState::Draft))
-        .await
-        .unwrap()
-        .unwrap();
+    let opening = date_job(t, id, RoundState::Draft).await;
     assert_eq!(opening.status, JobStatus::Cancelled);
-    let closing = t
-        .store
-        .job_by_key(&date_job_key(id, RoundState::Open))
-        .await
-        .unwrap()
-        .unwrap();
+    let closing = date_job(t, id, RoundState::Open).await;
     assert_eq!(closing.status, JobStatus::Pending);
     assert_eq!(closing.run_at, record.round.settings.closes_at());
     let audit = t.store.list_audit(10, 0).await.unwrap();
@@ -423,9 +404,7 @@ async fn refusals_are_typed(t: &TestApp) {
     assert_eq!(t.store.count_audit().await.unwrap(), 0);
     assert_eq!(t.store.count_jobs_of_kind(DATES_JOB).await.unwrap(), 0);
 
-    let id = iln_app::rounds::create(&t.app, &Actor::Cli, &form())
-        .await
-        .unwrap();
+    let id = new_round(t).await;
     assert!(matches!(
         iln_app::rounds::transition(&t.app, &Actor::Cli, id, AdminAction::Publish).await,
         Err(RoundError::PublishElsewhere)
@@ -468,22 +447,9 @@ async fn refusals_are_typed(t: &TestApp) {
 
 async fn ensuring_the_jobs_is_idempotent(t: &TestApp) {
     // Rounds written straight through the store, as the demo and older databases have them.
-    let draft = t
-        .store
-        .create_round(
-            &iln_domain::round::RoundSettings::parse(&form()).unwrap(),
-            t.app.now(),
-        )
-        .await
-        .unwrap();
-    let closed = t
-        .store
-        .create_round(
-            &iln_domain::round::RoundSettings::parse(&form()).unwrap(),
-            t.app.now(),
-        )
-        .await
-        .unwrap();
+    let settings = iln_domain::round::RoundSettings::parse(&form()).unwrap();
+    let draft = t.store.create_round(&settings, t.app.now()).await.unwrap();
+    let closed = t.store.create_round(&settings, t.app.now()).await.unwrap();
     t.store
         .set_round_state(closed, RoundState::Closed, t.app.now())
         .await
@@ -491,12 +457,7 @@ async fn ensuring_the_jobs_is_idempotent(t: &TestApp) {
     assert_eq!(iln_app::rounds::ensure_date_jobs(&t.app).await.unwrap(), 1);
     assert_eq!(iln_app::rounds::ensure_date_jobs(&t.app).await.unwrap(), 1);
     assert_eq!(t.store.count_jobs_of_kind(DATES_JOB).await.unwrap(), 1);
-    let job = t
-        .store
-        .job_by_key(&date_job_key(draft, RoundState::Draft))
-        .await
-        .unwrap()
-        .unwrap();
+    let job = date_job(t, draft, RoundState::Draft).await;
     assert_eq!(job.status, JobStatus::Pending);
 }
 
