@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use iln_app::Actor;
 use iln_app::rounds::RoundError;
@@ -414,14 +414,27 @@ struct RoundPage {
     notice: Option<String>,
 }
 
+/// The value of `key` in a query string, if it is there.
+fn query_value(query: Option<&str>, key: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, value)| value.into_owned())
+}
+
 pub async fn show(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
     CsrfToken(csrf): CsrfToken,
     PathId(id): PathId,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
     let record = visible_round(&state, viewer.as_ref(), RoundId(id)).await?;
-    render_round(&state, viewer.as_ref(), &csrf, &record, None).await
+    // After an admin's button (post/redirect/get): say what was done. Only a known action
+    // is named, so a crafted link cannot put words on the page.
+    let notice = query_value(query.as_deref(), "done")
+        .and_then(|done| AdminAction::parse(&done).ok())
+        .map(|action| format!("Done: {}.", action.label().to_lowercase()));
+    render_round(&state, viewer.as_ref(), &csrf, &record, notice).await
 }
 
 async fn render_round(
@@ -494,11 +507,11 @@ pub struct ActionForm {
     action: String,
 }
 
-/// An admin moves the round on by hand.
+/// An admin moves the round on by hand, then goes back to the round's page, which says
+/// what was done.
 pub async fn act(
     State(state): State<AppState>,
     Admin(viewer): Admin,
-    CsrfToken(csrf): CsrfToken,
     PathId(id): PathId,
     HtmlForm(form): HtmlForm<ActionForm>,
 ) -> Result<Response, WebError> {
@@ -508,14 +521,7 @@ pub async fn act(
     let record = iln_app::rounds::transition(state.app(), &actor, RoundId(id), action).await?;
     // Closing applications may have queued deferral emails.
     state.wake_outbox();
-    render_round(
-        &state,
-        Some(&viewer),
-        &csrf,
-        &record,
-        Some(format!("Done: {}.", action.label().to_lowercase())),
-    )
-    .await
+    Ok(Redirect::to(&format!("/rounds/{}?done={}", record.id, action.as_str())).into_response())
 }
 
 #[derive(Template)]
@@ -552,6 +558,7 @@ pub async fn interests_form(
     viewer: Viewer,
     CsrfToken(csrf): CsrfToken,
     PathId(id): PathId,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
     coordinator(&viewer)?;
     let record = load_round(&state, RoundId(id)).await?;
@@ -561,7 +568,8 @@ pub async fn interests_form(
         name: record.round.settings.name.to_string(),
         text: catalogue_text(&record.interests),
         error: None,
-        saved: false,
+        // Back from saving (post/redirect/get).
+        saved: query_value(query.as_deref(), "saved").is_some(),
     })
 }
 
@@ -591,10 +599,8 @@ pub async fn update_interests(
         saved: false,
     };
     match iln_app::rounds::edit_interests(state.app(), &actor, record.id, &names).await {
-        Ok(catalogue) => {
-            page_.text = catalogue_text(&catalogue);
-            page_.saved = true;
-            ok(&page_)
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/rounds/{}/interests?saved=1", record.id)).into_response())
         }
         Err(RoundError::Interest(error)) => {
             page_.error = Some(error.to_string());

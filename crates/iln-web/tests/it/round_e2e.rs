@@ -286,7 +286,7 @@ async fn a_round_from_call_to_published_partnerships() {
         &[("action", "close_applications".to_owned())],
     )
     .await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     let deferred = app
         .store
         .applications(
@@ -333,7 +333,7 @@ async fn a_round_from_call_to_published_partnerships() {
         &[("action", "start_matching".to_owned())],
     )
     .await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
 
     // First run.
     let page = post(

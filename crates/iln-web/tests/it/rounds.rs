@@ -156,9 +156,18 @@ async fn closing_applications_defers_the_applicants_over_the_cap_and_emails_them
             &[("action", "close_applications")],
         )
         .await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // Post, redirect, get: the round's page says what was done.
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        page.location(),
+        format!("/rounds/{id}?done=close_applications")
+    );
+    let page = browser.get(page.location()).await;
     assert!(page.body.contains("Done: close applications now"));
     assert!(page.body.contains("Reviewing applications"));
+    // Only a known action is named.
+    let page = browser.get(&format!("/rounds/{id}?done=hello")).await;
+    assert!(!page.body.contains("Done:"));
 
     let round = RoundId(id);
     let deferred = app
@@ -389,7 +398,10 @@ async fn coordinators_edit_the_interests_and_participants_cannot() {
     let page = coordinator
         .post(&path, &[("interests", "Rural libraries\n\nOpen  Access\n")])
         .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = coordinator.get(page.location()).await;
     assert!(page.body.contains("Saved."), "{}", page.body);
+    assert!(!coordinator.get(&path).await.body.contains("Saved."));
     let stored = app.store.round(RoundId(id)).await.unwrap().unwrap();
     let names: Vec<&str> = stored.interests.iter().map(|i| i.as_str()).collect();
     assert_eq!(names, vec!["open access", "rural libraries"]);
