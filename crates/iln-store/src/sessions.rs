@@ -4,11 +4,10 @@ use jiff::Timestamp;
 
 use crate::codec;
 use crate::users::USER_COLUMNS;
-use crate::{Store, StoreError, User, UserId};
+use crate::{Store, StoreError, Tx, User, UserId};
 
 impl Store {
-    /// Records a new session for the user. Only the hash of the cookie value is stored, so a
-    /// copy of the database cannot be used to sign in.
+    /// Records a new session in its own transaction (see [`Tx::create_session`]).
     pub async fn create_session(
         &self,
         session_sha256_hex: &str,
@@ -16,18 +15,10 @@ impl Store {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<(), StoreError> {
-        self.write(
-            sqlx::query(
-                "INSERT INTO sessions (session_sha256, user_id, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(session_sha256_hex)
-            .bind(user.0)
-            .bind(codec::ts(now))
-            .bind(codec::ts(expires_at)),
-        )
-        .await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.create_session(session_sha256_hex, user, now, expires_at)
+            .await?;
+        tx.commit().await
     }
 
     /// The signed-in user of a session that exists and has not expired at `now`.
@@ -48,20 +39,18 @@ impl Store {
         self.with_countries(row).await
     }
 
-    /// Ends one session (sign-out). Deleting a session that does not exist is not an error.
+    /// Ends one session in its own transaction (see [`Tx::delete_session`]).
     pub async fn delete_session(&self, session_sha256_hex: &str) -> Result<(), StoreError> {
-        self.write(
-            sqlx::query("DELETE FROM sessions WHERE session_sha256 = $1").bind(session_sha256_hex),
-        )
-        .await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.delete_session(session_sha256_hex).await?;
+        tx.commit().await
     }
 
-    /// Ends every session of a user, for example after a password reset.
+    /// Ends every session of a user in its own transaction.
     pub async fn delete_sessions_of(&self, user: UserId) -> Result<(), StoreError> {
-        self.write(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0))
-            .await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.delete_sessions_of(user).await?;
+        tx.commit().await
     }
 
     /// Deletes expired sessions and tokens; returns how many rows went. Lookups already ignore
@@ -78,5 +67,46 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(sessions.rows_affected() + tokens.rows_affected())
+    }
+}
+
+impl Tx {
+    /// Records a new session for the user. Only the hash of the cookie value is stored, so a
+    /// copy of the database cannot be used to sign in.
+    pub async fn create_session(
+        &mut self,
+        session_sha256_hex: &str,
+        user: UserId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            sqlx::query(
+                "INSERT INTO sessions (session_sha256, user_id, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(session_sha256_hex)
+            .bind(user.0)
+            .bind(codec::ts(now))
+            .bind(codec::ts(expires_at)),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Ends one session (sign-out). Deleting a session that does not exist is not an error.
+    pub async fn delete_session(&mut self, session_sha256_hex: &str) -> Result<(), StoreError> {
+        self.exec(
+            sqlx::query("DELETE FROM sessions WHERE session_sha256 = $1").bind(session_sha256_hex),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Ends every session of a user, for example after a password reset.
+    pub async fn delete_sessions_of(&mut self, user: UserId) -> Result<(), StoreError> {
+        self.exec(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0))
+            .await?;
+        Ok(())
     }
 }

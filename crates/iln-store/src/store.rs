@@ -316,41 +316,6 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
-
-    /// Runs one writing statement in its own transaction; returns the rows it changed.
-    pub(crate) async fn write(
-        &self,
-        statement: Query<'_, Any, AnyArguments>,
-    ) -> Result<u64, StoreError> {
-        let mut tx = self.begin().await?;
-        let changed = tx.exec(statement).await?;
-        tx.commit().await?;
-        Ok(changed)
-    }
-
-    /// Runs one writing statement with a RETURNING clause in its own transaction, and gives
-    /// back the row it returned, if any.
-    pub(crate) async fn write_returning(
-        &self,
-        statement: Query<'_, Any, AnyArguments>,
-    ) -> Result<Option<AnyRow>, StoreError> {
-        let mut tx = self.begin().await?;
-        let row = tx.exec_returning(statement).await?;
-        tx.commit().await?;
-        Ok(row)
-    }
-
-    /// [`Store::write`] for a statement that must change a row: when it changes none, the
-    /// row `what` names does not exist.
-    pub(crate) async fn write_one(
-        &self,
-        statement: Query<'_, Any, AnyArguments>,
-        what: impl FnOnce() -> String,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        tx.exec_one(statement, what).await?;
-        tx.commit().await
-    }
 }
 
 /// A write transaction: the unit of work of one action. The store's writing methods live on

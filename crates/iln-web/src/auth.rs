@@ -1,52 +1,40 @@
-//! Who is asking: sessions (create, look up, end), the signed-in user extractors, the client
-//! address used by the rate limits, and password hashing off the async threads.
+//! Who is asking: session cookies, the signed-in user extractors, and the client
+//! address used by the rate limits. Starting and ending sessions are use-cases of
+//! `iln_app::accounts`; this module turns their result into cookies.
 
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use iln_domain::account::{NewPassword, PasswordHash, Role};
+use iln_app::accounts::{NewSession, SESSION_LIFETIME};
+use iln_domain::account::Role;
 use iln_domain::country::CountryCode;
 use iln_domain::timezone::TimeZoneName;
 use iln_store::{PeopleScope, User, UserId};
-use jiff::{SignedDuration, Timestamp};
 
 use crate::error::WebError;
-use crate::security::{
-    SESSION_COOKIE, cookie, csrf_for_session, random_token, set_cookie, sha256_hex,
-};
+use crate::security::{SESSION_COOKIE, cookie, csrf_for_session, set_cookie, sha256_hex};
 use crate::state::AppState;
 
-/// How long a session lasts from sign-in. Two weeks suits people who sign in from a phone
-/// every few days during a round without keeping them signed in forever.
-pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(14 * 24);
-
-/// A session just started: the `Set-Cookie` value carrying its id, and the CSRF token forms
-/// must carry from now on.
-pub struct NewSession {
+/// A session the application layer just started, as the browser gets it: the `Set-Cookie`
+/// value carrying its id, and the CSRF token forms must carry from now on.
+pub struct SessionCookie {
     pub cookie: String,
     pub csrf: String,
 }
 
-/// Starts a session for `user` with a fresh random id. A new id at every sign-in means a
-/// session id planted before sign-in is worth nothing.
-pub async fn start_session(state: &AppState, user: UserId) -> Result<NewSession, WebError> {
-    let id = random_token();
-    let now = state.now();
-    let expires = now.saturating_add(SESSION_LIFETIME).unwrap_or(now);
-    state
-        .store()
-        .create_session(&sha256_hex(&id), user, now, expires)
-        .await?;
-    Ok(NewSession {
-        cookie: set_cookie(
-            SESSION_COOKIE,
-            &id,
-            SESSION_LIFETIME.as_secs(),
-            state.config().secure_cookies,
-        ),
-        csrf: csrf_for_session(&id),
-    })
+impl SessionCookie {
+    pub fn new(state: &AppState, session: &NewSession) -> Self {
+        Self {
+            cookie: set_cookie(
+                SESSION_COOKIE,
+                &session.secret,
+                SESSION_LIFETIME.as_secs(),
+                state.config().secure_cookies,
+            ),
+            csrf: csrf_for_session(&session.secret),
+        }
+    }
 }
 
 /// The `Set-Cookie` value that removes the session cookie from the browser.
@@ -191,27 +179,4 @@ impl FromRequestParts<AppState> for ClientIp {
         // In-process tests have no connection; they all count as one unspecified client.
         Ok(Self(peer.unwrap_or(IpAddr::from([0, 0, 0, 0]))))
     }
-}
-
-/// Hashes on the blocking pool: argon2id takes tens of milliseconds of CPU and would stall
-/// every other request on this worker thread.
-pub async fn hash_password(password: NewPassword) -> Result<PasswordHash, WebError> {
-    Ok(tokio::task::spawn_blocking(move || iln_domain::account::hash_password(&password)).await?)
-}
-
-/// Checks a password on the blocking pool; with no stored hash it spends the same time and fails.
-pub async fn verify_password(
-    password: String,
-    hash: Option<PasswordHash>,
-) -> Result<bool, WebError> {
-    Ok(tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => iln_domain::account::verify_password(&password, &hash),
-        None => iln_domain::account::verify_password_against_nothing(&password),
-    })
-    .await?)
-}
-
-/// When a one-time token made now expires.
-pub fn expires_in(now: Timestamp, lifetime: SignedDuration) -> Timestamp {
-    now.saturating_add(lifetime).unwrap_or(now)
 }

@@ -14,10 +14,6 @@ use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore as _;
-use sha2::{Digest as _, Sha256};
 
 use crate::error::WebError;
 use crate::state::AppState;
@@ -35,17 +31,17 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// 256 random bits, URL-safe base64 without padding (43 characters).
+/// 256 random bits, URL-safe base64 without padding (43 characters). The application layer
+/// makes the secrets of sessions and emailed links; CSRF cookies are the same kind of value.
 pub fn random_token() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
+    iln_app::accounts::new_secret()
 }
 
 /// The lowercase hex SHA-256 of a token: what the database stores instead of the token, so a
-/// leaked database copy holds no usable session or reset link.
+/// leaked database copy holds no usable session or reset link. The same function as the
+/// application layer's, so a cookie finds the session it started.
 pub fn sha256_hex(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    iln_app::accounts::secret_hash(token)
 }
 
 /// Compares two strings in time that depends only on their lengths.

@@ -440,35 +440,3 @@ pub struct AuditPage {
     pub pager: Pager,
     pub zone: String,
 }
-
-// Emails are plain text (`.txt` templates are not HTML-escaped): they read well in every mail
-// client, and a link in plain text is what every client makes clickable.
-
-#[derive(Template)]
-#[template(path = "email/verify.txt")]
-pub struct VerifyEmail<'a> {
-    pub name: &'a str,
-    pub link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/already_registered.txt")]
-pub struct AlreadyRegisteredEmail<'a> {
-    pub name: &'a str,
-    pub sign_in: &'a str,
-    pub forgot: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/reset.txt")]
-pub struct ResetEmail<'a> {
-    pub name: &'a str,
-    pub link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/password_changed.txt")]
-pub struct PasswordChangedEmail<'a> {
-    pub name: &'a str,
-    pub forgot: &'a str,
-}

@@ -4,30 +4,24 @@
 //! Sign-up, password reset and resending the confirmation give the same page whether or not
 //! an account exists for the email; what differs goes only into the mailbox of that address.
 
-use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use iln_domain::account::{DisplayName, Email, NewPassword, Role};
-use iln_domain::audit::AuditAction;
+use iln_app::Actor;
+use iln_app::accounts::{self, AccountsError, ChangePassword, ResetPassword, SignIn, SignUp};
+use iln_domain::account::{DisplayName, Email, NewPassword};
 use iln_domain::timezone::{self, TimeZoneName};
-use iln_store::{NewUser, StoreError, TokenPurpose, User};
-use jiff::SignedDuration;
 use serde::Deserialize;
 
-use super::{FORM_INVALID, audit, ok, page, queue_email};
-use crate::auth::{
-    ClientIp, MaybeViewer, Viewer, clear_session_cookie, expires_in, hash_password, start_session,
-    verify_password,
-};
+use super::{FORM_INVALID, ok, page};
+use crate::auth::{ClientIp, MaybeViewer, SessionCookie, Viewer, clear_session_cookie};
 use crate::error::{WebError, capitalise};
 use crate::forms::HtmlForm;
-use crate::security::{CsrfToken, random_token, sha256_hex};
+use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{
-    AlreadyRegisteredEmail, ChangePasswordPage, EmailFormPage, MessagePage, Nav,
-    PasswordChangedEmail, ResetEmail, ResetPage, SignInPage, SignUpErrors, SignUpPage, VerifyEmail,
-    VerifyPage,
+    ChangePasswordPage, EmailFormPage, MessagePage, Nav, ResetPage, SignInPage, SignUpErrors,
+    SignUpPage, VerifyPage,
 };
 
 const RESEND_AGAIN: (&str, &str) = (
@@ -36,10 +30,29 @@ const RESEND_AGAIN: (&str, &str) = (
 );
 const RESET_AGAIN: (&str, &str) = ("/forgot", "No email after a while? Ask for a new link");
 
-/// A confirmation link is good for a day: people sign up and read mail at different times.
-const VERIFY_LIFETIME: SignedDuration = SignedDuration::from_hours(24);
-/// A reset link is good for an hour: it is a key to the account.
-const RESET_LIFETIME: SignedDuration = SignedDuration::from_hours(1);
+/// The refusals of the accounts use-cases that no form shows at a field: the forms' own
+/// messages (a wrong password, a broken link) are rendered by their handlers.
+impl From<AccountsError> for WebError {
+    fn from(error: AccountsError) -> Self {
+        match error {
+            AccountsError::App(error) => error.into(),
+            AccountsError::BrokenLink => WebError::BadRequest(
+                "the link is incomplete, was already used, or has expired".to_owned(),
+            ),
+            AccountsError::OwnRole => WebError::Forbidden,
+            AccountsError::EmailTaken(email) => {
+                WebError::Conflict(format!("an account with the email {email} already exists"))
+            }
+            AccountsError::Interrupted => WebError::Internal(error.to_string()),
+            error @ (AccountsError::Password(_)
+            | AccountsError::WrongCredentials
+            | AccountsError::Unverified
+            | AccountsError::ChangeRefused { .. }
+            | AccountsError::NoCountries
+            | AccountsError::CountriesNotAllowed) => WebError::BadRequest(error.to_string()),
+        }
+    }
+}
 
 fn too_many(retry: crate::ratelimit::RetryAfter) -> WebError {
     WebError::TooManyRequests(retry.0)
@@ -136,76 +149,19 @@ pub async fn sign_up(
         return page(FORM_INVALID, &sign_up_page(nav, &form, errors));
     };
 
-    // Hash before looking the email up, so both paths spend the same time.
-    let hash = hash_password(password).await?;
-    let existing = state.store().user_by_email(&email).await?;
-    let existing = match existing {
-        Some(user) => Some(user),
-        None => {
-            let created = state
-                .store()
-                .create_user(
-                    &NewUser {
-                        email: email.clone(),
-                        display_name: name.clone(),
-                        password_hash: Some(hash),
-                        role: Role::Participant,
-                        countries: Vec::new(),
-                        email_verified: false,
-                        time_zone,
-                    },
-                    now,
-                )
-                .await;
-            match created {
-                Ok(id) => {
-                    state
-                        .store()
-                        .append_audit(
-                            &iln_store::NewAuditEntry {
-                                actor: Some(id),
-                                action: AuditAction::AccountSignUp,
-                                target: Some(format!("user:{id}")),
-                                detail: None,
-                            },
-                            now,
-                        )
-                        .await?;
-                    send_verification(&state, id, &email, name.as_str()).await?;
-                    None
-                }
-                // Someone signed up with this email between our lookup and insert.
-                Err(StoreError::Conflict(_)) => state.store().user_by_email(&email).await?,
-                Err(error) => return Err(error.into()),
-            }
-        }
-    };
-    if let Some(user) = existing {
-        if user.email_verified {
-            let sign_in = format!("{}/signin", state.base_url());
-            let forgot = format!("{}/forgot", state.base_url());
-            let body = AlreadyRegisteredEmail {
-                name: user.display_name.as_str(),
-                sign_in: &sign_in,
-                forgot: &forgot,
-            }
-            .render()?;
-            queue_email(
-                &state,
-                &user.email,
-                "You already have an account with the International Librarians Network",
-                body,
-            )
-            .await?;
-        } else {
-            // Not confirmed yet: the most useful thing to send is a fresh confirmation link.
-            state
-                .store()
-                .revoke_tokens(user.id, TokenPurpose::VerifyEmail)
-                .await?;
-            send_verification(&state, user.id, &user.email, user.display_name.as_str()).await?;
-        }
-    }
+    accounts::sign_up(
+        state.app(),
+        &Actor::Anonymous,
+        SignUp {
+            name,
+            email,
+            password,
+            time_zone,
+        },
+    )
+    .await?;
+    // Whatever the address, an email was queued; which one is for its mailbox alone.
+    state.wake_outbox();
     ok(&check_your_email(
         Nav::new(None, &csrf),
         "Check your email",
@@ -229,34 +185,6 @@ fn check_your_email(nav: Nav, title: &str, first: &str, again: (&str, &str)) -> 
             (again.0.to_owned(), again.1.to_owned()),
         ],
     }
-}
-
-async fn send_verification(
-    state: &AppState,
-    user: iln_store::UserId,
-    email: &Email,
-    name: &str,
-) -> Result<(), WebError> {
-    let token = random_token();
-    let now = state.now();
-    state
-        .store()
-        .create_token(
-            user,
-            TokenPurpose::VerifyEmail,
-            &sha256_hex(&token),
-            expires_in(now, VERIFY_LIFETIME),
-        )
-        .await?;
-    let link = format!("{}/verify?token={token}", state.base_url());
-    let body = VerifyEmail { name, link: &link }.render()?;
-    queue_email(
-        state,
-        email,
-        "Confirm your email address for the International Librarians Network",
-        body,
-    )
-    .await
 }
 
 pub async fn verify_form(
@@ -295,27 +223,13 @@ pub async fn verify(
     HtmlForm(form): HtmlForm<TokenForm>,
 ) -> Result<Response, WebError> {
     let nav = Nav::new(viewer.as_ref(), &csrf);
-    let now = state.now();
-    let user = state
-        .store()
-        .consume_token(TokenPurpose::VerifyEmail, &sha256_hex(&form.token), now)
-        .await?;
-    let Some(user) = user else {
-        return page(StatusCode::BAD_REQUEST, &broken_link(nav, "/verify/resend"));
-    };
-    state.store().mark_email_verified(user, now).await?;
-    state
-        .store()
-        .append_audit(
-            &iln_store::NewAuditEntry {
-                actor: Some(user),
-                action: AuditAction::AccountEmailVerified,
-                target: Some(format!("user:{user}")),
-                detail: None,
-            },
-            now,
-        )
-        .await?;
+    match accounts::verify_email(state.app(), &Actor::Anonymous, &form.token).await {
+        Ok(_) => {}
+        Err(AccountsError::BrokenLink) => {
+            return page(StatusCode::BAD_REQUEST, &broken_link(nav, "/verify/resend"));
+        }
+        Err(error) => return Err(error.into()),
+    }
     ok(&MessagePage {
         nav,
         title: "Your email address is confirmed".to_owned(),
@@ -390,15 +304,8 @@ pub async fn resend(
         Ok(email) => email,
         Err(message) => return page(FORM_INVALID, &resend_page(nav, form.email, Some(message))),
     };
-    if let Some(user) = state.store().user_by_email(&email).await?
-        && !user.email_verified
-    {
-        state
-            .store()
-            .revoke_tokens(user.id, TokenPurpose::VerifyEmail)
-            .await?;
-        send_verification(&state, user.id, &user.email, user.display_name.as_str()).await?;
-    }
+    accounts::resend_verification(state.app(), &Actor::Anonymous, &email).await?;
+    state.wake_outbox();
     ok(&check_your_email(
         nav,
         "Check your email",
@@ -495,29 +402,35 @@ pub async fn sign_in(
     if form.password.is_empty() {
         return retry(None, Some("Enter your password".to_owned()));
     }
-    let user = state.store().user_by_email(&email).await?;
-    let hash = user.as_ref().and_then(|user| user.password_hash.clone());
-    let matches = verify_password(form.password.clone(), hash).await?;
-    let Some(user) = user.filter(|_| matches) else {
-        return retry(
-            None,
-            Some("The email address or the password is not right".to_owned()),
-        );
+    let signed_in = accounts::sign_in(
+        state.app(),
+        &Actor::Anonymous,
+        SignIn {
+            email,
+            password: form.password.clone(),
+            previous_session: viewer.as_ref().map(|old| old.session_hash.clone()),
+        },
+    )
+    .await;
+    let session = match signed_in {
+        Ok(signed_in) => SessionCookie::new(&state, &signed_in.session),
+        Err(AccountsError::WrongCredentials) => {
+            return retry(
+                None,
+                Some("The email address or the password is not right".to_owned()),
+            );
+        }
+        Err(AccountsError::Unverified) => {
+            return retry(
+                Some(
+                    "Confirm your email address first: open the link we emailed you, or ask for a new one below"
+                        .to_owned(),
+                ),
+                None,
+            );
+        }
+        Err(error) => return Err(error.into()),
     };
-    if !user.email_verified {
-        return retry(
-            Some(
-                "Confirm your email address first: open the link we emailed you, or ask for a new one below"
-                    .to_owned(),
-            ),
-            None,
-        );
-    }
-    // The session this browser had before (if any) ends; sign-in always gets a new id.
-    if let Some(old) = &viewer {
-        state.store().delete_session(&old.session_hash).await?;
-    }
-    let session = start_session(&state, user.id).await?;
     let to = safe_next(&form.next).unwrap_or("/dashboard");
     Ok(redirect_with_cookie(to, &session.cookie))
 }
@@ -535,7 +448,8 @@ pub async fn sign_out(
     MaybeViewer(viewer): MaybeViewer,
 ) -> Result<Response, WebError> {
     if let Some(viewer) = viewer {
-        state.store().delete_session(&viewer.session_hash).await?;
+        let actor = Actor::user(&viewer.user);
+        accounts::sign_out(state.app(), &actor, &viewer.session_hash).await?;
     }
     Ok(redirect_with_cookie("/", &clear_session_cookie(&state)))
 }
@@ -571,41 +485,12 @@ pub async fn forgot(
     HtmlForm(form): HtmlForm<EmailForm>,
 ) -> Result<Response, WebError> {
     let nav = Nav::new(viewer.as_ref(), &csrf);
-    let now = state.now();
     let email = match link_request(&state, ip, &form.email)? {
         Ok(email) => email,
         Err(message) => return page(FORM_INVALID, &forgot_page(nav, form.email, Some(message))),
     };
-    if let Some(user) = state.store().user_by_email(&email).await? {
-        // Only the newest link works: asking again retires the earlier ones.
-        state
-            .store()
-            .revoke_tokens(user.id, TokenPurpose::ResetPassword)
-            .await?;
-        let token = random_token();
-        state
-            .store()
-            .create_token(
-                user.id,
-                TokenPurpose::ResetPassword,
-                &sha256_hex(&token),
-                expires_in(now, RESET_LIFETIME),
-            )
-            .await?;
-        let link = format!("{}/reset?token={token}", state.base_url());
-        let body = ResetEmail {
-            name: user.display_name.as_str(),
-            link: &link,
-        }
-        .render()?;
-        queue_email(
-            &state,
-            &user.email,
-            "Reset your International Librarians Network password",
-            body,
-        )
-        .await?;
-    }
+    accounts::forgot_password(state.app(), &Actor::Anonymous, &email).await?;
+    state.wake_outbox();
     ok(&check_your_email(
         nav,
         "Check your email",
@@ -650,95 +535,35 @@ pub async fn reset(
         token: form.token.clone(),
         password_error: Some(message),
     };
-    // The rules that do not depend on the account are checked before the link is used up, so
-    // a too-short password does not cost the person their link.
-    let placeholder =
-        Email::parse("nobody@invalid.example").map_err(|e| WebError::Internal(e.to_string()))?;
-    if let Err(error) = NewPassword::parse(&form.password, &placeholder) {
-        return page(
-            FORM_INVALID,
-            &reset_page(nav, capitalise(&error.to_string())),
-        );
-    }
-    let now = state.now();
-    let token_hash = sha256_hex(&form.token);
-    let Some(user_id) = state
-        .store()
-        .consume_token(TokenPurpose::ResetPassword, &token_hash, now)
-        .await?
-    else {
-        return page(StatusCode::BAD_REQUEST, &broken_link(nav, "/forgot"));
-    };
-    let Some(user) = state.store().user(user_id).await? else {
-        return page(StatusCode::BAD_REQUEST, &broken_link(nav, "/forgot"));
-    };
-    let password = match NewPassword::parse(&form.password, &user.email) {
-        Ok(password) => password,
-        Err(error) => {
-            // Only the account-specific rule (not the email itself) can fail here; give the
-            // link back for a short while so the person can try another password.
-            state
-                .store()
-                .create_token(
-                    user.id,
-                    TokenPurpose::ResetPassword,
-                    &token_hash,
-                    expires_in(now, SignedDuration::from_mins(30)),
-                )
-                .await?;
+    let reset = accounts::reset_password(
+        state.app(),
+        &Actor::Anonymous,
+        ResetPassword {
+            token: form.token.clone(),
+            password: form.password.clone(),
+        },
+    )
+    .await;
+    match reset {
+        Ok(_) => {}
+        Err(AccountsError::Password(error)) => {
             return page(
                 FORM_INVALID,
                 &reset_page(nav, capitalise(&error.to_string())),
             );
         }
-    };
-    let hash = hash_password(password).await?;
-    state.store().set_password_hash(user.id, &hash).await?;
-    // Whoever had the old password is signed out everywhere.
-    state.store().delete_sessions_of(user.id).await?;
-    state
-        .store()
-        .revoke_tokens(user.id, TokenPurpose::ResetPassword)
-        .await?;
-    if !user.email_verified {
-        // Opening the emailed link proved the address works.
-        state.store().mark_email_verified(user.id, now).await?;
+        Err(AccountsError::BrokenLink) => {
+            return page(StatusCode::BAD_REQUEST, &broken_link(nav, "/forgot"));
+        }
+        Err(error) => return Err(error.into()),
     }
-    state
-        .store()
-        .append_audit(
-            &iln_store::NewAuditEntry {
-                actor: Some(user.id),
-                action: AuditAction::AccountPasswordReset,
-                target: Some(format!("user:{}", user.id)),
-                detail: None,
-            },
-            now,
-        )
-        .await?;
-    notify_password_changed(&state, &user).await?;
+    state.wake_outbox();
     // A redirect rather than a page: the sign-in form must carry the CSRF token of the browser
     // as it is after this response, without the session that was just ended.
     Ok(redirect_with_cookie(
         "/signin?password=changed",
         &clear_session_cookie(&state),
     ))
-}
-
-async fn notify_password_changed(state: &AppState, user: &User) -> Result<(), WebError> {
-    let forgot = format!("{}/forgot", state.base_url());
-    let body = PasswordChangedEmail {
-        name: user.display_name.as_str(),
-        forgot: &forgot,
-    }
-    .render()?;
-    queue_email(
-        state,
-        &user.email,
-        "Your International Librarians Network password was changed",
-        body,
-    )
-    .await
 }
 
 pub async fn change_password_form(
@@ -780,30 +605,26 @@ pub async fn change_password(
         new_error,
         done: false,
     };
-    let new_password = NewPassword::parse(&form.password, &viewer.user.email)
-        .map_err(|e| capitalise(&e.to_string()));
-    let current_ok = verify_password(form.current, viewer.user.password_hash.clone()).await?;
-    let current_error = (!current_ok).then(|| "This is not your current password".to_owned());
-    let password = match (new_password, current_error) {
-        (Ok(password), None) => password,
-        (new, current_error) => {
-            return page(FORM_INVALID, &form_page(current_error, new.err()));
-        }
-    };
-    let hash = hash_password(password).await?;
-    state.store().set_password_hash(viewer.id(), &hash).await?;
-    // Every session ends, then this browser gets a fresh one: "sign out everywhere else".
-    state.store().delete_sessions_of(viewer.id()).await?;
-    let session = start_session(&state, viewer.id()).await?;
-    audit(
-        &state,
-        Some(&viewer),
-        AuditAction::AccountPasswordChanged,
-        Some(format!("user:{}", viewer.id())),
-        None,
+    let changed = accounts::change_password(
+        state.app(),
+        &Actor::user(&viewer.user),
+        ChangePassword {
+            current: form.current,
+            new: form.password,
+        },
     )
-    .await?;
-    notify_password_changed(&state, &viewer.user).await?;
+    .await;
+    let session = match changed {
+        Ok(session) => SessionCookie::new(&state, &session),
+        Err(AccountsError::ChangeRefused { current_wrong, new }) => {
+            let current_error =
+                current_wrong.then(|| "This is not your current password".to_owned());
+            let new_error = new.map(|e| capitalise(&e.to_string()));
+            return page(FORM_INVALID, &form_page(current_error, new_error));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    state.wake_outbox();
     let mut response = page(
         StatusCode::OK,
         &ChangePasswordPage {
