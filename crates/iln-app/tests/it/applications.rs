@@ -590,6 +590,39 @@ async fn a_bulk_decision_decides_all_or_nothing(t: &TestApp) {
     assert_eq!(after.emails, before.emails + 2);
 }
 
+/// Runs the use-case with a fault armed at its first write, then its second, and so on:
+/// each failed run must leave `round` exactly as it was. Once the use-case has fewer writes
+/// than the armed step it runs to the end; returns its result and that step.
+async fn through_every_fault<T, F, Fut>(t: &TestApp, round: RoundId, mut run: F) -> (T, u64)
+where
+    T: std::fmt::Debug,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApplicationsError>>,
+{
+    let before = snapshot(t, round).await;
+    let mut step = 1;
+    loop {
+        t.store.fail_at_write_step(step);
+        let result = run().await;
+        if t.store.fault_pending() {
+            t.store.fail_at_write_step(0);
+            return (result.unwrap(), step);
+        }
+        // The fault fired at this write: the whole transaction is gone.
+        assert!(
+            matches!(
+                result,
+                Err(ApplicationsError::App(iln_app::AppError::Store(
+                    StoreError::InjectedFault
+                )))
+            ),
+            "step {step}: {result:?}"
+        );
+        assert_eq!(snapshot(t, round).await, before, "step {step}");
+        step += 1;
+    }
+}
+
 async fn a_fault_at_any_write_of_a_bulk_decision_leaves_nothing(t: &TestApp) {
     let round = open_round(t).await;
     let admin = account(t, "admin@example.org", Role::Admin, &[], true).await;
@@ -608,10 +641,8 @@ async fn a_fault_at_any_write_of_a_bulk_decision_leaves_nothing(t: &TestApp) {
     }
     let ids: Vec<ApplicationId> = chosen.iter().map(|a| a.id).collect();
     let before = snapshot(t, round).await;
-    let mut step = 1;
-    loop {
-        t.store.fail_at_write_step(step);
-        let result = decide_many(
+    let (decided, step) = through_every_fault(t, round, || {
+        decide_many(
             &t.app,
             &admin,
             round,
@@ -619,27 +650,9 @@ async fn a_fault_at_any_write_of_a_bulk_decision_leaves_nothing(t: &TestApp) {
             Decision::Approve,
             Some("Hello"),
         )
-        .await;
-        if !t.store.fault_pending() {
-            // The fault fired at this write: the whole transaction is gone.
-            assert!(
-                matches!(
-                    result,
-                    Err(ApplicationsError::App(iln_app::AppError::Store(
-                        StoreError::InjectedFault
-                    )))
-                ),
-                "step {step}: {result:?}"
-            );
-            assert_eq!(snapshot(t, round).await, before, "step {step}");
-            step += 1;
-            continue;
-        }
-        // The bulk decision has fewer writes than `step`: it ran to the end.
-        t.store.fail_at_write_step(0);
-        assert_eq!(result.unwrap(), 3);
-        break;
-    }
+    })
+    .await;
+    assert_eq!(decided, 3);
     assert!(
         step > 9,
         "three statuses, three emails and three audit entries at least"
@@ -666,29 +679,11 @@ async fn a_fault_at_any_write_of_a_bulk_decision_leaves_nothing(t: &TestApp) {
 async fn a_fault_at_any_write_of_an_application_leaves_nothing(t: &TestApp) {
     let round = open_round(t).await;
     let ama = participant(t, "ama@example.org").await;
+    let form = answers("Ama Owusu", "GH");
     let before = snapshot(t, round).await;
-    let mut step = 1;
-    loop {
-        t.store.fail_at_write_step(step);
-        let result = applications::apply(&t.app, &ama, round, &answers("Ama Owusu", "GH")).await;
-        if !t.store.fault_pending() {
-            assert!(
-                matches!(
-                    result,
-                    Err(ApplicationsError::App(iln_app::AppError::Store(
-                        StoreError::InjectedFault
-                    )))
-                ),
-                "step {step}: {result:?}"
-            );
-            assert_eq!(snapshot(t, round).await, before, "step {step}");
-            step += 1;
-            continue;
-        }
-        t.store.fail_at_write_step(0);
-        assert_eq!(result.unwrap().applied, Applied::Sent);
-        break;
-    }
+    let (outcome, step) =
+        through_every_fault(t, round, || applications::apply(&t.app, &ama, round, &form)).await;
+    assert_eq!(outcome.applied, Applied::Sent);
     assert!(
         step > 4,
         "the application, the profile, the audit entry and the email"

@@ -355,3 +355,68 @@ async fn likely_duplicates_are_flagged_then_merged_or_kept() {
         .await;
     assert!(!flagged.body.contains("Kofi Mensah"));
 }
+
+#[tokio::test]
+async fn a_withdrawn_application_cannot_be_decided_alone_or_in_a_batch() {
+    let app = TestApp::new().await;
+    let mut admin = admin(&app).await;
+    let round = create_round(&mut admin, &ROUND_FIELDS).await;
+    apply(
+        &mut applicant(&app, "p0@iln.test").await,
+        round,
+        "Person 0",
+        "KE",
+    )
+    .await;
+    let mut leaving = applicant(&app, "p1@iln.test").await;
+    apply(&mut leaving, round, "Person 1", "NG").await;
+    let page = leaving
+        .post(&format!("/rounds/{round}/withdraw"), &[])
+        .await;
+    assert!(page.body.contains("Your application is withdrawn"));
+    let records = all(&app, round).await;
+    let (staying, gone) = (
+        id_of(&records, "Person 0").to_string(),
+        id_of(&records, "Person 1").to_string(),
+    );
+
+    let refused = admin
+        .post(
+            &format!("/applications/{gone}/decision"),
+            &[("decision", "approved")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.body.contains(
+            "Cannot decide an application that is withdrawn (the application of Person 1)"
+        ),
+        "{}",
+        refused.body
+    );
+    // The batch is refused whole: the other application is not decided either.
+    let refused = admin
+        .post(
+            &format!("/rounds/{round}/review"),
+            &[
+                ("ids", staying.as_str()),
+                ("ids", gone.as_str()),
+                ("decision", "approved"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    let records = all(&app, round).await;
+    assert!(
+        records
+            .iter()
+            .all(|a| a.status != ApplicationStatus::Approved)
+    );
+    app.deliver().await;
+    assert!(
+        !app.mailer
+            .sent()
+            .iter()
+            .any(|m| m.subject.starts_with("You are in"))
+    );
+}
