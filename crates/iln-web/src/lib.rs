@@ -41,6 +41,7 @@ use iln_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
+pub use emails::WebComposer;
 pub use error::WebError;
 pub use security::{CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE};
 pub use state::AppState;

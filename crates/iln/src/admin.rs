@@ -1,14 +1,19 @@
 //! `iln admin`: creating accounts and setting passwords from the command line, for the first
-//! admin of a new installation and for recovering access.
+//! admin of a new installation and for recovering access. The changes are the accounts
+//! use-cases of `iln_app`, run as [`Actor::Cli`]; this module reads the arguments and the
+//! password and says what happened.
 
-use iln_domain::audit::AuditAction;
 use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use iln_domain::account::{DisplayName, Email, NewPassword, Role, hash_password};
-use iln_domain::clock::Clock;
+use iln_app::accounts::{self, AccountsError, NewAccount};
+use iln_app::{Actor, App, AppError, Links};
+use iln_domain::account::{DisplayName, Email, NewPassword, Role};
+use iln_domain::clock::SystemClock;
 use iln_domain::country::CountryCode;
-use iln_store::{NewAuditEntry, NewUser, Store, StoreError, TokenPurpose};
+
+use crate::config::Config;
 
 /// The environment variable a script can put the password in, instead of typing it.
 const PASSWORD_VAR: &str = "ILN_PASSWORD";
@@ -42,22 +47,49 @@ pub enum AdminCommand {
     ListUsers,
 }
 
-pub async fn run(store: &Store, command: AdminCommand, clock: &dyn Clock) -> anyhow::Result<()> {
+/// The application the commands act through: the real clock, and the site's words and
+/// address should a use-case send an email.
+pub fn app(config: &Config, store: iln_store::Store) -> App {
+    let base_url = match config.bind.parse() {
+        Ok(listening) => config.base_url_for(listening),
+        Err(_) => config.base_url.clone().unwrap_or_default(),
+    };
+    App::new(
+        store,
+        Arc::new(SystemClock),
+        Arc::new(iln_web::WebComposer),
+        Links::new(base_url),
+    )
+}
+
+pub async fn run(app: &App, command: AdminCommand) -> anyhow::Result<()> {
     match command {
         AdminCommand::CreateUser {
             email,
             role,
             countries,
             name,
-        } => create_user(store, clock, &email, &role, &countries, name.as_deref()).await,
-        AdminCommand::SetPassword { email } => set_password(store, clock, &email).await,
-        AdminCommand::ListUsers => list_users(store).await,
+        } => create_user(app, &email, &role, &countries, name.as_deref()).await,
+        AdminCommand::SetPassword { email } => set_password(app, &email).await,
+        AdminCommand::ListUsers => list_users(app.store()).await,
+    }
+}
+
+/// The operator's words for a refusal of the accounts use-cases.
+fn refused(error: AccountsError) -> anyhow::Error {
+    match error {
+        AccountsError::NoCountries => {
+            anyhow::anyhow!("a country coordinator needs at least one --country")
+        }
+        AccountsError::CountriesNotAllowed => {
+            anyhow::anyhow!("only a country coordinator has countries; leave out --country")
+        }
+        other => other.into(),
     }
 }
 
 async fn create_user(
-    store: &Store,
-    clock: &dyn Clock,
+    app: &App,
     email: &str,
     role: &str,
     countries: &[String],
@@ -69,64 +101,32 @@ async fn create_user(
         .iter()
         .map(|c| CountryCode::parse(c).with_context(|| format!("--country {c:?}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    match role {
-        Role::CountryCoordinator if countries.is_empty() => {
-            bail!("a country coordinator needs at least one --country")
-        }
-        Role::Admin | Role::Participant if !countries.is_empty() => {
-            bail!("only a country coordinator has countries; leave out --country")
-        }
-        _ => {}
-    }
+    // Checked again by the use-case; here so that nobody types a password for nothing.
+    accounts::check_scope(role, &countries).map_err(refused)?;
     let display_name =
         DisplayName::parse(name.unwrap_or_else(|| email.local_part())).context("--name")?;
     // Refuse a taken email before asking for a password nobody will use.
-    if store.user_by_email(&email).await?.is_some() {
+    if app.store().user_by_email(&email).await?.is_some() {
         bail!("an account with the email {email} already exists");
     }
     let password = read_new_password(&email)?;
-
-    let now = clock.now();
-    let id = store
-        .create_user(
-            &NewUser {
-                email: email.clone(),
-                display_name,
-                password_hash: Some(hash_password(&password)),
-                role,
-                countries: countries.clone(),
-                email_verified: true,
-                time_zone: None,
-            },
-            now,
-        )
-        .await
-        .map_err(|error| match error {
-            StoreError::Conflict(_) => {
-                anyhow::anyhow!("an account with the email {email} already exists")
-            }
-            other => other.into(),
-        })?;
-    let scope = countries
-        .iter()
-        .map(|c| c.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    store
-        .append_audit(
-            &NewAuditEntry {
-                actor: None,
-                action: AuditAction::CliCreateUser,
-                target: Some(format!("user:{id}")),
-                detail: Some(if scope.is_empty() {
-                    format!("{email} as {}", role.as_str())
-                } else {
-                    format!("{email} as {} for {scope}", role.as_str())
-                }),
-            },
-            now,
-        )
-        .await?;
+    let id = accounts::create_account(
+        app,
+        &Actor::Cli,
+        NewAccount {
+            email: email.clone(),
+            name: display_name,
+            password,
+            role,
+            countries: countries.clone(),
+        },
+    )
+    .await
+    .map_err(refused)?;
+    let mut scope = countries.iter().map(|c| c.as_str()).collect::<Vec<_>>();
+    scope.sort_unstable();
+    scope.dedup();
+    let scope = scope.join(", ");
     if scope.is_empty() {
         say!("Created {} account {email} (id {id}).", role.label())?;
     } else {
@@ -138,36 +138,25 @@ async fn create_user(
     Ok(())
 }
 
-async fn set_password(store: &Store, clock: &dyn Clock, email: &str) -> anyhow::Result<()> {
+async fn set_password(app: &App, email: &str) -> anyhow::Result<()> {
     let email = Email::parse(email).with_context(|| format!("--email {email:?}"))?;
-    let Some(user) = store.user_by_email(&email).await? else {
+    if app.store().user_by_email(&email).await?.is_none() {
         bail!("there is no account with the email {email}");
-    };
+    }
     let password = read_new_password(&email)?;
-    store
-        .set_password_hash(user.id, &hash_password(&password))
-        .await?;
-    // A new password ends every session and any reset link still in someone's mailbox.
-    store.delete_sessions_of(user.id).await?;
-    store
-        .revoke_tokens(user.id, TokenPurpose::ResetPassword)
-        .await?;
-    store
-        .append_audit(
-            &NewAuditEntry {
-                actor: None,
-                action: AuditAction::CliSetPassword,
-                target: Some(format!("user:{}", user.id)),
-                detail: Some(email.to_string()),
-            },
-            clock.now(),
-        )
-        .await?;
+    match accounts::set_password(app, &Actor::Cli, &email, password).await {
+        Ok(_) => {}
+        // Deleted while the password was being typed.
+        Err(AccountsError::App(AppError::NotFound)) => {
+            bail!("there is no account with the email {email}")
+        }
+        Err(error) => return Err(refused(error)),
+    }
     say!("Set a new password for {email} and signed it out everywhere.")?;
     Ok(())
 }
 
-async fn list_users(store: &Store) -> anyhow::Result<()> {
+async fn list_users(store: &iln_store::Store) -> anyhow::Result<()> {
     let users = store.list_users().await?;
     if users.is_empty() {
         say!("There are no accounts yet.")?;

@@ -185,7 +185,8 @@ async fn run(
         }
         DatabaseCommand::Admin(command) => {
             let store = open(&config).await?;
-            let result = admin::run(&store, command, &SystemClock).await;
+            let app = admin::app(&config, store.clone());
+            let result = admin::run(&app, command).await;
             store.close().await;
             result
         }

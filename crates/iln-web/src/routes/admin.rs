@@ -4,14 +4,14 @@
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use iln_app::accounts::{self, AccountsError};
 use iln_app::jobs::JobChange;
 use iln_domain::account::Role;
-use iln_domain::audit::AuditAction;
 use iln_domain::country::CountryCode;
 use iln_store::{EMAIL_JOB, EmailPayload, Job, JobId, JobStatus, User, UserId};
 use serde::Deserialize;
 
-use super::{FORM_INVALID, audit, ok, page};
+use super::{FORM_INVALID, ok, page};
 use crate::auth::Admin;
 use crate::error::{WebError, capitalise};
 use crate::forms::{HtmlForm, PathId, page_number};
@@ -153,11 +153,6 @@ pub async fn set_role(
     PathId(id): PathId,
     HtmlForm(form): HtmlForm<RoleForm>,
 ) -> Result<Response, WebError> {
-    let target = state
-        .store()
-        .user(UserId(id))
-        .await?
-        .ok_or(WebError::NotFound)?;
     let invalid = |role_error: Option<String>, countries_error: Option<String>| {
         let typed_role = form.role.clone();
         let typed_countries = form.countries.clone();
@@ -170,8 +165,7 @@ pub async fn set_role(
             row.countries_error = countries_error;
         }
     };
-    if target.id == admin.0.id() {
-        // Demoting yourself could leave the network without an admin.
+    let own_role = || async {
         let page_data = users_page(
             &state,
             &admin,
@@ -181,34 +175,23 @@ pub async fn set_role(
             None,
         )
         .await?;
-        return page(StatusCode::FORBIDDEN, &page_data);
-    }
+        page(StatusCode::FORBIDDEN, &page_data)
+    };
     let role = Role::parse(&form.role).map_err(|e| capitalise(&e.to_string()));
     let countries = parse_countries(&form.countries);
     let (role, countries) = match (role, countries) {
-        (Ok(Role::CountryCoordinator), Ok(countries)) if countries.is_empty() => {
-            let message = "A country coordinator needs at least one country".to_owned();
-            let page_data = users_page(
-                &state,
-                &admin,
-                &csrf,
-                invalid(None, Some(message)),
-                Some(id),
-                None,
-            )
-            .await?;
-            return page(FORM_INVALID, &page_data);
-        }
-        (Ok(role), Ok(countries)) => {
-            // Only country coordinators have a scope; other roles see all or nothing.
-            let countries = if role == Role::CountryCoordinator {
-                countries
-            } else {
-                Vec::new()
-            };
-            (role, countries)
-        }
+        (Ok(role), Ok(countries)) => (role, countries),
         (role, countries) => {
+            // A missing account, or the admin's own, is said before what is wrong with the
+            // form, as the use-case would: fixing the form would not help.
+            let target = state
+                .store()
+                .user(UserId(id))
+                .await?
+                .ok_or(WebError::NotFound)?;
+            if target.id == admin.0.id() {
+                return own_role().await;
+            }
             let page_data = users_page(
                 &state,
                 &admin,
@@ -221,27 +204,25 @@ pub async fn set_role(
             return page(FORM_INVALID, &page_data);
         }
     };
-    state.store().set_role(target.id, role, &countries).await?;
-    let describe = |role: Role, countries: &[CountryCode]| {
-        if countries.is_empty() {
-            role.as_str().to_owned()
-        } else {
-            format!("{} [{}]", role.as_str(), codes_text(countries))
+    let actor = iln_app::Actor::user(&admin.0.user);
+    match accounts::set_role(state.app(), &actor, UserId(id), role, &countries).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/users?saved={id}#user-{id}")).into_response()),
+        Err(AccountsError::OwnRole) => own_role().await,
+        Err(AccountsError::NoCountries) => {
+            let message = "A country coordinator needs at least one country".to_owned();
+            let page_data = users_page(
+                &state,
+                &admin,
+                &csrf,
+                invalid(None, Some(message)),
+                Some(id),
+                None,
+            )
+            .await?;
+            page(FORM_INVALID, &page_data)
         }
-    };
-    audit(
-        &state,
-        Some(&admin.0),
-        AuditAction::UserSetRole,
-        Some(format!("user:{} {}", target.id, target.email)),
-        Some(format!(
-            "{} -> {}",
-            describe(target.role, &target.countries),
-            describe(role, &countries)
-        )),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/admin/users?saved={id}#user-{id}")).into_response())
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// The statuses the Jobs page filters by, in the order of its tabs.
