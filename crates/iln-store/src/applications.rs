@@ -99,7 +99,7 @@ pub struct ApplicationNote {
     pub created_at: Timestamp,
 }
 
-const APPLICATION_COLUMNS: &str = "id, round_id, user_id, answers, status, submitted_at, \
+pub(crate) const APPLICATION_COLUMNS: &str = "id, round_id, user_id, answers, status, submitted_at, \
      updated_at, decided_at, decision_message, duplicate_of, duplicate_reason, \
      duplicate_kept_at, carried_from, consent_version, consented_at";
 
@@ -147,7 +147,7 @@ pub(crate) fn application_from_answers(what: &str, text: &str) -> Result<Applica
     })
 }
 
-fn application_from_row(row: &AnyRow) -> Result<ApplicationRecord, StoreError> {
+pub(crate) fn application_from_row(row: &AnyRow) -> Result<ApplicationRecord, StoreError> {
     let reason: Option<String> = row.try_get("duplicate_reason")?;
     let id = ApplicationId(row.try_get("id")?);
     Ok(ApplicationRecord {

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
+use crate::applications::{APPLICATION_COLUMNS, application_from_row};
 use crate::codec;
 use crate::{
-    ApplicationId, ApplicationRecord, MatchRunId, PastPartners, RoundId, Store, StoreError, Tx,
-    UserId,
+    ApplicationId, ApplicationRecord, ApplicationStatus, MatchRunId, PastPartners, RoundId, Store,
+    StoreError, Tx, UserId,
 };
 
 /// What an admin chose on the "Run matching" page.
@@ -312,6 +313,24 @@ impl Tx {
         round: RoundId,
     ) -> Result<Vec<(ApplicationId, ApplicationId)>, StoreError> {
         pairs_of(self.conn(), "match_locks", round).await
+    }
+
+    /// The round's approved applications, read inside the transaction: who a run may pair
+    /// and publishing may introduce, as they stand when it commits.
+    pub async fn approved_applications(
+        &mut self,
+        round: RoundId,
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {APPLICATION_COLUMNS} FROM applications \
+             WHERE round_id = $1 AND status = $2 ORDER BY id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(round.0)
+            .bind(ApplicationStatus::Approved.as_str())
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(application_from_row).collect()
     }
 
     /// [`Store::latest_match_runs`] inside the transaction: what publishing reads, so the run

@@ -3,24 +3,23 @@
 //! distribution, explanations and what changed since the last one, and publishing the latest
 //! run as partnerships with their introduction emails.
 
-use iln_domain::audit::AuditAction;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use iln_app::matching::{self, MatchingError, PairChange};
+use iln_app::{Actor, AppError};
 use iln_domain::application::{LanguageCode, parse_languages};
-use iln_domain::proposal::{self, MatchMode, MatchRequest, Proposal};
-use iln_domain::round::{AdminAction, LeftoverPolicy, Round, RoundState};
+use iln_domain::proposal::{self, MatchMode, Proposal};
+use iln_domain::round::{LeftoverPolicy, Round, RoundState};
 use iln_domain::scoring::{Criterion, Weights};
 use iln_store::{
-    ApplicationFilter, ApplicationId, ApplicationRecord, ApplicationStatus, MatchOptions, MatchRun,
-    MatchRunKind, NewMatchRun, NewPartnership, NewPartnershipMember, PartnerProfile, RoundId,
-    RoundRecord, StoreError, UserId, matching_applicant,
+    ApplicationId, ApplicationRecord, MatchOptions, MatchRun, MatchRunKind, RoundId, RoundRecord,
 };
 use serde::Deserialize;
 
-use super::{FORM_INVALID, audit, ok, page, queue_email};
+use super::{FORM_INVALID, ok, page};
 use crate::auth::Admin;
 use crate::error::{WebError, capitalise};
 use crate::forms::HtmlForm;
@@ -39,32 +38,14 @@ pub(crate) async fn load_round(state: &AppState, raw: &str) -> Result<RoundRecor
     super::rounds::load_round(state, RoundId(id)).await
 }
 
-/// The member of a new partnership that an application becomes.
-pub(crate) fn new_member(record: &ApplicationRecord) -> NewPartnershipMember {
-    NewPartnershipMember {
-        user: record.user,
-        application: Some(record.id),
-        country: record.application.country,
-        sector: record.application.sector,
-        profile: PartnerProfile::of(&record.application),
-    }
-}
+pub(crate) use iln_app::matching::new_member;
 
 /// The approved applications of a round, by id.
 async fn approved(
     state: &AppState,
     round: RoundId,
 ) -> Result<BTreeMap<ApplicationId, ApplicationRecord>, WebError> {
-    Ok(state
-        .store()
-        .applications(
-            round,
-            &ApplicationFilter::with_status(ApplicationStatus::Approved),
-        )
-        .await?
-        .into_iter()
-        .map(|record| (record.id, record))
-        .collect())
+    Ok(matching::approved(state.app(), round).await?)
 }
 
 /// An application id as the engine knows it.
@@ -89,45 +70,6 @@ const MODES: [MatchMode; 3] = [
     MatchMode::Fairness,
 ];
 const LEFTOVERS: [LeftoverPolicy; 2] = [LeftoverPolicy::Trio, LeftoverPolicy::NextRound];
-
-/// The request for a run over a round's approved applicants with the stored locks and
-/// never-pair list. Locks and forbidden pairs naming someone no longer approved are left out
-/// (the page says how many), so a late decision cannot make the page unusable.
-pub(crate) async fn prepare(
-    state: &AppState,
-    round: &RoundRecord,
-    options: &MatchOptions,
-    approved: &BTreeMap<ApplicationId, ApplicationRecord>,
-) -> Result<MatchRequest, WebError> {
-    let store = state.store();
-    let past = store.all_past_partners().await?;
-    let by_user: BTreeMap<UserId, ApplicationId> =
-        approved.values().map(|r| (r.user, r.id)).collect();
-    let none = BTreeSet::new();
-    let applicants = approved
-        .values()
-        .map(|record| matching_applicant(record, &past, &by_user, &none))
-        .collect();
-    let known = |pairs: Vec<(ApplicationId, ApplicationId)>| -> Vec<(String, String)> {
-        pairs
-            .into_iter()
-            .filter(|(a, b)| approved.contains_key(a) && approved.contains_key(b))
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
-    };
-    let locks = known(store.locked_pairs(round.id).await?);
-    let forbidden = known(store.forbidden_pairs(round.id).await?);
-    Ok(MatchRequest {
-        applicants,
-        weights: options.weights,
-        program_languages: options.languages.clone(),
-        round_start: round.round.settings.starts_at(),
-        leftover: options.leftover,
-        mode: options.mode,
-        locks,
-        forbidden,
-    })
-}
 
 // ---------------------------------------------------------------------------------------
 // Views
@@ -644,20 +586,10 @@ pub async fn run(
 ) -> Result<Response, WebError> {
     let round = load_round(&state, &id).await?;
     if round.round.state != RoundState::Matching {
-        let view = matching_page(
-            &state,
-            &admin,
-            &csrf,
-            &round,
-            None,
-            Some(format!(
-                "Matching runs only while the round is in matching; it is {}",
-                round.round.state.label().to_lowercase()
-            )),
-            None,
-        )
-        .await?;
-        return page(FORM_INVALID, &view);
+        let error = MatchingError::NotMatching {
+            state: round.round.state,
+        };
+        return refused(&state, &admin, &csrf, &round, None, error).await;
     }
     let options = match parse_options(&form) {
         Ok(options) => options,
@@ -675,68 +607,80 @@ pub async fn run(
             return page(FORM_INVALID, &view);
         }
     };
-    let approved = approved(&state, round.id).await?;
-    // The engine is CPU work of up to seconds for a large round: off the async threads.
-    let request = prepare(&state, &round, &options, &approved).await?;
-    let result = tokio::task::spawn_blocking(move || proposal::run(&request)).await?;
-    let proposal = match result {
-        Ok(proposal) => proposal,
+    match matching::run(state.app(), &actor(&admin), round.id, &options).await {
+        Ok(_) => Ok(back(round.id, "run")),
         Err(error) => {
-            let view = matching_page(
-                &state,
-                &admin,
-                &csrf,
-                &round,
-                Some(OptionsView::new(&options)),
-                Some(capitalise(&describe_error(&error, &approved))),
-                None,
-            )
-            .await?;
-            return page(FORM_INVALID, &view);
-        }
-    };
-    let run_id = state
-        .store()
-        .save_match_run(
-            &NewMatchRun {
-                round: round.id,
-                kind: MatchRunKind::Round,
-                run_by: Some(admin.0.id()),
-                options: &options,
-                proposal: &proposal,
-            },
-            state.now(),
-        )
-        .await?;
-    audit(
-        &state,
-        Some(&admin.0),
-        AuditAction::RoundMatch,
-        Some(format!("round:{}", round.id)),
-        Some(format!(
-            "run {run_id}: {} people, {} partnerships, total {}",
-            proposal.people,
-            proposal.partnerships.len(),
-            proposal.total
-        )),
-    )
-    .await?;
-    Ok(back(round.id, "run"))
-}
-
-/// An engine error with application ids replaced by names.
-fn describe_error(
-    error: &proposal::ProposalError,
-    approved: &BTreeMap<ApplicationId, ApplicationRecord>,
-) -> String {
-    let mut text = error.to_string();
-    for (id, record) in approved {
-        let quoted = format!("\"{id}\"");
-        if text.contains(&quoted) {
-            text = text.replace(&quoted, record.application.name.as_str());
+            let options = Some(OptionsView::new(&options));
+            refused(&state, &admin, &csrf, &round, options, error).await
         }
     }
-    text
+}
+
+/// The words a refusal shows on the matching page, or None for the failures that are not
+/// the admin's to fix (those become the error pages of [`WebError`]).
+fn refusal(error: &MatchingError) -> Option<String> {
+    let words = match error {
+        MatchingError::NotMatching { state } => format!(
+            "Matching runs only while the round is in matching; it is {}",
+            state.label().to_lowercase()
+        ),
+        MatchingError::PairsClosed => {
+            "Locks and the never-pair list change only while the round is in matching".to_owned()
+        }
+        MatchingError::SwapsClosed => {
+            "Swaps are possible only while the round is in matching".to_owned()
+        }
+        MatchingError::NoRunToSwap => {
+            "Run matching first: a swap exchanges the partners of a proposal".to_owned()
+        }
+        MatchingError::NotPublishable => "Only a round in matching can be published".to_owned(),
+        MatchingError::NoRunToPublish => {
+            "Run matching first: publishing creates the partnerships of the latest run".to_owned()
+        }
+        MatchingError::NoLongerApproved => "Someone in the latest run is no longer approved; \
+                                            run matching again before publishing"
+            .to_owned(),
+        MatchingError::AlreadyPublished => {
+            "This round's partnerships are already published".to_owned()
+        }
+        MatchingError::SamePerson => "Choose two different people".to_owned(),
+        MatchingError::NotApproved => "Choose two people from the approved applicants".to_owned(),
+        MatchingError::Engine(text) => capitalise(text),
+        MatchingError::Moved | MatchingError::App(_) => return None,
+    };
+    Some(words)
+}
+
+impl From<MatchingError> for WebError {
+    fn from(error: MatchingError) -> Self {
+        match error {
+            MatchingError::App(AppError::NotFound) => WebError::NotFound,
+            MatchingError::App(AppError::Forbidden) => WebError::Forbidden,
+            MatchingError::App(AppError::Store(error)) => WebError::Store(error),
+            other => WebError::Conflict(refusal(&other).unwrap_or_else(|| other.to_string())),
+        }
+    }
+}
+
+/// The matching page again with the refusal's message (422), or the error page for a
+/// failure that is not a refusal.
+async fn refused(
+    state: &AppState,
+    admin: &Admin,
+    csrf: &str,
+    round: &RoundRecord,
+    options: Option<OptionsView>,
+    error: MatchingError,
+) -> Result<Response, WebError> {
+    let Some(message) = refusal(&error) else {
+        return Err(error.into());
+    };
+    let view = matching_page(state, admin, csrf, round, options, Some(message), None).await?;
+    page(FORM_INVALID, &view)
+}
+
+fn actor(admin: &Admin) -> Actor {
+    Actor::user(&admin.0.user)
 }
 
 #[derive(Deserialize)]
@@ -747,99 +691,47 @@ pub struct PairForm {
     b: String,
 }
 
-/// Two different approved applications of the round from a form, or a page saying what is
-/// wrong with the choice.
-async fn chosen_pair(
-    state: &AppState,
-    admin: &Admin,
-    csrf: &str,
-    round: &RoundRecord,
-    form: &PairForm,
-) -> Result<Result<(ApplicationId, ApplicationId), Response>, WebError> {
-    let approved = approved(state, round.id).await?;
-    let a = app_id(form.a.trim()).filter(|id| approved.contains_key(id));
-    let b = app_id(form.b.trim()).filter(|id| approved.contains_key(id));
-    let problem = match (a, b) {
-        (Some(a), Some(b)) if a != b => return Ok(Ok((a, b))),
-        (Some(_), Some(_)) => "Choose two different people",
-        _ => "Choose two people from the approved applicants",
-    };
-    let view = matching_page(
-        state,
-        admin,
-        csrf,
-        round,
-        None,
-        Some(problem.to_owned()),
-        None,
-    )
-    .await?;
-    Ok(Err(page(FORM_INVALID, &view)?))
+impl PairForm {
+    /// The two application ids chosen, or the refusal for a choice that names nobody.
+    fn ids(&self) -> Result<(ApplicationId, ApplicationId), MatchingError> {
+        match (app_id(self.a.trim()), app_id(self.b.trim())) {
+            (Some(a), Some(b)) => Ok((a, b)),
+            _ => Err(MatchingError::NotApproved),
+        }
+    }
 }
 
-/// Shared by the lock, unlock, forbid and allow buttons: check the round and the pair, do
-/// the change, audit it, and go back to the page.
+/// Shared by the lock, unlock, forbid and allow buttons: the change named by the route,
+/// typed, so nothing unknown reaches the application layer.
 async fn pair_change(
     state: AppState,
     admin: Admin,
     csrf: String,
     id: String,
     form: PairForm,
-    action: &'static str,
+    change: PairChange,
 ) -> Result<Response, WebError> {
     let round = load_round(&state, &id).await?;
-    if round.round.state != RoundState::Matching {
-        let view = matching_page(
-            &state,
-            &admin,
-            &csrf,
-            &round,
-            None,
-            Some(
-                "Locks and the never-pair list change only while the round is in matching"
-                    .to_owned(),
-            ),
-            None,
-        )
-        .await?;
-        return page(FORM_INVALID, &view);
+    let result = match form.ids() {
+        // The round's state is the first thing refused, as before the pair is looked at.
+        Err(_) if round.round.state != RoundState::Matching => Err(MatchingError::PairsClosed),
+        Err(error) => Err(error),
+        Ok((a, b)) => {
+            matching::change_pair(state.app(), &actor(&admin), round.id, change, a, b).await
+        }
+    };
+    match result {
+        Ok(()) => {
+            let done = match change {
+                PairChange::Lock => "locked",
+                PairChange::Unlock => "unlocked",
+                PairChange::Forbid => "forbidden",
+                PairChange::Allow => "allowed",
+            };
+            Ok(back(round.id, done))
+        }
+        Err(error) => refused(&state, &admin, &csrf, &round, None, error).await,
     }
-    let (a, b) = match chosen_pair(&state, &admin, &csrf, &round, &form).await? {
-        Ok(pair) => pair,
-        Err(response) => return Ok(response),
-    };
-    let store = state.store();
-    let by = Some(admin.0.id());
-    let now = state.now();
-    let (done, logged) = match action {
-        "lock" => {
-            store.lock_pairs(round.id, &[(a, b)], by, now).await?;
-            ("locked", AuditAction::RoundMatchLock)
-        }
-        "unlock" => {
-            store.unlock_pair(round.id, a, b).await?;
-            ("unlocked", AuditAction::RoundMatchUnlock)
-        }
-        "forbid" => {
-            // A pair cannot be both locked and forbidden: the newer wish wins.
-            store.unlock_pair(round.id, a, b).await?;
-            store.forbid_pair(round.id, a, b, by, now).await?;
-            ("forbidden", AuditAction::RoundMatchForbid)
-        }
-        _ => {
-            store.allow_pair(round.id, a, b).await?;
-            ("allowed", AuditAction::RoundMatchAllow)
-        }
-    };
-    audit(
-        &state,
-        Some(&admin.0),
-        logged,
-        Some(format!("round:{}", round.id)),
-        Some(format!("applications {a} and {b}")),
-    )
-    .await?;
-    Ok(back(round.id, done))
 }
 
 pub async fn lock(
@@ -849,7 +741,7 @@ pub async fn lock(
     Path(id): Path<String>,
     HtmlForm(form): HtmlForm<PairForm>,
 ) -> Result<Response, WebError> {
-    pair_change(state, admin, csrf, id, form, "lock").await
+    pair_change(state, admin, csrf, id, form, PairChange::Lock).await
 }
 
 pub async fn unlock(
@@ -859,7 +751,7 @@ pub async fn unlock(
     Path(id): Path<String>,
     HtmlForm(form): HtmlForm<PairForm>,
 ) -> Result<Response, WebError> {
-    pair_change(state, admin, csrf, id, form, "unlock").await
+    pair_change(state, admin, csrf, id, form, PairChange::Unlock).await
 }
 
 pub async fn forbid(
@@ -869,7 +761,7 @@ pub async fn forbid(
     Path(id): Path<String>,
     HtmlForm(form): HtmlForm<PairForm>,
 ) -> Result<Response, WebError> {
-    pair_change(state, admin, csrf, id, form, "forbid").await
+    pair_change(state, admin, csrf, id, form, PairChange::Forbid).await
 }
 
 pub async fn allow(
@@ -879,7 +771,7 @@ pub async fn allow(
     Path(id): Path<String>,
     HtmlForm(form): HtmlForm<PairForm>,
 ) -> Result<Response, WebError> {
-    pair_change(state, admin, csrf, id, form, "allow").await
+    pair_change(state, admin, csrf, id, form, PairChange::Allow).await
 }
 
 /// Swaps the partners of two people of the latest proposal: two locks.
@@ -891,173 +783,36 @@ pub async fn swap(
     HtmlForm(form): HtmlForm<PairForm>,
 ) -> Result<Response, WebError> {
     let round = load_round(&state, &id).await?;
-    let (a, b) = match chosen_pair(&state, &admin, &csrf, &round, &form).await? {
-        Ok(pair) => pair,
-        Err(response) => return Ok(response),
+    let result = match form.ids() {
+        Ok((a, b)) => matching::swap(state.app(), &actor(&admin), round.id, a, b).await,
+        Err(error) => Err(error),
     };
-    let store = state.store();
-    let latest = store
-        .latest_match_runs(round.id, MatchRunKind::Round, 1)
-        .await?;
-    let approved = approved(&state, round.id).await?;
-    let swapped = match latest.first() {
-        None => Err("Run matching first: a swap exchanges the partners of a proposal".to_owned()),
-        Some(_) if round.round.state != RoundState::Matching => {
-            Err("Swaps are possible only while the round is in matching".to_owned())
-        }
-        Some(run) => run
-            .proposal
-            .swap(&a.to_string(), &b.to_string())
-            .map_err(|e| capitalise(&describe_error(&e, &approved))),
-    };
-    let locks = match swapped {
-        Ok(locks) => locks,
-        Err(message) => {
-            let view =
-                matching_page(&state, &admin, &csrf, &round, None, Some(message), None).await?;
-            return page(FORM_INVALID, &view);
-        }
-    };
-    let pairs: Vec<(ApplicationId, ApplicationId)> = locks
-        .iter()
-        .filter_map(|(x, y)| Some((app_id(x)?, app_id(y)?)))
-        .collect();
-    store
-        .lock_pairs(round.id, &pairs, Some(admin.0.id()), state.now())
-        .await?;
-    audit(
-        &state,
-        Some(&admin.0),
-        AuditAction::RoundMatchSwap,
-        Some(format!("round:{}", round.id)),
-        Some(format!("applications {a} and {b}")),
-    )
-    .await?;
-    Ok(back(round.id, "swapped"))
+    match result {
+        Ok(()) => Ok(back(round.id, "swapped")),
+        Err(error) => refused(&state, &admin, &csrf, &round, None, error).await,
+    }
 }
 
 /// Creates the partnerships of the latest run, moves the round to active and queues every
-/// member's introduction.
+/// member's introduction, in one transaction of the application layer.
 pub async fn publish(
     State(state): State<AppState>,
     admin: Admin,
     CsrfToken(csrf): CsrfToken,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let mut round = load_round(&state, &id).await?;
-    let store = state.store();
-    let latest = store
-        .latest_match_runs(round.id, MatchRunKind::Round, 1)
-        .await?;
-    let now = state.now();
-    let refuse = |message: &str| message.to_owned();
-    let problem = match latest.first() {
-        _ if round.round.state != RoundState::Matching => {
-            Some(refuse("Only a round in matching can be published"))
+    let round = load_round(&state, &id).await?;
+    match matching::publish(state.app(), &actor(&admin), round.id).await {
+        Ok(_) => {
+            state.wake_outbox();
+            Ok(back(round.id, "published"))
         }
-        None => Some(refuse(
-            "Run matching first: publishing creates the partnerships of the latest run",
-        )),
-        Some(_) => None,
-    };
-    let Some(run) = latest.into_iter().next().filter(|_| problem.is_none()) else {
-        let view = matching_page(&state, &admin, &csrf, &round, None, problem, None).await?;
-        return page(FORM_INVALID, &view);
-    };
-    let approved = approved(&state, round.id).await?;
-    let mut partnerships = Vec::with_capacity(run.proposal.partnerships.len());
-    for partnership in &run.proposal.partnerships {
-        let members: Option<Vec<NewPartnershipMember>> = partnership
-            .members
-            .iter()
-            .map(|m| {
-                app_id(&m.id)
-                    .and_then(|id| approved.get(&id))
-                    .map(new_member)
-            })
-            .collect();
-        let Some(members) = members else {
-            let view = matching_page(
-                &state,
-                &admin,
-                &csrf,
-                &round,
-                None,
-                Some("Someone in the latest run is no longer approved; run matching again before publishing".to_owned()),
-                None,
-            )
-            .await?;
-            return page(FORM_INVALID, &view);
-        };
-        partnerships.push(NewPartnership {
-            round: round.id,
-            run: Some(run.id),
-            score: partnership.score,
-            explanation: partnership.explanation.clone(),
-            members,
-        });
+        Err(error) => refused(&state, &admin, &csrf, &round, None, error).await,
     }
-    match store.create_partnerships(&partnerships, true, now).await {
-        Ok(_) => {}
-        Err(StoreError::Conflict(_)) => {
-            let view = matching_page(
-                &state,
-                &admin,
-                &csrf,
-                &round,
-                None,
-                Some("This round's partnerships are already published".to_owned()),
-                None,
-            )
-            .await?;
-            return page(FORM_INVALID, &view);
-        }
-        Err(error) => return Err(error.into()),
-    }
-    let transition = round
-        .round
-        .apply(AdminAction::Publish, now)
-        .map_err(|e| WebError::Conflict(e.to_string()))?;
-    // The rounds module records the transition and audits it like every other one.
-    if !super::rounds::advance(&state, &round, &transition, Some(&admin.0)).await? {
-        return Err(WebError::Conflict(
-            "the round changed meanwhile; reload its page".to_owned(),
-        ));
-    }
-    audit(
-        &state,
-        Some(&admin.0),
-        AuditAction::RoundPublish,
-        Some(format!("round:{}", round.id)),
-        Some(format!(
-            "run {}: {} partnerships",
-            run.id,
-            partnerships.len()
-        )),
-    )
-    .await?;
-    for partnership in &partnerships {
-        introduce(
-            &state,
-            &round,
-            &partnership.members,
-            &partnership.explanation,
-        )
-        .await?;
-    }
-    Ok(back(round.id, "published"))
 }
 
 // ---------------------------------------------------------------------------------------
 // Introductions
-
-/// Questions to start the first conversation with.
-pub const ICEBREAKERS: [&str; 4] = [
-    "What made you choose to work in libraries, and what keeps you there?",
-    "What is one project at your library you are proud of, and one you would like to start?",
-    "What does a normal working week look like for you?",
-    "What would you like to have learned from each other by the end of the partnership?",
-];
 
 /// The commitments every participant made when applying.
 pub const COMMITMENTS: [&str; 4] = [
@@ -1072,19 +827,6 @@ pub struct Milestone {
     pub shown: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/introduction.txt")]
-struct IntroductionEmail<'a> {
-    name: &'a str,
-    round: &'a str,
-    partners: Vec<&'a PartnerProfile>,
-    explanation: &'a str,
-    timeline: Vec<Milestone>,
-    icebreakers: &'a [&'a str],
-    commitments: &'a [&'a str],
-    link: String,
-}
-
 pub(crate) fn timeline(round: &Round, now: jiff::Timestamp) -> Vec<Milestone> {
     round
         .status(now)
@@ -1097,35 +839,18 @@ pub(crate) fn timeline(round: &Round, now: jiff::Timestamp) -> Vec<Milestone> {
         .collect()
 }
 
-/// Queues the introduction of a partnership to each of its members: the others' profiles and
-/// contact details, icebreakers, the round's timeline and commitments.
+/// Queues the introduction of a partnership to each of its members (a re-match's new or
+/// grown partnerships), in a transaction of its own.
 pub(crate) async fn introduce(
     state: &AppState,
     round: &RoundRecord,
-    members: &[NewPartnershipMember],
+    members: &[&ApplicationRecord],
     explanation: &str,
 ) -> Result<(), WebError> {
-    let link = format!("{}/partnership", state.base_url());
-    let subject = format!("Meet your ILN partner for {}", round.round.settings.name);
-    for member in members {
-        let body = IntroductionEmail {
-            name: &member.profile.name,
-            round: round.round.settings.name.as_str(),
-            partners: members
-                .iter()
-                .filter(|m| m.user != member.user)
-                .map(|m| &m.profile)
-                .collect(),
-            explanation,
-            timeline: timeline(&round.round, state.now()),
-            icebreakers: &ICEBREAKERS,
-            commitments: &COMMITMENTS,
-            link: link.clone(),
-        }
-        .render()?;
-        let to = iln_domain::account::Email::parse(&member.profile.email)
-            .map_err(|e| WebError::Internal(format!("a member's stored email: {e}")))?;
-        queue_email(state, &to, &subject, body).await?;
-    }
+    let emails = matching::introductions(state.app(), round, members, explanation);
+    let mut tx = state.app().begin().await?;
+    tx.enqueue_emails(&emails, state.now()).await?;
+    tx.commit().await?;
+    state.wake_outbox();
     Ok(())
 }

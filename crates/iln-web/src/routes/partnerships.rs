@@ -11,9 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use iln_domain::proposal::{self, MatchRequest};
 use iln_domain::round::RoundState;
 use iln_store::{
-    ApplicationId, ApplicationRecord, MatchRunKind, NewMatchRun, NewPartnership,
-    NewPartnershipMember, PartnerProfile, PartnershipId, PartnershipRecord, RoundRecord, UserId,
-    matching_applicant,
+    ApplicationId, ApplicationRecord, MatchRunKind, NewMatchRun, NewPartnership, PartnerProfile,
+    PartnershipId, PartnershipRecord, RoundRecord, UserId, matching_applicant,
 };
 use serde::Deserialize;
 
@@ -555,10 +554,11 @@ pub async fn apply_rematch(
         .await?;
         return page(FORM_INVALID, &view);
     };
-    let member = |id: &str| -> Option<NewPartnershipMember> {
+    let record = |id: &str| -> Option<&ApplicationRecord> {
         let id: ApplicationId = id.parse().ok()?;
-        input.records.get(&id).map(new_member)
+        input.records.get(&id)
     };
+    let member = |id: &str| record(id).map(new_member);
     let mut created = 0;
     for partnership in &run.proposal.partnerships {
         if partnership.locked {
@@ -593,27 +593,27 @@ pub async fn apply_rematch(
                     &partnership.explanation,
                 )
                 .await?;
-            let members: Option<Vec<NewPartnershipMember>> =
-                partnership.members.iter().map(|m| member(&m.id)).collect();
+            let members: Option<Vec<&ApplicationRecord>> =
+                partnership.members.iter().map(|m| record(&m.id)).collect();
             if let Some(members) = members {
                 introduce(&state, &round, &members, &partnership.explanation).await?;
             }
             created += 1;
         } else {
-            let members: Option<Vec<NewPartnershipMember>> =
-                partnership.members.iter().map(|m| member(&m.id)).collect();
-            let Some(members) = members else { continue };
+            let records: Option<Vec<&ApplicationRecord>> =
+                partnership.members.iter().map(|m| record(&m.id)).collect();
+            let Some(records) = records else { continue };
             let new = NewPartnership {
                 round: round.id,
                 run: Some(run.id),
                 score: partnership.score,
                 explanation: partnership.explanation.clone(),
-                members,
+                members: records.iter().map(|r| new_member(r)).collect(),
             };
             store
                 .create_partnerships(std::slice::from_ref(&new), false, state.now())
                 .await?;
-            introduce(&state, &round, &new.members, &new.explanation).await?;
+            introduce(&state, &round, &records, &new.explanation).await?;
             created += 1;
         }
     }

@@ -17,9 +17,7 @@ use iln_app::Actor;
 use iln_app::rounds::RoundError;
 use iln_domain::account::Role;
 use iln_domain::application::InterestCatalogue;
-use iln_domain::round::{
-    AdminAction, RoundForm, RoundSettings, RoundState, RoundStatus, Transition,
-};
+use iln_domain::round::{AdminAction, RoundForm, RoundSettings, RoundState, RoundStatus};
 use iln_store::{PeopleScope, RoundId, RoundRecord};
 use serde::Deserialize;
 
@@ -93,30 +91,6 @@ async fn visible_round(
 /// Admins and country coordinators: the people who run rounds and review applicants.
 pub fn is_coordinator(viewer: Option<&Viewer>) -> bool {
     viewer.is_some_and(|v| matches!(v.role(), Role::Admin | Role::CountryCoordinator))
-}
-
-/// For POST handlers of other areas that move a round on (matching's publish): applies the
-/// dates that have passed, then records `transition` with its audit entry and the next date
-/// job, in one transaction. False when the round is no longer where `transition` starts.
-/// Never call it from a GET.
-pub async fn advance(
-    state: &AppState,
-    record: &RoundRecord,
-    transition: &Transition,
-    actor: Option<&Viewer>,
-) -> Result<bool, WebError> {
-    let app = state.app();
-    let actor = actor.map_or(Actor::System, |viewer| Actor::user(&viewer.user));
-    let mut tx = app.begin().await?;
-    let current = iln_app::rounds::apply_due_dates(&mut tx, app, record.id).await?;
-    if current.round.state != transition.from
-        || !iln_app::rounds::record_transition(&mut tx, app, &actor, &current, transition).await?
-    {
-        return Ok(false);
-    }
-    tx.commit().await?;
-    state.wake_outbox();
-    Ok(true)
 }
 
 /// One round in a list.
