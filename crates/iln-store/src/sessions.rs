@@ -57,16 +57,23 @@ impl Store {
     /// expired rows, so this only keeps the tables small.
     pub async fn purge_expired(&self, now: Timestamp) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
-        let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(codec::ts(now))
-            .execute(tx.conn())
-            .await?;
-        let tokens = sqlx::query("DELETE FROM tokens WHERE expires_at <= $1")
-            .bind(codec::ts(now))
-            .execute(tx.conn())
-            .await?;
+        let purged = tx.purge_expired(now).await?;
         tx.commit().await?;
-        Ok(sessions.rows_affected() + tokens.rows_affected())
+        Ok(purged)
+    }
+}
+
+impl Tx {
+    /// [`Store::purge_expired`] inside the transaction (the housekeeping job queues its next
+    /// run in the same one).
+    pub async fn purge_expired(&mut self, now: Timestamp) -> Result<u64, StoreError> {
+        let sessions = self
+            .exec(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(codec::ts(now)))
+            .await?;
+        let tokens = self
+            .exec(sqlx::query("DELETE FROM tokens WHERE expires_at <= $1").bind(codec::ts(now)))
+            .await?;
+        Ok(sessions + tokens)
     }
 }
 

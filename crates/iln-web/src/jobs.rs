@@ -18,6 +18,10 @@ pub fn registry(state: &AppState) -> Registry {
             iln_app::rounds::DATES_JOB,
             iln_app::rounds::DateJobs::new(state.app().clone()),
         )
+        .with(
+            iln_app::housekeeping::PURGE_JOB,
+            iln_app::housekeeping::PurgeJobs::new(state.app().clone()),
+        )
 }
 
 /// A worker running every registered kind with this app's store, clock and mailer, woken when

@@ -263,7 +263,7 @@ pub async fn serve_with(
     check_sender(&config)?;
     let mailer = mailer_from_config(&config)?;
     let state = AppState::new(config, store, clock, mailer);
-    ensure_round_jobs(&state).await;
+    ensure_scheduled_jobs(&state).await;
 
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = options.run_worker.then(|| {
@@ -271,14 +271,12 @@ pub async fn serve_with(
             let _ = worker_stopped.await;
         }))
     });
-    let janitor = tokio::spawn(purge_expired_sessions(state.clone()));
 
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     let _ = stop_worker.send(());
-    janitor.abort();
     if let Some(worker) = worker {
         worker.await?;
     }
@@ -299,7 +297,7 @@ pub async fn work_until(
     check_sender(&config)?;
     let mailer = mailer_from_config(&config)?;
     let state = AppState::new(config, store, clock, mailer);
-    ensure_round_jobs(&state).await;
+    ensure_scheduled_jobs(&state).await;
     jobs::worker(&state, options).run(shutdown).await;
     Ok(())
 }
@@ -308,23 +306,14 @@ pub async fn work_until(
 /// date jobs, or loaded straight through the store (the demo), then move on time. Idempotent
 /// for rounds that have one. A failure is logged, not fatal: pages still read rounds as they
 /// stand, and the next start tries again.
-async fn ensure_round_jobs(state: &AppState) {
+async fn ensure_scheduled_jobs(state: &AppState) {
     match iln_app::rounds::ensure_date_jobs(state.app()).await {
         Ok(rounds) => tracing::debug!(rounds, "round date jobs in place"),
         Err(error) => tracing::warn!(%error, "could not schedule the round date jobs"),
     }
-}
-
-/// Deletes expired sessions and tokens hourly; they are refused anyway, this keeps tables small.
-async fn purge_expired_sessions(state: AppState) {
-    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        every_hour.tick().await;
-        match state.store().purge_expired(state.now()).await {
-            Ok(0) => {}
-            Ok(purged) => tracing::info!(purged, "deleted expired sessions"),
-            Err(error) => tracing::warn!(%error, "could not delete expired sessions"),
-        }
+    // The hourly purge of expired sessions and links, likewise a job that queues its next run.
+    if let Err(error) = iln_app::housekeeping::ensure_purge_job(state.app()).await {
+        tracing::warn!(%error, "could not schedule the purge of expired sessions");
     }
 }
 
