@@ -251,13 +251,20 @@ pub async fn apply(
     })
 }
 
+/// The outcome of [`withdraw`]: the application and its round as they now are.
+#[derive(Debug, Clone)]
+pub struct Withdrawn {
+    pub application: ApplicationRecord,
+    pub round: RoundRecord,
+}
+
 /// The actor withdraws their application to round `round`, while the round takes
 /// applications; they may send it again until applications close.
 pub async fn withdraw(
     app: &App,
     actor: &Actor,
     round: RoundId,
-) -> Result<ApplyOutcome, ApplicationsError> {
+) -> Result<Withdrawn, ApplicationsError> {
     let user_id = own_account(actor)?;
     let now = app.now();
     let mut tx = app.begin().await?;
@@ -281,8 +288,7 @@ pub async fn withdraw(
     .await?;
     let stored = tx.application(own.id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    Ok(ApplyOutcome {
-        applied: Applied::Updated,
+    Ok(Withdrawn {
         application: stored,
         round: record,
     })
