@@ -15,6 +15,11 @@
 //! tens of milliseconds argon2id takes). It runs on tokio's blocking pool.
 //!
 //! Rate limits are the web layer's: they count requests, not accounts.
+//!
+//! Actors: a visitor's own account events (signing up, confirming, resetting, signing in)
+//! take the actor like every use-case but need no permission, and their audit entries name the
+//! account itself as the actor, since nobody is signed in. Role changes, account creation and
+//! password setting need an admin or the operator ([`Actor::is_admin`]).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -179,6 +184,11 @@ async fn audit_own(
     Ok(())
 }
 
+/// Queues the email of an accounts notice to `to`, in `tx`.
+async fn tell(tx: &mut Tx, app: &App, to: &Email, notice: AccountNotice) -> Result<(), StoreError> {
+    notify::send(tx, app.composer(), to, &Notice::Accounts(notice), app.now()).await
+}
+
 /// Retires the account's earlier confirmation links and queues a new one, in `tx`.
 async fn send_verification(
     tx: &mut Tx,
@@ -201,7 +211,7 @@ async fn send_verification(
         name: name.to_string(),
         link: app.links().url(&format!("/verify?token={token}")),
     };
-    notify::send(tx, app.composer(), email, &Notice::Accounts(notice), now).await
+    tell(tx, app, email, notice).await
 }
 
 async fn send_password_changed(tx: &mut Tx, app: &App, user: &User) -> Result<(), StoreError> {
@@ -209,14 +219,7 @@ async fn send_password_changed(tx: &mut Tx, app: &App, user: &User) -> Result<()
         name: user.display_name.to_string(),
         forgot: app.links().url("/forgot"),
     };
-    notify::send(
-        tx,
-        app.composer(),
-        &user.email,
-        &Notice::Accounts(notice),
-        app.now(),
-    )
-    .await
+    tell(tx, app, &user.email, notice).await
 }
 
 /// What a visitor types to sign up, parsed.
@@ -300,14 +303,7 @@ pub async fn sign_up(
             sign_in: app.links().url("/signin"),
             forgot: app.links().url("/forgot"),
         };
-        notify::send(
-            &mut tx,
-            app.composer(),
-            &user.email,
-            &Notice::Accounts(notice),
-            now,
-        )
-        .await?;
+        tell(&mut tx, app, &user.email, notice).await?;
         SignUpOutcome::AlreadyRegistered(user.id)
     } else {
         // Not confirmed yet: the most useful thing to send is a fresh confirmation link.
@@ -376,14 +372,7 @@ pub async fn forgot_password(
         name: user.display_name.to_string(),
         link: app.links().url(&format!("/reset?token={token}")),
     };
-    notify::send(
-        &mut tx,
-        app.composer(),
-        &user.email,
-        &Notice::Accounts(notice),
-        now,
-    )
-    .await?;
+    tell(&mut tx, app, &user.email, notice).await?;
     tx.commit().await?;
     Ok(())
 }

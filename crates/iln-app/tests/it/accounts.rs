@@ -96,6 +96,16 @@ async fn token_in_mail(t: &TestApp, to: &str, kind: &str) -> String {
     rest[..rest.find('"').unwrap()].to_owned()
 }
 
+/// Whether the use-case failed at the injected fault, and at nothing else.
+fn injected<T>(result: &Result<T, AccountsError>) -> bool {
+    matches!(
+        result,
+        Err(AccountsError::App(AppError::Store(
+            StoreError::InjectedFault
+        )))
+    )
+}
+
 async fn session_of(t: &TestApp, secret: &str) -> Option<UserId> {
     t.store
         .session_user(&secret_hash(secret), t.app.now())
@@ -225,15 +235,7 @@ async fn a_fault_at_any_write_of_sign_up_leaves_nothing_and_a_retry_succeeds(t: 
             accounts::sign_up(&t.app, &Actor::Anonymous, sign_up_input("ada@example.org")).await;
         if !t.store.fault_pending() {
             // The fault fired at this write: the whole transaction is gone.
-            assert!(
-                matches!(
-                    result,
-                    Err(AccountsError::App(AppError::Store(
-                        StoreError::InjectedFault
-                    )))
-                ),
-                "step {step}: {result:?}"
-            );
+            assert!(injected(&result), "step {step}: {result:?}");
             assert!(
                 t.store
                     .user_by_email(&email("ada@example.org"))
@@ -519,15 +521,7 @@ async fn a_fault_at_any_write_of_a_reset_leaves_the_link_and_the_password(t: &Te
         )
         .await;
         if !t.store.fault_pending() {
-            assert!(
-                matches!(
-                    result,
-                    Err(AccountsError::App(AppError::Store(
-                        StoreError::InjectedFault
-                    )))
-                ),
-                "step {step}: {result:?}"
-            );
+            assert!(injected(&result), "step {step}: {result:?}");
             // The link still works, and nothing it would do has happened.
             assert_eq!(
                 t.store
