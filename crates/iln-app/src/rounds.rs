@@ -461,7 +461,7 @@ pub async fn transition(
 
 /// Makes sure every round that a date will still move on has its date job: what the worker
 /// runs at start, so rounds from a database older than date jobs (or loaded by the demo
-/// through the store) move on time. Idempotent; returns how many rounds have a date to come.
+/// through the store) move on time. Idempotent; returns how many rounds it looked at.
 pub async fn ensure_date_jobs(app: &App) -> Result<usize, AppError> {
     let rounds = app.store().list_rounds().await?;
     let mut scheduled = 0;
@@ -511,12 +511,6 @@ impl Handler for DateJobs {
                     "round {} does not exist",
                     payload.round
                 ))),
-                // A round that cannot be read back will not mend by waiting; an admin looks.
-                Err(error @ AppError::Store(StoreError::Corrupt(_))) => {
-                    Err(JobError::Permanent(error.to_string()))
-                }
-                // Busy, a lost connection, settings from a newer release not yet rolled out
-                // here: worth another try later.
                 Err(error) => Err(JobError::Temporary(error.to_string())),
             }
         })

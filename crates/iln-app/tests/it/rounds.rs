@@ -29,7 +29,6 @@ app_tests!(
     admin_transitions_move_the_job_on,
     refusals_are_typed,
     ensuring_the_jobs_is_idempotent,
-    a_job_for_no_round_or_an_unknown_payload_fails_for_good,
 );
 
 /// The support clock starts on 28 May 2026: this round is a draft until 1 June.
@@ -460,24 +459,6 @@ async fn ensuring_the_jobs_is_idempotent(t: &TestApp) {
     assert_eq!(t.store.count_jobs_of_kind(DATES_JOB).await.unwrap(), 1);
     let job = date_job(t, draft, RoundState::Draft).await;
     assert_eq!(job.status, JobStatus::Pending);
-}
-
-async fn a_job_for_no_round_or_an_unknown_payload_fails_for_good(t: &TestApp) {
-    let now = t.app.now();
-    let missing =
-        iln_store::NewJob::new(DATES_JOB, 1, &DatesPayload { v: 1, round: 999 }, now).unwrap();
-    let newer =
-        iln_store::NewJob::new(DATES_JOB, 2, &DatesPayload { v: 2, round: 1 }, now).unwrap();
-    for job in [missing, newer] {
-        t.store.enqueue_job(&job, now).await.unwrap();
-        let (ran, outcome) = worker(t).run_once().await.unwrap().unwrap();
-        assert_eq!(
-            outcome,
-            iln_app::jobs::Ran::Failed(JobStatus::Failed),
-            "{}",
-            ran.payload
-        );
-    }
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod admin;
 mod browser;
 mod cli;
+mod crash;
 mod demo;
 mod match_cmd;
 mod postgres;
