@@ -8,13 +8,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use iln_domain::account::Email;
 use iln_domain::audit::AuditAction;
 use iln_domain::proposal::{self, MatchRequest, Proposal, ProposalError};
 use iln_domain::round::{AdminAction, Milestone, RoundState};
 use iln_store::{
     ApplicationId, ApplicationRecord, MatchOptions, MatchRunId, MatchRunKind, NewEmail,
-    NewMatchRun, NewPartnership, NewPartnershipMember, PartnerProfile, RoundId, RoundRecord,
-    StoreError, Tx, UserId, matching_applicant,
+    NewMatchRun, NewPartnership, NewPartnershipMember, PartnerProfile, PartnershipId,
+    PartnershipRecord, RoundId, RoundRecord, StoreError, Tx, UserId, matching_applicant,
 };
 
 use crate::notify::{Composed, Notice};
@@ -43,7 +44,19 @@ pub enum MatchingNotice {
         /// The member's partnership page, absolute.
         link: String,
     },
+    /// A partnership ended early, told to each member who did not end it.
+    Ended {
+        name: String,
+        round: String,
+        /// Why, as the person who ended it wrote.
+        reason: String,
+        /// The member's partnership page, absolute.
+        link: String,
+    },
 }
+
+/// The longest reason for ending a partnership early that is kept, in characters.
+pub const REASON_MAX_LEN: usize = 1000;
 
 /// Why a matching use-case did not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +97,18 @@ pub enum MatchingError {
     /// said with people's names in place of application ids.
     #[error("{0}")]
     Engine(String),
+    /// The partnership has ended already.
+    #[error("this partnership has already ended")]
+    AlreadyEnded,
+    /// Only partnerships of an active round end early.
+    #[error("only a partnership of a running round can end early")]
+    RoundNotRunning,
+    /// Ending early needs a reason, for the coordinators to help.
+    #[error("no reason given for ending the partnership")]
+    NoReason,
+    /// The reason is longer than [`REASON_MAX_LEN`].
+    #[error("the reason has more than {REASON_MAX_LEN} characters")]
+    ReasonTooLong,
     /// Another transaction moved the round between reading and writing.
     #[error("the round changed meanwhile; reload its page")]
     Moved,
@@ -576,4 +601,78 @@ pub async fn publish(app: &App, actor: &Actor, round: RoundId) -> Result<Publish
         partnerships: partnerships.len(),
         introductions: emails.len(),
     })
+}
+
+/// Ends a running partnership early, by one of its members or an admin, with a reason: the
+/// ending, its audit entry and an email to each other member, in one transaction.
+///
+/// Anyone else gets [`AppError::NotFound`], the same answer as for a partnership that does
+/// not exist. Gives back the partnership as it was, for the page to go back to.
+pub async fn end_partnership(
+    app: &App,
+    actor: &Actor,
+    id: PartnershipId,
+    reason: &str,
+) -> Result<PartnershipRecord, MatchingError> {
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let partnership = tx
+        .partnership(id)
+        .await?
+        .filter(|p| actor.is_admin() || actor.user_id().is_some_and(|u| p.has_member(u)))
+        .ok_or(AppError::NotFound)?;
+    let round = apply_due_dates(&mut tx, app, partnership.round).await?;
+    let reason = reason.trim();
+    if !partnership.is_running() {
+        return Err(MatchingError::AlreadyEnded);
+    } else if round.round.state != RoundState::Active {
+        return Err(MatchingError::RoundNotRunning);
+    } else if reason.is_empty() {
+        return Err(MatchingError::NoReason);
+    } else if reason.chars().count() > REASON_MAX_LEN {
+        return Err(MatchingError::ReasonTooLong);
+    }
+    tx.end_partnership(id, actor.user_id(), reason, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        AuditAction::PartnershipEnd,
+        Some(format!("partnership:{id}")),
+        Some(reason.to_owned()),
+        now,
+    )
+    .await?;
+    let link = app.links().url("/partnership");
+    let mut emails = Vec::new();
+    for member in partnership
+        .members
+        .iter()
+        .filter(|m| Some(m.user) != actor.user_id())
+    {
+        // The profile keeps the address as it was given on the application, which was
+        // parsed then; one that no longer parses is skipped rather than failing the ending.
+        let Ok(to) = Email::parse(&member.profile.email) else {
+            continue;
+        };
+        let notice = Notice::Matching(MatchingNotice::Ended {
+            name: member.profile.name.clone(),
+            round: round.round.settings.name.to_string(),
+            reason: reason.to_owned(),
+            link: link.clone(),
+        });
+        let Composed {
+            subject,
+            text_body,
+            html_body,
+        } = app.composer().compose(&notice);
+        emails.push(NewEmail {
+            to,
+            subject,
+            text_body,
+            html_body,
+        });
+    }
+    tx.enqueue_emails(&emails, now).await?;
+    tx.commit().await?;
+    Ok(partnership)
 }

@@ -21,6 +21,7 @@ app_tests!(
     publishing_is_refused_with_typed_errors,
     pair_changes_are_audited_and_checked,
     a_swap_locks_the_exchanged_pairs,
+    ending_early_tells_the_others_and_is_audited_once,
 );
 
 const COUNTRIES: [&str; 6] = ["KE", "BR", "IN", "FR", "AU", "CA"];
@@ -381,4 +382,53 @@ async fn a_swap_locks_the_exchanged_pairs(t: &TestApp) {
     let ordered = |p: ApplicationId, q: ApplicationId| (p.min(q), p.max(q));
     assert!(locks.contains(&ordered(a, y)), "{locks:?}");
     assert!(locks.contains(&ordered(b, x)), "{locks:?}");
+}
+
+async fn ending_early_tells_the_others_and_is_audited_once(t: &TestApp) {
+    let (round, _) = matched_round(t, 4).await;
+    matching::publish(&t.app, &Actor::Cli, round).await.unwrap();
+    let partnership = t.store.round_partnerships(round).await.unwrap().remove(0);
+    let (leaver, other) = (&partnership.members[0], &partnership.members[1]);
+    let member = Actor::User {
+        id: leaver.user,
+        role: Role::Participant,
+        countries: Vec::new(),
+    };
+    let stranger = Actor::User {
+        id: iln_store::UserId(999_999),
+        role: Role::Participant,
+        countries: Vec::new(),
+    };
+    let before = snapshot(t, round).await;
+    let hidden = matching::end_partnership(&t.app, &stranger, partnership.id, "Busy").await;
+    assert!(
+        matches!(hidden, Err(MatchingError::App(iln_app::AppError::NotFound))),
+        "{hidden:?}"
+    );
+    let empty = matching::end_partnership(&t.app, &member, partnership.id, "  ").await;
+    assert!(matches!(empty, Err(MatchingError::NoReason)), "{empty:?}");
+    let long = "x".repeat(matching::REASON_MAX_LEN + 1);
+    let long = matching::end_partnership(&t.app, &member, partnership.id, &long).await;
+    assert!(
+        matches!(long, Err(MatchingError::ReasonTooLong)),
+        "{long:?}"
+    );
+    assert_eq!(snapshot(t, round).await, before);
+    matching::end_partnership(&t.app, &member, partnership.id, "A new job")
+        .await
+        .unwrap();
+    let after = snapshot(t, round).await;
+    assert_eq!(after.audit, before.audit + 1);
+    // Only the other member is told; the one who ended it knows.
+    assert_eq!(after.emails, before.emails + 1);
+    let told = t.store.list_outbox(1, 0).await.unwrap().remove(0);
+    assert_eq!(told.to.as_str(), other.profile.email);
+    assert!(told.text_body.contains("A new job"), "{}", told.text_body);
+    let stored = t.store.partnership(partnership.id).await.unwrap().unwrap();
+    assert!(!stored.is_running());
+    let again = matching::end_partnership(&t.app, &member, partnership.id, "Again").await;
+    assert!(
+        matches!(again, Err(MatchingError::AlreadyEnded)),
+        "{again:?}"
+    );
 }

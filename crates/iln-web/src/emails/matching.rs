@@ -1,5 +1,5 @@
 //! The words of the emails of [`iln_app::matching`]: the introduction each member of a new
-//! partnership receives.
+//! partnership receives, and the note to the others when a partnership ends early.
 
 use iln_app::matching::MatchingNotice;
 use iln_app::notify::Composed;
@@ -64,6 +64,29 @@ pub fn compose(notice: &MatchingNotice) -> Composed {
                 html_body: None,
             }
         }
+        MatchingNotice::Ended {
+            name,
+            round,
+            reason,
+            link,
+        } => Composed {
+            subject: "Your ILN partnership has ended".to_owned(),
+            text_body: format!(
+                "Hello {name},\n\
+                 \n\
+                 Your partnership in {round} of the International Librarians Network\n\
+                 has ended early. The reason given: {reason}\n\
+                 \n\
+                 You are not left on your own: the coordinators will offer you a new\n\
+                 partner from the people whose partnership also ended, or a place in a\n\
+                 running partnership as a trio. We will email you when it is ready.\n\
+                 \n\
+                 Your partnership page: {link}\n\
+                 \n\
+                 The International Librarians Network\n"
+            ),
+            html_body: None,
+        },
     }
 }
 

@@ -618,7 +618,7 @@ pub async fn run(
 
 /// The words a refusal shows on the matching page, or None for the failures that are not
 /// the admin's to fix (those become the error pages of [`WebError`]).
-fn refusal(error: &MatchingError) -> Option<String> {
+pub(crate) fn refusal(error: &MatchingError) -> Option<String> {
     let words = match error {
         MatchingError::NotMatching { state } => format!(
             "Matching runs only while the round is in matching; it is {}",
@@ -646,6 +646,17 @@ fn refusal(error: &MatchingError) -> Option<String> {
         MatchingError::SamePerson => "Choose two different people".to_owned(),
         MatchingError::NotApproved => "Choose two people from the approved applicants".to_owned(),
         MatchingError::Engine(text) => capitalise(text),
+        MatchingError::AlreadyEnded => "This partnership has already ended".to_owned(),
+        MatchingError::RoundNotRunning => {
+            "Only a partnership of a running round can end early".to_owned()
+        }
+        MatchingError::NoReason => {
+            "Please say why the partnership ends, so the coordinators can help".to_owned()
+        }
+        MatchingError::ReasonTooLong => format!(
+            "Please keep the reason under {} characters",
+            matching::REASON_MAX_LEN
+        ),
         MatchingError::Moved | MatchingError::App(_) => return None,
     };
     Some(words)

@@ -14,9 +14,8 @@ pub mod rounds;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use iln_domain::account::Email;
 use iln_domain::audit::AuditAction;
-use iln_store::{NewAuditEntry, NewEmail};
+use iln_store::NewAuditEntry;
 
 use crate::auth::Viewer;
 use crate::error::WebError;
@@ -35,29 +34,6 @@ pub fn page(status: StatusCode, template: &impl Template) -> Result<Response, We
 /// Renders a page with 200 OK.
 pub fn ok(template: &impl Template) -> Result<Response, WebError> {
     page(StatusCode::OK, template)
-}
-
-/// Queues an email and wakes the worker.
-pub async fn queue_email(
-    state: &AppState,
-    to: &Email,
-    subject: &str,
-    text_body: String,
-) -> Result<(), WebError> {
-    state
-        .store()
-        .enqueue_email(
-            &NewEmail {
-                to: to.clone(),
-                subject: subject.to_owned(),
-                text_body,
-                html_body: None,
-            },
-            state.now(),
-        )
-        .await?;
-    state.wake_outbox();
-    Ok(())
 }
 
 /// Appends to the audit log as `actor` (None for an anonymous visitor's own account events).

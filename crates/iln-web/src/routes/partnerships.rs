@@ -16,17 +16,18 @@ use iln_store::{
 };
 use serde::Deserialize;
 
-use super::matching::{COMMITMENTS, Milestone, introduce, load_round, new_member, timeline};
-use super::{FORM_INVALID, audit, ok, page, queue_email};
+use super::matching::{
+    COMMITMENTS, Milestone, introduce, load_round, new_member, refusal, timeline,
+};
+use super::{FORM_INVALID, audit, ok, page};
 use crate::auth::{Admin, Viewer};
 use crate::error::{WebError, capitalise};
 use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
-
-/// The longest reason for ending early we keep.
-const REASON_MAX_LEN: usize = 1000;
+use iln_app::Actor;
+use iln_app::matching;
 
 pub struct PartnershipView {
     pub id: i64,
@@ -119,15 +120,6 @@ pub struct EndForm {
     reason: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/partnership_ended.txt")]
-struct EndedEmail<'a> {
-    name: &'a str,
-    round: &'a str,
-    reason: &'a str,
-    link: String,
-}
-
 /// Ends a partnership early: a member or an admin, with a reason. Anyone else gets the same
 /// 404 as for a partnership that does not exist. The other members are told by email that a
 /// coordinator will offer them a new partner.
@@ -138,65 +130,44 @@ pub async fn end(
     PathId(id): PathId,
     HtmlForm(form): HtmlForm<EndForm>,
 ) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    let error =
+        match matching::end_partnership(state.app(), &actor, PartnershipId(id), &form.reason).await
+        {
+            Ok(partnership) => {
+                state.wake_outbox();
+                return if partnership.has_member(viewer.id()) {
+                    Ok(Redirect::to("/partnership?done=ended").into_response())
+                } else {
+                    Ok(Redirect::to(&format!(
+                        "/rounds/{}/partnerships?done=ended",
+                        partnership.round
+                    ))
+                    .into_response())
+                };
+            }
+            Err(error) => error,
+        };
+    let Some(problem) = refusal(&error) else {
+        return Err(error.into());
+    };
+    // A refusal comes back on the page the ending was asked from: the round's partnerships
+    // for an admin who is not a member, "My partnership" for a member.
     let store = state.store();
     let partnership = store
         .partnership(PartnershipId(id))
         .await?
-        .filter(|p| viewer.is_admin() || p.has_member(viewer.id()))
         .ok_or(WebError::NotFound)?;
-    let round = store
-        .round(partnership.round)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let reason = form.reason.trim();
-    let problem = if !partnership.is_running() {
-        Some("This partnership has already ended")
-    } else if round.round.state != RoundState::Active {
-        Some("Only a partnership of a running round can end early")
-    } else if reason.is_empty() {
-        Some("Please say why the partnership ends, so the coordinators can help")
-    } else if reason.chars().count() > REASON_MAX_LEN {
-        Some("Please keep the reason under 1000 characters")
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        if viewer.is_admin() && !partnership.has_member(viewer.id()) {
-            let view = round_page(&state, &viewer, &csrf, &round, Some(problem.to_owned())).await?;
-            return page(FORM_INVALID, &view);
-        }
-        let view = my_page(&state, &viewer, &csrf, Some(problem.to_owned()), false).await?;
+    if viewer.is_admin() && !partnership.has_member(viewer.id()) {
+        let round = store
+            .round(partnership.round)
+            .await?
+            .ok_or(WebError::NotFound)?;
+        let view = round_page(&state, &viewer, &csrf, &round, Some(problem)).await?;
         return page(FORM_INVALID, &view);
     }
-    store
-        .end_partnership(partnership.id, Some(viewer.id()), reason, state.now())
-        .await?;
-    audit(
-        &state,
-        Some(&viewer),
-        AuditAction::PartnershipEnd,
-        Some(format!("partnership:{}", partnership.id)),
-        Some(reason.to_owned()),
-    )
-    .await?;
-    let link = format!("{}/partnership", state.base_url());
-    for member in partnership.members.iter().filter(|m| m.user != viewer.id()) {
-        let body = EndedEmail {
-            name: &member.profile.name,
-            round: round.round.settings.name.as_str(),
-            reason,
-            link: link.clone(),
-        }
-        .render()?;
-        if let Ok(to) = iln_domain::account::Email::parse(&member.profile.email) {
-            queue_email(&state, &to, "Your ILN partnership has ended", body).await?;
-        }
-    }
-    if partnership.has_member(viewer.id()) {
-        Ok(Redirect::to("/partnership?done=ended").into_response())
-    } else {
-        Ok(Redirect::to(&format!("/rounds/{}/partnerships?done=ended", round.id)).into_response())
-    }
+    let view = my_page(&state, &viewer, &csrf, Some(problem), false).await?;
+    page(FORM_INVALID, &view)
 }
 
 // ---------------------------------------------------------------------------------------
