@@ -25,7 +25,7 @@ const problems = [];
 // The demo network's documented accounts (crates/iln-domain/src/demo.rs); the server runs with --demo.
 const demoAccounts = [
   { role: 'admin', email: 'admin@example.org', password: 'iln-demo-admin-2013', viewport: { width: 1280, height: 900 },
-    pages: ['/dashboard', '/people', '/admin/users', '/admin/outbox', '/admin/audit'] },
+    pages: ['/dashboard', '/people', '/admin/users', '/admin/jobs', '/admin/jobs?status=done', '/admin/audit'] },
   { role: 'country coordinator', email: 'coordinator@example.org', password: 'iln-demo-coordinator-2013', viewport: { width: 390, height: 844 },
     pages: ['/dashboard', '/people'] },
   { role: 'participant', email: 'participant@example.org', password: 'iln-demo-participant-2013', viewport: { width: 390, height: 844 },
@@ -98,6 +98,10 @@ try {
 
   await page.goto(base + '/');
   await checkAccessibility(page, 'home');
+  for (const [path, label] of [['/code-of-conduct', 'code of conduct'], ['/privacy', 'privacy notice']]) {
+    await page.goto(base + path);
+    await checkAccessibility(page, label);
+  }
 
   const started = Date.now() - 1000;
   await page.goto(base + '/signup');
