@@ -13,7 +13,7 @@ use iln_domain::audit::AuditAction;
 use iln_domain::proposal::{self, MatchRequest, Proposal, ProposalError};
 use iln_domain::round::{AdminAction, Milestone, RoundState};
 use iln_store::{
-    ApplicationId, ApplicationRecord, MatchOptions, MatchRunId, MatchRunKind, NewEmail,
+    ApplicationId, ApplicationRecord, MatchOptions, MatchRun, MatchRunId, MatchRunKind, NewEmail,
     NewMatchRun, NewPartnership, NewPartnershipMember, PartnerProfile, PartnershipId,
     PartnershipRecord, RoundId, RoundRecord, StoreError, Tx, UserId, matching_applicant,
 };
@@ -112,6 +112,15 @@ pub enum MatchingError {
     /// Another transaction moved the round between reading and writing.
     #[error("the round changed meanwhile; reload its page")]
     Moved,
+    /// A re-match pairs people left alone while partnerships run; this round is elsewhere.
+    #[error("a re-match is for a round whose partnerships are running")]
+    NotRunning,
+    /// Everyone of the round is in a running partnership.
+    #[error("nobody in this round is left without a partner")]
+    NobodyAlone,
+    /// There is no re-match proposal, or the people left alone changed since it was made.
+    #[error("run the re-match first: the people left alone have changed or none are left")]
+    RematchStale,
     #[error(transparent)]
     App(#[from] AppError),
 }
@@ -675,4 +684,332 @@ pub async fn end_partnership(
     tx.enqueue_emails(&emails, now).await?;
     tx.commit().await?;
     Ok(partnership)
+}
+
+// ---------------------------------------------------------------------------------------
+// The re-match: people whose partnership ended early, paired among themselves or joining a
+// running pair as its third member.
+
+/// Someone of a round whose partnership ended and who is in no running partnership of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alone {
+    pub user: UserId,
+    pub application: Option<ApplicationId>,
+    pub name: String,
+}
+
+/// The people of a round left alone, from its partnerships, each once.
+pub fn left_alone(partnerships: &[PartnershipRecord]) -> Vec<Alone> {
+    let running: BTreeSet<UserId> = partnerships
+        .iter()
+        .filter(|p| p.is_running())
+        .flat_map(|p| p.members.iter().map(|m| m.user))
+        .collect();
+    let mut seen = BTreeSet::new();
+    partnerships
+        .iter()
+        .filter(|p| !p.is_running())
+        .flat_map(|p| &p.members)
+        .filter(|m| !running.contains(&m.user) && seen.insert(m.user))
+        .map(|m| Alone {
+            user: m.user,
+            application: m.application,
+            name: m.profile.name.clone(),
+        })
+        .collect()
+}
+
+/// The latest re-match run if it is still current: it covers exactly the people alone now.
+/// Anyone else left alone since, or paired again since, makes it stale.
+pub fn current_rematch<'a>(latest: Option<&'a MatchRun>, alone: &[Alone]) -> Option<&'a MatchRun> {
+    let alone_ids: BTreeSet<String> = alone
+        .iter()
+        .filter_map(|a| a.application.map(|id| id.to_string()))
+        .collect();
+    latest.filter(|run| {
+        let proposed: BTreeSet<String> = run
+            .proposal
+            .partnerships
+            .iter()
+            .filter(|p| !p.locked || p.members.len() == 3)
+            .flat_map(|p| p.members.iter().map(|m| m.id.clone()))
+            .chain(run.proposal.unmatched.iter().map(|u| u.id.clone()))
+            .filter(|id| alone_ids.contains(id))
+            .collect();
+        !alone_ids.is_empty() && proposed == alone_ids
+    })
+}
+
+/// The people a re-match works on: the applications of those alone and of the members of
+/// running pairs, whose pairs become locks.
+struct RematchPeople {
+    alone: Vec<Alone>,
+    records: BTreeMap<ApplicationId, ApplicationRecord>,
+    /// The running pair each lock stands for, by its sorted application ids.
+    running: BTreeMap<Vec<String>, PartnershipId>,
+    locks: Vec<(ApplicationId, ApplicationId)>,
+}
+
+async fn rematch_people(tx: &mut Tx, round: RoundId) -> Result<RematchPeople, MatchingError> {
+    let partnerships = tx.round_partnerships(round).await?;
+    let alone = left_alone(&partnerships);
+    if alone.is_empty() {
+        return Err(MatchingError::NobodyAlone);
+    }
+    let mut records: BTreeMap<ApplicationId, ApplicationRecord> = BTreeMap::new();
+    for id in alone.iter().filter_map(|a| a.application) {
+        if let Some(record) = tx.application(id).await? {
+            records.insert(id, record);
+        }
+    }
+    let mut running = BTreeMap::new();
+    let mut locks = Vec::new();
+    for p in partnerships
+        .iter()
+        .filter(|p| p.is_running() && p.members.len() == 2)
+    {
+        let (Some(a), Some(b)) = (p.members[0].application, p.members[1].application) else {
+            continue;
+        };
+        let (Some(first), Some(second)) = (tx.application(a).await?, tx.application(b).await?)
+        else {
+            continue;
+        };
+        records.insert(a, first);
+        records.insert(b, second);
+        let mut key = vec![a.to_string(), b.to_string()];
+        key.sort();
+        running.insert(key, p.id);
+        locks.push((a, b));
+    }
+    Ok(RematchPeople {
+        alone,
+        records,
+        running,
+        locks,
+    })
+}
+
+/// The engine's request for a re-match: the people alone and the running pairs as locks,
+/// with the weights, languages and mode of the round's latest run.
+async fn rematch_request(
+    app: &App,
+    round: &RoundRecord,
+    people: &RematchPeople,
+) -> Result<MatchRequest, AppError> {
+    let store = app.store();
+    let records = &people.records;
+    let past = store.all_past_partners().await?;
+    let by_user: BTreeMap<UserId, ApplicationId> =
+        records.values().map(|r| (r.user, r.id)).collect();
+    let lock_partner: BTreeMap<UserId, UserId> = people
+        .locks
+        .iter()
+        .filter_map(|(a, b)| Some((records.get(a)?.user, records.get(b)?.user)))
+        .flat_map(|(x, y)| [(x, y), (y, x)])
+        .collect();
+    let applicants = records
+        .values()
+        .map(|record| {
+            // Someone in a running pair has their partner as a "previous" partner already;
+            // the lock is that very partnership, not a repeat.
+            let ignore: BTreeSet<UserId> = lock_partner
+                .get(&record.user)
+                .copied()
+                .into_iter()
+                .collect();
+            matching_applicant(record, &past, &by_user, &ignore)
+        })
+        .collect();
+    let runs = store
+        .latest_match_runs(round.id, MatchRunKind::Round, 1)
+        .await?;
+    let options = runs.first().map(|run| run.options.clone());
+    let settings = &round.round.settings;
+    Ok(MatchRequest {
+        applicants,
+        weights: options.as_ref().map_or(settings.weights, |o| o.weights),
+        program_languages: options
+            .as_ref()
+            .map_or_else(|| settings.languages.clone(), |o| o.languages.clone()),
+        round_start: settings.starts_at(),
+        // People alone may always join a running pair: that is the point of a re-match.
+        leftover: iln_domain::round::LeftoverPolicy::Trio,
+        mode: options.as_ref().map(|o| o.mode).unwrap_or_default(),
+        locks: people
+            .locks
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+        forbidden: store
+            .forbidden_pairs(round.id)
+            .await?
+            .into_iter()
+            .filter(|(a, b)| records.contains_key(a) && records.contains_key(b))
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+    })
+}
+
+/// Proposes a re-match for an active round: runs the engine over the people left alone and
+/// the running pairs, and stores the run (kind re-match) with its audit entry. Nothing
+/// changes for anyone until [`apply_rematch`].
+pub async fn rematch(
+    app: &App,
+    actor: &Actor,
+    round: RoundId,
+) -> Result<MatchRunId, MatchingError> {
+    admin_only(actor)?;
+    let record = round_now(app, round).await?;
+    if record.round.state != RoundState::Active {
+        return Err(MatchingError::NotRunning);
+    }
+    let people = {
+        let mut tx = app.begin().await?;
+        // Read only: the snapshot the engine works on.
+        rematch_people(&mut tx, round).await?
+    };
+    let request = rematch_request(app, &record, &people).await?;
+    let options = MatchOptions::of(&request);
+    let result = tokio::task::spawn_blocking(move || proposal::run(&request))
+        .await
+        .map_err(|e| MatchingError::Engine(format!("the matching engine stopped: {e}")))?;
+    let proposal =
+        result.map_err(|e| MatchingError::Engine(describe_error(&e, &people.records)))?;
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let current = apply_due_dates(&mut tx, app, round).await?;
+    if current.round.state != RoundState::Active {
+        return Err(MatchingError::NotRunning);
+    }
+    let run = tx
+        .save_match_run(
+            &NewMatchRun {
+                round,
+                kind: MatchRunKind::Rematch,
+                run_by: actor.user_id(),
+                options: &options,
+                proposal: &proposal,
+            },
+            now,
+        )
+        .await?;
+    audit(
+        &mut tx,
+        actor,
+        AuditAction::RoundRematch,
+        round_target(round),
+        Some(format!(
+            "run {run}: {} people alone, {} partnerships proposed",
+            people.alone.len(),
+            proposal
+                .partnerships
+                .iter()
+                .filter(|p| !p.locked || p.members.len() == 3)
+                .count()
+        )),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(run)
+}
+
+/// Applies the current re-match: creates its new pairs, adds each person who joins a running
+/// pair as its third member, writes the audit entry and queues the introduction of every
+/// partnership that changed, all in one transaction. Gives the number of partnerships made
+/// or joined.
+pub async fn apply_rematch(
+    app: &App,
+    actor: &Actor,
+    round: RoundId,
+) -> Result<usize, MatchingError> {
+    admin_only(actor)?;
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let record = apply_due_dates(&mut tx, app, round).await?;
+    if record.round.state != RoundState::Active {
+        return Err(MatchingError::NotRunning);
+    }
+    let people = match rematch_people(&mut tx, round).await {
+        Err(MatchingError::NobodyAlone) => return Err(MatchingError::RematchStale),
+        other => other?,
+    };
+    let latest = tx
+        .latest_match_runs(round, MatchRunKind::Rematch, 1)
+        .await?;
+    let run = current_rematch(latest.first(), &people.alone).ok_or(MatchingError::RematchStale)?;
+    let lookup = |id: &str| -> Option<&ApplicationRecord> {
+        let id: ApplicationId = id.parse().ok()?;
+        people.records.get(&id)
+    };
+    let mut changed = 0;
+    let mut emails = Vec::new();
+    for partnership in &run.proposal.partnerships {
+        let members: Option<Vec<&ApplicationRecord>> =
+            partnership.members.iter().map(|m| lookup(&m.id)).collect();
+        let Some(members) = members else {
+            // Someone of the proposal has no application any more: the proposal is stale.
+            return Err(MatchingError::RematchStale);
+        };
+        if partnership.locked {
+            if partnership.members.len() != 3 {
+                // A running pair the re-match left as it is.
+                continue;
+            }
+            // A running pair gains a third member.
+            let mut key: Vec<String> = partnership
+                .members
+                .iter()
+                .map(|m| m.id.clone())
+                .filter(|id| people.running.keys().any(|k| k.contains(id)))
+                .collect();
+            key.sort();
+            let Some(&running) = people.running.get(&key) else {
+                return Err(MatchingError::RematchStale);
+            };
+            let Some(newcomer) = members.iter().find(|m| !key.contains(&m.id.to_string())) else {
+                return Err(MatchingError::RematchStale);
+            };
+            tx.add_partnership_member(
+                running,
+                &new_member(newcomer),
+                partnership.score,
+                &partnership.explanation,
+            )
+            .await?;
+        } else {
+            let new = NewPartnership {
+                round,
+                run: Some(run.id),
+                score: partnership.score,
+                explanation: partnership.explanation.clone(),
+                members: members.iter().map(|m| new_member(m)).collect(),
+            };
+            tx.create_partnerships(std::slice::from_ref(&new), false, now)
+                .await?;
+        }
+        emails.extend(introductions(
+            app,
+            &record,
+            &members,
+            &partnership.explanation,
+        ));
+        changed += 1;
+    }
+    audit(
+        &mut tx,
+        actor,
+        AuditAction::RoundRematchApply,
+        round_target(round),
+        Some(format!(
+            "run {}: {changed} partnerships new or joined",
+            run.id
+        )),
+        now,
+    )
+    .await?;
+    tx.enqueue_emails(&emails, now).await?;
+    tx.commit().await?;
+    Ok(changed)
 }

@@ -25,7 +25,7 @@ use iln_domain::audit::AuditAction;
 use iln_domain::round::{
     AdminAction, Cause, Round, RoundForm, RoundSettings, RoundState, Transition, TransitionError,
 };
-use iln_store::{Job, JobStatus, NewJob, RoundId, RoundRecord, StoreError, Tx};
+use iln_store::{Job, JobStatus, Listing, NewJob, RoundId, RoundRecord, StoreError, Tx};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -306,6 +306,18 @@ pub async fn rounds_now(app: &App) -> Result<Vec<RoundRecord>, AppError> {
         .into_iter()
         .map(|record| as_of(record, now))
         .collect())
+}
+
+/// [`rounds_now`] with the rounds this release cannot read set apart, for the list page.
+pub async fn round_listing_now(app: &App) -> Result<Listing<RoundRecord>, AppError> {
+    let now = app.now();
+    let mut listing = app.store().round_listing().await?;
+    listing.rows = listing
+        .rows
+        .into_iter()
+        .map(|record| as_of(record, now))
+        .collect();
+    Ok(listing)
 }
 
 fn as_of(mut record: RoundRecord, now: Timestamp) -> RoundRecord {

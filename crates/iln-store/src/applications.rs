@@ -20,7 +20,7 @@ use sqlx::any::AnyRow;
 
 use crate::codec;
 use crate::people::scope_filter;
-use crate::{ApplicationId, PeopleScope, RoundId, Store, StoreError, Tx, UserId};
+use crate::{ApplicationId, Listing, PeopleScope, RoundId, Store, StoreError, Tx, UserId};
 
 /// An application as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -836,11 +836,33 @@ impl Store {
     }
 
     /// A round's applications that pass the filter, by country and then in order of arrival.
+    /// One that this release cannot read fails the list ([`Store::application_listing`] sets
+    /// it apart instead).
     pub async fn applications(
         &self,
         round: RoundId,
         filter: &ApplicationFilter,
     ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        let rows = self.application_rows(round, filter).await?;
+        rows.iter().map(application_from_row).collect()
+    }
+
+    /// [`Store::applications`] with the applications this release cannot read set apart, for
+    /// the pages that list them.
+    pub async fn application_listing(
+        &self,
+        round: RoundId,
+        filter: &ApplicationFilter,
+    ) -> Result<Listing<ApplicationRecord>, StoreError> {
+        let rows = self.application_rows(round, filter).await?;
+        codec::listing(&rows, application_from_row)
+    }
+
+    async fn application_rows(
+        &self,
+        round: RoundId,
+        filter: &ApplicationFilter,
+    ) -> Result<Vec<AnyRow>, StoreError> {
         // Placeholders: $1 round, $2 status, $3 sector, then the scope's countries.
         let Some((scope, codes)) = scope_filter(&filter.scope, 4) else {
             return Ok(Vec::new());
@@ -862,8 +884,7 @@ impl Store {
         for code in codes {
             query = query.bind(code);
         }
-        let rows = query.fetch_all(&self.pool).await?;
-        rows.iter().map(application_from_row).collect()
+        Ok(query.fetch_all(&self.pool).await?)
     }
 
     /// How many applications of a round in scope have each status.

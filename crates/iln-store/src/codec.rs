@@ -105,6 +105,53 @@ pub(crate) fn from_document<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// A list read from the store with the rows this release cannot read set apart, so that one
+/// such row does not take the whole list down: pages show the rest and name these instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing<T> {
+    pub rows: Vec<T>,
+    pub unreadable: Vec<UnreadableRow>,
+}
+
+/// A row of a list that this release cannot read ([`StoreError::Unreadable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableRow {
+    /// Which record, in words: "round 12's settings".
+    pub what: String,
+    /// Why, for the operator's log.
+    pub reason: String,
+    /// Where in the list's order the row stood (0 for the first), so a page can tell, say,
+    /// that the newest run is the unreadable one.
+    pub position: usize,
+}
+
+/// Reads each row with `read`, setting the unreadable ones apart with a warning in the log.
+/// Any other error (a missing column, a broken connection) fails the whole list.
+pub(crate) fn listing<T>(
+    rows: &[sqlx::any::AnyRow],
+    read: impl Fn(&sqlx::any::AnyRow) -> Result<T, StoreError>,
+) -> Result<Listing<T>, StoreError> {
+    let mut listing = Listing {
+        rows: Vec::with_capacity(rows.len()),
+        unreadable: Vec::new(),
+    };
+    for (position, row) in rows.iter().enumerate() {
+        match read(row) {
+            Ok(value) => listing.rows.push(value),
+            Err(StoreError::Unreadable { what, reason }) => {
+                tracing::warn!(what = %what, reason = %reason, "a row left out of a list");
+                listing.unreadable.push(UnreadableRow {
+                    what,
+                    reason,
+                    position,
+                });
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(listing)
+}
+
 /// The version and the data of a stored document: an object of exactly `v` (a whole number)
 /// and `data` is an envelope; anything else is a bare document of version 0. No document of
 /// ours is itself an object of just those two keys, so the two cannot be confused.

@@ -33,6 +33,7 @@ mod tokens;
 mod users;
 
 pub use applications::{ApplicationFilter, ApplicationNote, ApplicationRecord, ApplicationStatus};
+pub use codec::{Listing, UnreadableRow};
 pub use error::StoreError;
 pub use jobs::{DEFAULT_MAX_ATTEMPTS, Job, JobFailure, JobStatus, NewJob};
 pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun, matching_applicant};

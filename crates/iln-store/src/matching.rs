@@ -16,8 +16,8 @@ use sqlx::{Any, Executor, Row};
 use crate::applications::{APPLICATION_COLUMNS, application_from_row};
 use crate::codec;
 use crate::{
-    ApplicationId, ApplicationRecord, ApplicationStatus, MatchRunId, PastPartners, RoundId, Store,
-    StoreError, Tx, UserId,
+    ApplicationId, ApplicationRecord, ApplicationStatus, Listing, MatchRunId, PastPartners,
+    RoundId, Store, StoreError, Tx, UserId,
 };
 
 /// What an admin chose on the "Run matching" page.
@@ -365,6 +365,16 @@ async fn latest_runs<'e>(
     kind: MatchRunKind,
     limit: i64,
 ) -> Result<Vec<MatchRun>, StoreError> {
+    let rows = latest_run_rows(executor, round, kind, limit).await?;
+    rows.iter().map(run_from_row).collect()
+}
+
+async fn latest_run_rows<'e>(
+    executor: impl Executor<'e, Database = Any>,
+    round: RoundId,
+    kind: MatchRunKind,
+    limit: i64,
+) -> Result<Vec<AnyRow>, StoreError> {
     let sql = format!(
         "SELECT {RUN_COLUMNS} FROM match_runs WHERE round_id = $1 AND kind = $2 \
          ORDER BY id DESC LIMIT $3"
@@ -375,7 +385,7 @@ async fn latest_runs<'e>(
         .bind(limit.max(0))
         .fetch_all(executor)
         .await?;
-    rows.iter().map(run_from_row).collect()
+    Ok(rows)
 }
 
 impl Store {
@@ -479,6 +489,18 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<MatchRun>, StoreError> {
         latest_runs(&self.pool, round, kind, limit).await
+    }
+
+    /// [`Store::latest_match_runs`] with the runs this release cannot read set apart, for the
+    /// matching page: an unreadable old run does not stop an admin from running again.
+    pub async fn match_run_listing(
+        &self,
+        round: RoundId,
+        kind: MatchRunKind,
+        limit: i64,
+    ) -> Result<Listing<MatchRun>, StoreError> {
+        let rows = latest_run_rows(&self.pool, round, kind, limit).await?;
+        codec::listing(&rows, run_from_row)
     }
 
     /// How many runs of this kind the round has had.

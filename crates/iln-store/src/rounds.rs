@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::codec;
-use crate::{RoundId, Store, StoreError, Tx};
+use crate::{Listing, RoundId, Store, StoreError, Tx};
 
 /// A round as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,23 +194,19 @@ impl Store {
     ///
     /// A round whose settings this release cannot read ([`StoreError::Unreadable`]) is left
     /// out, with a warning in the log, so one such row does not take every list of rounds
-    /// down with it; its own page says what is wrong ([`Store::round`] returns the error).
+    /// down with it; its own page says what is wrong ([`Store::round`] returns the error),
+    /// and [`Store::round_listing`] names it for the pages that list rounds.
     pub async fn list_rounds(&self) -> Result<Vec<RoundRecord>, StoreError> {
+        Ok(self.round_listing().await?.rows)
+    }
+
+    /// Every round, newest first, with those this release cannot read set apart.
+    pub async fn round_listing(&self) -> Result<Listing<RoundRecord>, StoreError> {
         let sql = format!("SELECT {ROUND_COLUMNS} FROM rounds ORDER BY id DESC");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(&self.pool)
             .await?;
-        let mut rounds = Vec::with_capacity(rows.len());
-        for row in &rows {
-            match round_from_row(row) {
-                Ok(round) => rounds.push(round),
-                Err(error @ StoreError::Unreadable { .. }) => {
-                    tracing::warn!(%error, "a round left out of the list");
-                }
-                Err(error) => return Err(error),
-            }
-        }
-        Ok(rounds)
+        codec::listing(&rows, round_from_row)
     }
 
     /// [`Tx::update_round_settings`] in a transaction of its own.

@@ -303,8 +303,8 @@ pub struct AdminDashboard {
     pub emails_waiting: i64,
     pub chart: BarChart,
     pub rows: Vec<CountryRow>,
-    pub matching_rounds: Vec<crate::routes::partnerships::DashboardRound>,
-    pub rounds: Vec<crate::routes::rounds::RoundRow>,
+    pub matching_rounds: Vec<crate::routes::dashboard::DashboardRound>,
+    pub rounds: Vec<crate::routes::common::RoundRow>,
 }
 
 #[derive(Template)]
@@ -314,7 +314,7 @@ pub struct CoordinatorDashboard {
     pub name: String,
     pub people: i64,
     pub rows: Vec<CountryRow>,
-    pub rounds: Vec<crate::routes::rounds::RoundRow>,
+    pub rounds: Vec<crate::routes::common::RoundRow>,
 }
 
 /// A person's profile as pages show it.
@@ -339,8 +339,8 @@ pub struct ParticipantDashboard {
     pub nav: Nav,
     pub name: String,
     pub profile: Option<PersonView>,
-    pub partnership: Option<crate::routes::partnerships::DashboardPartnership>,
-    pub applications: Vec<crate::routes::rounds::ApplicationLine>,
+    pub partnership: Option<crate::routes::dashboard::DashboardPartnership>,
+    pub applications: Vec<crate::routes::dashboard::ApplicationLine>,
 }
 
 #[derive(Template)]

@@ -1,7 +1,8 @@
 //! The matching use-cases, on both backends: publishing writes the partnerships, the round's
 //! move to active, its audit entries and one introduction per member in one transaction (a
 //! fault at any of its writes leaves nothing, and a retry publishes whole); runs, locks, the
-//! never-pair list and swaps are audited and refused with typed errors.
+//! never-pair list and swaps are audited and refused with typed errors; a re-match pairs the
+//! people left alone, all or nothing.
 
 use iln_app::Actor;
 use iln_app::matching::{self, MatchingError, PairChange};
@@ -22,6 +23,7 @@ app_tests!(
     pair_changes_are_audited_and_checked,
     a_swap_locks_the_exchanged_pairs,
     ending_early_tells_the_others_and_is_audited_once,
+    a_rematch_pairs_the_people_left_alone_in_one_transaction,
 );
 
 const COUNTRIES: [&str; 6] = ["KE", "BR", "IN", "FR", "AU", "CA"];
@@ -431,4 +433,97 @@ async fn ending_early_tells_the_others_and_is_audited_once(t: &TestApp) {
         matches!(again, Err(MatchingError::AlreadyEnded)),
         "{again:?}"
     );
+}
+
+async fn a_rematch_pairs_the_people_left_alone_in_one_transaction(t: &TestApp) {
+    let (round, _) = matched_round(t, 8).await;
+    // Refused while the round is in matching.
+    let early = matching::rematch(&t.app, &Actor::Cli, round).await;
+    assert!(matches!(early, Err(MatchingError::NotRunning)), "{early:?}");
+    matching::publish(&t.app, &Actor::Cli, round).await.unwrap();
+    let nobody = matching::rematch(&t.app, &Actor::Cli, round).await;
+    assert!(
+        matches!(nobody, Err(MatchingError::NobodyAlone)),
+        "{nobody:?}"
+    );
+    let partnerships = t.store.round_partnerships(round).await.unwrap();
+    assert_eq!(partnerships.len(), 4);
+    for ending in &partnerships[..2] {
+        matching::end_partnership(&t.app, &Actor::Cli, ending.id, "Moved abroad")
+            .await
+            .unwrap();
+    }
+    let alone = matching::left_alone(&t.store.round_partnerships(round).await.unwrap());
+    assert_eq!(alone.len(), 4);
+    let stale = matching::apply_rematch(&t.app, &Actor::Cli, round).await;
+    assert!(
+        matches!(stale, Err(MatchingError::RematchStale)),
+        "{stale:?}"
+    );
+    let participant = Actor::User {
+        id: alone[0].user,
+        role: Role::Participant,
+        countries: Vec::new(),
+    };
+    let forbidden = matching::rematch(&t.app, &participant, round).await;
+    assert!(
+        matches!(
+            forbidden,
+            Err(MatchingError::App(iln_app::AppError::Forbidden))
+        ),
+        "{forbidden:?}"
+    );
+    matching::rematch(&t.app, &Actor::Cli, round).await.unwrap();
+    let emails_to =
+        |emails: &[(String, String)], who: &str| emails.iter().filter(|(to, _)| to == who).count();
+    let alone_emails: Vec<String> = t
+        .store
+        .round_partnerships(round)
+        .await
+        .unwrap()
+        .iter()
+        .flat_map(|p| &p.members)
+        .filter(|m| alone.iter().any(|a| a.user == m.user))
+        .map(|m| m.profile.email.clone())
+        .collect();
+    let before = snapshot(t, round).await;
+    let mut step = 1;
+    let changed = loop {
+        t.store.fail_at_write_step(step);
+        let result = matching::apply_rematch(&t.app, &Actor::Cli, round).await;
+        if !t.store.fault_pending() {
+            assert!(
+                matches!(
+                    result,
+                    Err(MatchingError::App(iln_app::AppError::Store(
+                        StoreError::InjectedFault
+                    )))
+                ),
+                "step {step}: {result:?}"
+            );
+            assert_eq!(snapshot(t, round).await, before, "step {step}");
+            step += 1;
+            continue;
+        }
+        t.store.fail_at_write_step(0);
+        break result.unwrap();
+    };
+    assert!(step > 2, "a re-match writes partnerships, audit and emails");
+    assert!(changed >= 2, "{changed}");
+    let now = t.store.round_partnerships(round).await.unwrap();
+    assert!(matching::left_alone(&now).is_empty());
+    // Each person who was alone has their second introduction: publish's, and this one's.
+    let emails = introductions(t).await;
+    for email in &alone_emails {
+        assert_eq!(emails_to(&emails, email), 2, "{email}");
+    }
+    let after = snapshot(t, round).await;
+    assert_eq!(after.audit, before.audit + 1);
+    // Applied once: nobody is alone any more, so the proposal is stale.
+    let again = matching::apply_rematch(&t.app, &Actor::Cli, round).await;
+    assert!(
+        matches!(again, Err(MatchingError::RematchStale)),
+        "{again:?}"
+    );
+    assert_eq!(snapshot(t, round).await, after);
 }

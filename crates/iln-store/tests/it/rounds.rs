@@ -3,6 +3,7 @@
 use iln_domain::application::InterestCatalogue;
 use iln_domain::round::{Cause, RoundForm, RoundSettings, RoundState, Transition};
 use iln_store::{RoundId, StoreError};
+use sqlx::{Connection, Executor};
 
 use crate::support::{TestDb, at};
 
@@ -11,6 +12,7 @@ crate::store_tests!(
     settings_and_interests_change,
     a_transition_is_recorded_once,
     a_missing_round_is_not_found,
+    an_unreadable_round_is_named_in_the_listing_not_fatal,
 );
 
 /// Valid settings named `name`, applications open in January 2027.
@@ -105,4 +107,54 @@ async fn a_missing_round_is_not_found(db: &TestDb) {
         .await
         .unwrap_err();
     assert!(matches!(error, StoreError::NotFound(_)), "{error:?}");
+}
+
+/// Settings saved by a later release (a format version this one does not read) make that one
+/// round unreadable: its own page gets the error, lists show the others and name it.
+async fn an_unreadable_round_is_named_in_the_listing_not_fatal(db: &TestDb) {
+    let store = &db.store;
+    let old = store
+        .create_round(&settings("2026/2027 Round 1"), at(1))
+        .await
+        .unwrap();
+    let newer = store
+        .create_round(&settings("2026/2027 Round 2"), at(2))
+        .await
+        .unwrap();
+    let mut raw = db.raw().await;
+    raw.execute(
+        sqlx::query("UPDATE rounds SET settings = $1 WHERE id = $2")
+            .bind(r#"{"v":99,"data":{"name":"from the future"}}"#)
+            .bind(newer.0),
+    )
+    .await
+    .unwrap();
+    raw.close().await.unwrap();
+    let one = store.round(newer).await;
+    assert!(matches!(one, Err(StoreError::Unreadable { .. })), "{one:?}");
+    let listing = store.round_listing().await.unwrap();
+    assert_eq!(
+        listing.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![old]
+    );
+    assert_eq!(listing.unreadable.len(), 1);
+    let unreadable = &listing.unreadable[0];
+    assert_eq!(unreadable.what, format!("round {newer}'s settings"));
+    assert!(
+        unreadable.reason.contains("format 99"),
+        "{}",
+        unreadable.reason
+    );
+    // The newest first: the unreadable round stood first in the list.
+    assert_eq!(unreadable.position, 0);
+    assert_eq!(
+        store
+            .list_rounds()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>(),
+        vec![old]
+    );
 }

@@ -14,7 +14,7 @@ use iln_domain::application::{ApplicationForm, CommunicationWay, FieldError, Mat
 use iln_domain::profile::{CareerStage, Sector};
 use iln_store::{ApplicationRecord, ApplicationStatus, Person, RoundId, RoundRecord};
 
-use super::rounds::{COMMITMENTS, FieldErrors, listed, load_round};
+use super::common::{FieldErrors, current_commitments, listed, load_round};
 use super::{FORM_INVALID, ok, page};
 use crate::auth::Viewer;
 use crate::error::WebError;
@@ -84,7 +84,7 @@ struct ApplyPage {
     round: String,
     closes: String,
     program_languages: String,
-    commitments: [&'static str; 4],
+    commitments: &'static [&'static str],
     /// The person's application to this round, if they have one.
     status: Option<&'static str>,
     /// Whether the form can be sent (the round is open).
@@ -137,7 +137,7 @@ impl ApplyPage {
             round: settings.name.to_string(),
             closes: settings.closes.strftime("%-d %b %Y").to_string(),
             program_languages: listed(settings.languages.iter().map(|l| l.name())),
-            commitments: COMMITMENTS,
+            commitments: current_commitments(),
             status: own.map(|a| a.status.label()),
             open: record.round.accepts_applications(),
             can_withdraw: own.is_some_and(|a| a.status != ApplicationStatus::Withdrawn),

@@ -4,10 +4,11 @@ use axum::extract::State;
 use axum::response::Response;
 use iln_domain::account::Role;
 use iln_domain::country::CountryCode;
-use iln_store::{EmailStatus, PeopleScope};
+use iln_domain::round::RoundState;
+use iln_store::{EmailStatus, PeopleScope, UserId};
 
+use super::common::{RoundRow, person_view};
 use super::ok;
-use super::people::person_view;
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::security::CsrfToken;
@@ -35,8 +36,8 @@ pub async fn show(
                 emails_waiting: emails_waiting(&state).await?,
                 chart: BarChart::new(&rows),
                 rows,
-                matching_rounds: super::partnerships::dashboard_rounds(&state).await?,
-                rounds: super::rounds::dashboard_rounds(&state).await?,
+                matching_rounds: matching_rounds(&state).await?,
+                rounds: dashboard_rounds(&state).await?,
             })
         }
         Role::CountryCoordinator => {
@@ -61,7 +62,7 @@ pub async fn show(
                 name: viewer.user.display_name.to_string(),
                 people: store.count_people(&scope).await?,
                 rows,
-                rounds: super::rounds::dashboard_rounds(&state).await?,
+                rounds: dashboard_rounds(&state).await?,
             })
         }
         Role::Participant => {
@@ -70,9 +71,8 @@ pub async fn show(
                 nav,
                 name: viewer.user.display_name.to_string(),
                 profile: profile.map(|person| person_view(&person, &viewer.time_zone())),
-                partnership: super::partnerships::dashboard_partnership(&state, viewer.id())
-                    .await?,
-                applications: super::rounds::dashboard_applications(&state, viewer.id()).await?,
+                partnership: dashboard_partnership(&state, viewer.id()).await?,
+                applications: dashboard_applications(&state, viewer.id()).await?,
             })
         }
     }
@@ -112,4 +112,98 @@ async fn emails_waiting(state: &AppState) -> Result<i64, WebError> {
         offset += PAGE;
     }
     Ok(i64::try_from(waiting).unwrap_or(i64::MAX))
+}
+
+// ---------------------------------------------------------------------------------------
+// The panels of the dashboards
+
+/// The rounds a coordinator's dashboard lists: every one but the closed, newest first.
+async fn dashboard_rounds(state: &AppState) -> Result<Vec<RoundRow>, WebError> {
+    let now = state.now();
+    Ok(iln_app::rounds::rounds_now(state.app())
+        .await?
+        .iter()
+        .filter(|r| r.round.state != RoundState::Closed)
+        .map(|r| RoundRow::new(r, now))
+        .collect())
+}
+
+/// One of a participant's applications, for their dashboard.
+pub struct ApplicationLine {
+    pub round_id: i64,
+    pub round: String,
+    pub status: &'static str,
+}
+
+/// A participant's applications, newest first.
+async fn dashboard_applications(
+    state: &AppState,
+    user: iln_store::UserId,
+) -> Result<Vec<ApplicationLine>, WebError> {
+    let mut lines = Vec::new();
+    for application in state.store().applications_of_user(user).await? {
+        if let Some(record) = state.store().round(application.round).await? {
+            lines.push(ApplicationLine {
+                round_id: record.id.0,
+                round: record.round.settings.name.to_string(),
+                status: application.status.label(),
+            });
+        }
+    }
+    Ok(lines)
+}
+
+/// A participant's latest partnership, for their dashboard.
+pub struct DashboardPartnership {
+    pub round: String,
+    pub partners: String,
+    pub running: bool,
+}
+
+async fn dashboard_partnership(
+    state: &AppState,
+    user: UserId,
+) -> Result<Option<DashboardPartnership>, WebError> {
+    let Some(latest) = state
+        .store()
+        .partnerships_of(user)
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let round = state.store().round(latest.round).await?;
+    Ok(Some(DashboardPartnership {
+        round: round.map_or_else(String::new, |r| r.round.settings.name.to_string()),
+        partners: latest
+            .partners_of(user)
+            .map(|m| m.profile.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" and "),
+        running: latest.is_running(),
+    }))
+}
+
+/// A round an admin has matching work in: matching (run, adjust, publish) or active
+/// (partnerships, endings, re-match).
+pub struct DashboardRound {
+    pub id: i64,
+    pub name: String,
+    pub matching: bool,
+}
+
+async fn matching_rounds(state: &AppState) -> Result<Vec<DashboardRound>, WebError> {
+    Ok(state
+        .store()
+        .list_rounds()
+        .await?
+        .into_iter()
+        .filter(|r| matches!(r.round.state, RoundState::Matching | RoundState::Active))
+        .map(|r| DashboardRound {
+            id: r.id.0,
+            name: r.round.settings.name.to_string(),
+            matching: r.round.state == RoundState::Matching,
+        })
+        .collect())
 }

@@ -19,6 +19,7 @@ use iln_store::{
 };
 use serde::Deserialize;
 
+use super::common::{load_round_at as load_round, refusal, unreadable_notes};
 use super::{FORM_INVALID, ok, page};
 use crate::auth::Admin;
 use crate::error::{WebError, capitalise};
@@ -26,19 +27,6 @@ use crate::forms::HtmlForm;
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
-
-/// The round with this id, with the dates that have passed applied (the rounds module's
-/// loader); 404 when there is none or the id is not a number.
-pub(crate) async fn load_round(state: &AppState, raw: &str) -> Result<RoundRecord, WebError> {
-    let id = raw
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(WebError::NotFound)?;
-    super::rounds::load_round(state, RoundId(id)).await
-}
-
-pub(crate) use iln_app::matching::new_member;
 
 /// The approved applications of a round, by id.
 async fn approved(
@@ -294,6 +282,8 @@ pub struct MatchingPage {
     pub error: Option<String>,
     pub notice: Option<&'static str>,
     pub skipped: usize,
+    /// Runs this release cannot read, named above the latest run.
+    pub unreadable: Vec<String>,
     pub run: Option<RunView>,
     pub diff: Option<DiffView>,
     pub locks: Vec<PairView>,
@@ -443,9 +433,17 @@ async fn matching_page(
 ) -> Result<MatchingPage, WebError> {
     let store = state.store();
     let approved = approved(state, round.id).await?;
-    let runs = store
-        .latest_match_runs(round.id, MatchRunKind::Round, 2)
+    let listing = store
+        .match_run_listing(round.id, MatchRunKind::Round, 2)
         .await?;
+    // When the newest run is the unreadable one, the page shows no run (publishing would
+    // refuse it) rather than the one before as if it were the latest.
+    let newest_unreadable = listing.unreadable.iter().any(|u| u.position == 0);
+    let runs = if newest_unreadable {
+        Vec::new()
+    } else {
+        listing.rows
+    };
     let count = store
         .count_match_runs(round.id, MatchRunKind::Round)
         .await?;
@@ -473,6 +471,7 @@ async fn matching_page(
         error,
         notice,
         skipped,
+        unreadable: unreadable_notes(&listing.unreadable),
         run: match runs.first() {
             Some(run) => {
                 let by = match run.run_by {
@@ -614,52 +613,6 @@ pub async fn run(
             refused(&state, &admin, &csrf, &round, options, error).await
         }
     }
-}
-
-/// The words a refusal shows on the matching page, or None for the failures that are not
-/// the admin's to fix (those become the error pages of [`WebError`]).
-pub(crate) fn refusal(error: &MatchingError) -> Option<String> {
-    let words = match error {
-        MatchingError::NotMatching { state } => format!(
-            "Matching runs only while the round is in matching; it is {}",
-            state.label().to_lowercase()
-        ),
-        MatchingError::PairsClosed => {
-            "Locks and the never-pair list change only while the round is in matching".to_owned()
-        }
-        MatchingError::SwapsClosed => {
-            "Swaps are possible only while the round is in matching".to_owned()
-        }
-        MatchingError::NoRunToSwap => {
-            "Run matching first: a swap exchanges the partners of a proposal".to_owned()
-        }
-        MatchingError::NotPublishable => "Only a round in matching can be published".to_owned(),
-        MatchingError::NoRunToPublish => {
-            "Run matching first: publishing creates the partnerships of the latest run".to_owned()
-        }
-        MatchingError::NoLongerApproved => "Someone in the latest run is no longer approved; \
-                                            run matching again before publishing"
-            .to_owned(),
-        MatchingError::AlreadyPublished => {
-            "This round's partnerships are already published".to_owned()
-        }
-        MatchingError::SamePerson => "Choose two different people".to_owned(),
-        MatchingError::NotApproved => "Choose two people from the approved applicants".to_owned(),
-        MatchingError::Engine(text) => capitalise(text),
-        MatchingError::AlreadyEnded => "This partnership has already ended".to_owned(),
-        MatchingError::RoundNotRunning => {
-            "Only a partnership of a running round can end early".to_owned()
-        }
-        MatchingError::NoReason => {
-            "Please say why the partnership ends, so the coordinators can help".to_owned()
-        }
-        MatchingError::ReasonTooLong => format!(
-            "Please keep the reason under {} characters",
-            matching::REASON_MAX_LEN
-        ),
-        MatchingError::Moved | MatchingError::App(_) => return None,
-    };
-    Some(words)
 }
 
 impl From<MatchingError> for WebError {
@@ -824,44 +777,3 @@ pub async fn publish(
 
 // ---------------------------------------------------------------------------------------
 // Introductions
-
-/// The commitments every participant made when applying.
-pub const COMMITMENTS: [&str; 4] = [
-    "Reply to your partner within a week.",
-    "Keep what your partner tells you confidential.",
-    "Follow the network's code of conduct.",
-    "Give the partnership about an hour a week.",
-];
-
-pub struct Milestone {
-    pub label: &'static str,
-    pub shown: String,
-}
-
-pub(crate) fn timeline(round: &Round, now: jiff::Timestamp) -> Vec<Milestone> {
-    round
-        .status(now)
-        .timeline
-        .into_iter()
-        .map(|m| Milestone {
-            label: m.label,
-            shown: m.shown,
-        })
-        .collect()
-}
-
-/// Queues the introduction of a partnership to each of its members (a re-match's new or
-/// grown partnerships), in a transaction of its own.
-pub(crate) async fn introduce(
-    state: &AppState,
-    round: &RoundRecord,
-    members: &[&ApplicationRecord],
-    explanation: &str,
-) -> Result<(), WebError> {
-    let emails = matching::introductions(state.app(), round, members, explanation);
-    let mut tx = state.app().begin().await?;
-    tx.enqueue_emails(&emails, state.now()).await?;
-    tx.commit().await?;
-    state.wake_outbox();
-    Ok(())
-}

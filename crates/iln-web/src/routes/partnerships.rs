@@ -2,32 +2,25 @@
 //! (by a member or an admin, with a reason), and the admin's page of a round's partnerships
 //! where the people left alone are re-matched among themselves or join a running pair.
 
-use iln_domain::audit::AuditAction;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use iln_domain::proposal::{self, MatchRequest};
 use iln_domain::round::RoundState;
-use iln_store::{
-    ApplicationId, ApplicationRecord, MatchRunKind, NewMatchRun, NewPartnership, PartnerProfile,
-    PartnershipId, PartnershipRecord, RoundRecord, UserId, matching_applicant,
-};
+use iln_store::{MatchRunKind, PartnerProfile, PartnershipId, PartnershipRecord, RoundRecord};
 use serde::Deserialize;
 
-use super::matching::{
-    COMMITMENTS, Milestone, introduce, load_round, new_member, refusal, timeline,
-};
-use super::{FORM_INVALID, audit, ok, page};
+use super::common::{Milestone, current_commitments, load_round, load_round_at, refusal, timeline};
+use super::{FORM_INVALID, ok, page};
 use crate::auth::{Admin, Viewer};
-use crate::error::{WebError, capitalise};
+use crate::error::WebError;
 use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
 use iln_app::Actor;
-use iln_app::matching;
+use iln_app::matching::{self, MatchingError};
 
 pub struct PartnershipView {
     pub id: i64,
@@ -38,6 +31,9 @@ pub struct PartnershipView {
     pub explanation: String,
     pub running: bool,
     pub ended: Option<String>,
+    /// The commitments the viewer agreed to when applying to this round: the version of
+    /// their consent, which may be older than the form's wording now.
+    pub commitments: &'static [&'static str],
 }
 
 #[derive(Template)]
@@ -45,7 +41,6 @@ pub struct PartnershipView {
 pub struct MyPartnershipPage {
     pub nav: Nav,
     pub partnerships: Vec<PartnershipView>,
-    pub commitments: &'static [&'static str],
     pub error: Option<String>,
     pub ended_notice: bool,
 }
@@ -78,8 +73,16 @@ async fn my_page(
     let zone = viewer.time_zone();
     let mut partnerships = Vec::new();
     for partnership in store.partnerships_of(viewer.id()).await? {
-        let Some(round) = store.round(partnership.round).await? else {
-            continue;
+        // As it stands now: a round whose end date passed reads as closed before its job ran.
+        let round = load_round(state, partnership.round).await?;
+        let mine = partnership
+            .members
+            .iter()
+            .find(|m| m.user == viewer.id())
+            .and_then(|m| m.application);
+        let agreed = match mine {
+            Some(id) => store.application(id).await?.map(|a| a.consent.version),
+            None => None,
         };
         partnerships.push(PartnershipView {
             id: partnership.id.0,
@@ -93,12 +96,12 @@ async fn my_page(
             explanation: partnership.explanation.clone(),
             running: partnership.is_running() && round.round.state == RoundState::Active,
             ended: ending_text(&partnership, &zone),
+            commitments: agreed.map_or_else(current_commitments, |v| v.commitments()),
         });
     }
     Ok(MyPartnershipPage {
         nav: Nav::new(Some(viewer), csrf),
         partnerships,
-        commitments: &COMMITMENTS,
         error,
         ended_notice,
     })
@@ -205,23 +208,6 @@ pub struct RoundPartnershipsPage {
     pub notice: Option<&'static str>,
 }
 
-/// The people of a round whose partnership ended and who are in no running partnership of it.
-fn left_alone(partnerships: &[PartnershipRecord]) -> Vec<(UserId, Option<ApplicationId>, String)> {
-    let running: BTreeSet<UserId> = partnerships
-        .iter()
-        .filter(|p| p.is_running())
-        .flat_map(|p| p.members.iter().map(|m| m.user))
-        .collect();
-    let mut seen = BTreeSet::new();
-    partnerships
-        .iter()
-        .filter(|p| !p.is_running())
-        .flat_map(|p| &p.members)
-        .filter(|m| !running.contains(&m.user) && seen.insert(m.user))
-        .map(|m| (m.user, m.application, m.profile.name.clone()))
-        .collect()
-}
-
 async fn round_page(
     state: &AppState,
     viewer: &Viewer,
@@ -243,27 +229,15 @@ async fn round_page_with(
     let store = state.store();
     let zone = viewer.time_zone();
     let partnerships = store.round_partnerships(round.id).await?;
-    let alone = left_alone(&partnerships);
+    let alone = matching::left_alone(&partnerships);
     let latest = store
         .latest_match_runs(round.id, MatchRunKind::Rematch, 1)
         .await?;
-    // A re-match proposal is current while it covers exactly the people alone now.
+    let current = matching::current_rematch(latest.first(), &alone);
     let alone_ids: BTreeSet<String> = alone
         .iter()
-        .filter_map(|(_, app, _)| app.map(|a| a.to_string()))
+        .filter_map(|a| a.application.map(|id| id.to_string()))
         .collect();
-    let current = latest.first().filter(|run| {
-        let proposed: BTreeSet<String> = run
-            .proposal
-            .partnerships
-            .iter()
-            .filter(|p| !p.locked || p.members.len() == 3)
-            .flat_map(|p| p.members.iter().map(|m| m.id.clone()))
-            .chain(run.proposal.unmatched.iter().map(|u| u.id.clone()))
-            .filter(|id| alone_ids.contains(id))
-            .collect();
-        !alone_ids.is_empty() && proposed == alone_ids
-    });
     Ok(RoundPartnershipsPage {
         nav: Nav::new(Some(viewer), csrf),
         round_id: round.id.0,
@@ -286,7 +260,7 @@ async fn round_page_with(
                 ended: ending_text(p, &zone),
             })
             .collect(),
-        alone: alone.iter().map(|(_, _, name)| name.clone()).collect(),
+        alone: alone.iter().map(|a| a.name.clone()).collect(),
         rematch: current
             .map(|run| {
                 run.proposal
@@ -329,7 +303,7 @@ pub async fn round_partnerships(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    let round = load_round(&state, &id).await?;
+    let round = load_round_at(&state, &id).await?;
     let notice = match query.as_deref() {
         Some("done=ended") => Some("The partnership has ended; its members were told by email."),
         Some("done=rematch") => {
@@ -341,321 +315,60 @@ pub async fn round_partnerships(
     ok(&round_page_with(&state, &admin.0, &csrf, &round, None, notice).await?)
 }
 
-/// Everything a re-match needs: the applications of the people alone and of the members of
-/// running pairs, which become locks.
-struct RematchInput {
-    request: MatchRequest,
-    records: BTreeMap<ApplicationId, ApplicationRecord>,
-    /// The running pair each lock stands for, by its sorted application ids.
-    running: BTreeMap<Vec<String>, PartnershipId>,
-}
-
-async fn rematch_input(
-    state: &AppState,
-    round: &RoundRecord,
-) -> Result<Result<RematchInput, String>, WebError> {
-    let store = state.store();
-    let partnerships = store.round_partnerships(round.id).await?;
-    let alone = left_alone(&partnerships);
-    if alone.is_empty() {
-        return Ok(Err(
-            "Nobody in this round is left without a partner".to_owned()
-        ));
-    }
-    let mut records: BTreeMap<ApplicationId, ApplicationRecord> = BTreeMap::new();
-    for app in alone.iter().filter_map(|(_, app, _)| *app) {
-        if let Some(record) = store.application(app).await? {
-            records.insert(app, record);
-        }
-    }
-    let mut running = BTreeMap::new();
-    let mut locks = Vec::new();
-    for p in partnerships
-        .iter()
-        .filter(|p| p.is_running() && p.members.len() == 2)
-    {
-        let (Some(a), Some(b)) = (p.members[0].application, p.members[1].application) else {
-            continue;
-        };
-        let (Some(first), Some(second)) =
-            (store.application(a).await?, store.application(b).await?)
-        else {
-            continue;
-        };
-        records.insert(a, first);
-        records.insert(b, second);
-        let mut key = vec![a.to_string(), b.to_string()];
-        key.sort();
-        running.insert(key, p.id);
-        locks.push((a, b));
-    }
-    let past = store.all_past_partners().await?;
-    let by_user: BTreeMap<UserId, ApplicationId> =
-        records.values().map(|r| (r.user, r.id)).collect();
-    let lock_partner: BTreeMap<UserId, UserId> = locks
-        .iter()
-        .filter_map(|(a, b)| Some((records.get(a)?.user, records.get(b)?.user)))
-        .flat_map(|(x, y)| [(x, y), (y, x)])
-        .collect();
-    let applicants = records
-        .values()
-        .map(|record| {
-            // Someone in a running pair has their partner as a "previous" partner already;
-            // the lock is that very partnership, not a repeat.
-            let ignore: BTreeSet<UserId> = lock_partner
-                .get(&record.user)
-                .copied()
-                .into_iter()
-                .collect();
-            matching_applicant(record, &past, &by_user, &ignore)
-        })
-        .collect();
-    let runs = store
-        .latest_match_runs(round.id, MatchRunKind::Round, 1)
-        .await?;
-    let options = runs.first().map(|run| run.options.clone());
-    let settings = &round.round.settings;
-    Ok(Ok(RematchInput {
-        request: MatchRequest {
-            applicants,
-            weights: options.as_ref().map_or(settings.weights, |o| o.weights),
-            program_languages: options
-                .as_ref()
-                .map_or_else(|| settings.languages.clone(), |o| o.languages.clone()),
-            round_start: settings.starts_at(),
-            // People alone may always join a running pair: that is the point of a re-match.
-            leftover: iln_domain::round::LeftoverPolicy::Trio,
-            mode: options.as_ref().map(|o| o.mode).unwrap_or_default(),
-            locks: locks
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-            forbidden: store
-                .forbidden_pairs(round.id)
-                .await?
-                .into_iter()
-                .filter(|(a, b)| records.contains_key(a) && records.contains_key(b))
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect(),
-        },
-        records,
-        running,
-    }))
-}
-
+/// Proposes a re-match of the people left alone; the page then shows it for checking.
 pub async fn rematch(
     State(state): State<AppState>,
     admin: Admin,
     CsrfToken(csrf): CsrfToken,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let round = load_round(&state, &id).await?;
-    let refuse = |message: String| async {
-        let view = round_page(&state, &admin.0, &csrf, &round, Some(message)).await?;
-        page(FORM_INVALID, &view)
-    };
-    if round.round.state != RoundState::Active {
-        return refuse("A re-match is for a round whose partnerships are running".to_owned()).await;
+    let round = load_round_at(&state, &id).await?;
+    let actor = Actor::user(&admin.0.user);
+    match matching::rematch(state.app(), &actor, round.id).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/rounds/{}/partnerships?done=rematch", round.id))
+                .into_response(),
+        ),
+        Err(error) => refuse(&state, &admin, &csrf, &round, error).await,
     }
-    let input = match rematch_input(&state, &round).await? {
-        Ok(input) => input,
-        Err(message) => return refuse(message).await,
-    };
-    let request = input.request.clone();
-    let proposal = match tokio::task::spawn_blocking(move || proposal::run(&request)).await? {
-        Ok(proposal) => proposal,
-        Err(error) => return refuse(capitalise(&error.to_string())).await,
-    };
-    let options = iln_store::MatchOptions::of(&input.request);
-    let run = state
-        .store()
-        .save_match_run(
-            &NewMatchRun {
-                round: round.id,
-                kind: MatchRunKind::Rematch,
-                run_by: Some(admin.0.id()),
-                options: &options,
-                proposal: &proposal,
-            },
-            state.now(),
-        )
-        .await?;
-    audit(
-        &state,
-        Some(&admin.0),
-        AuditAction::RoundRematch,
-        Some(format!("round:{}", round.id)),
-        Some(format!("run {run}")),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/rounds/{}/partnerships?done=rematch", round.id)).into_response())
 }
 
-/// Creates the re-match's new pairs and adds the people who join a running pair, then
-/// introduces every partnership that changed.
+/// Applies the re-match shown: the new partnerships are created and introduced.
 pub async fn apply_rematch(
     State(state): State<AppState>,
     admin: Admin,
     CsrfToken(csrf): CsrfToken,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let round = load_round(&state, &id).await?;
-    let store = state.store();
-    let page_now = round_page(&state, &admin.0, &csrf, &round, None).await?;
-    let latest = store
-        .latest_match_runs(round.id, MatchRunKind::Rematch, 1)
-        .await?;
-    let input = rematch_input(&state, &round).await?;
-    let (Some(run), Ok(input), true, true) = (
-        latest.first(),
-        input,
-        page_now.rematch_current,
-        round.round.state == RoundState::Active,
-    ) else {
-        let view = round_page(
-            &state,
-            &admin.0,
-            &csrf,
-            &round,
-            Some(
-                "Run the re-match first: the people left alone have changed or none are left"
-                    .to_owned(),
-            ),
-        )
-        .await?;
-        return page(FORM_INVALID, &view);
-    };
-    let record = |id: &str| -> Option<&ApplicationRecord> {
-        let id: ApplicationId = id.parse().ok()?;
-        input.records.get(&id)
-    };
-    let member = |id: &str| record(id).map(new_member);
-    let mut created = 0;
-    for partnership in &run.proposal.partnerships {
-        if partnership.locked {
-            if partnership.members.len() != 3 {
-                continue;
-            }
-            // A running pair gains a third member.
-            let key: Vec<String> = partnership
-                .members
-                .iter()
-                .map(|m| m.id.clone())
-                .filter(|id| input.running.keys().any(|k| k.contains(id)))
-                .collect::<Vec<_>>();
-            let mut key = key;
-            key.sort();
-            let Some(&running) = input.running.get(&key) else {
-                continue;
-            };
-            let Some(newcomer) = partnership
-                .members
-                .iter()
-                .find(|m| !key.contains(&m.id))
-                .and_then(|m| member(&m.id))
-            else {
-                continue;
-            };
-            store
-                .add_partnership_member(
-                    running,
-                    &newcomer,
-                    partnership.score,
-                    &partnership.explanation,
-                )
-                .await?;
-            let members: Option<Vec<&ApplicationRecord>> =
-                partnership.members.iter().map(|m| record(&m.id)).collect();
-            if let Some(members) = members {
-                introduce(&state, &round, &members, &partnership.explanation).await?;
-            }
-            created += 1;
-        } else {
-            let records: Option<Vec<&ApplicationRecord>> =
-                partnership.members.iter().map(|m| record(&m.id)).collect();
-            let Some(records) = records else { continue };
-            let new = NewPartnership {
-                round: round.id,
-                run: Some(run.id),
-                score: partnership.score,
-                explanation: partnership.explanation.clone(),
-                members: records.iter().map(|r| new_member(r)).collect(),
-            };
-            store
-                .create_partnerships(std::slice::from_ref(&new), false, state.now())
-                .await?;
-            introduce(&state, &round, &records, &new.explanation).await?;
-            created += 1;
+    let round = load_round_at(&state, &id).await?;
+    let actor = Actor::user(&admin.0.user);
+    match matching::apply_rematch(state.app(), &actor, round.id).await {
+        Ok(_) => {
+            state.wake_outbox();
+            Ok(
+                Redirect::to(&format!("/rounds/{}/partnerships?done=applied", round.id))
+                    .into_response(),
+            )
         }
+        Err(error) => refuse(&state, &admin, &csrf, &round, error).await,
     }
-    audit(
-        &state,
-        Some(&admin.0),
-        AuditAction::RoundRematchApply,
-        Some(format!("round:{}", round.id)),
-        Some(format!(
-            "run {}: {created} partnerships new or joined",
-            run.id
-        )),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/rounds/{}/partnerships?done=applied", round.id)).into_response())
+}
+
+/// The round's partnerships page again with why a re-match step was refused, or the error
+/// itself when it is no refusal.
+async fn refuse(
+    state: &AppState,
+    admin: &Admin,
+    csrf: &str,
+    round: &RoundRecord,
+    error: MatchingError,
+) -> Result<Response, WebError> {
+    let Some(problem) = refusal(&error) else {
+        return Err(error.into());
+    };
+    let view = round_page(state, &admin.0, csrf, round, Some(problem)).await?;
+    page(FORM_INVALID, &view)
 }
 
 // ---------------------------------------------------------------------------------------
 // Dashboard panels
-
-/// A participant's latest partnership, for their dashboard.
-pub struct DashboardPartnership {
-    pub round: String,
-    pub partners: String,
-    pub running: bool,
-}
-
-pub(crate) async fn dashboard_partnership(
-    state: &AppState,
-    user: UserId,
-) -> Result<Option<DashboardPartnership>, WebError> {
-    let Some(latest) = state
-        .store()
-        .partnerships_of(user)
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Ok(None);
-    };
-    let round = state.store().round(latest.round).await?;
-    Ok(Some(DashboardPartnership {
-        round: round.map_or_else(String::new, |r| r.round.settings.name.to_string()),
-        partners: latest
-            .partners_of(user)
-            .map(|m| m.profile.name.as_str())
-            .collect::<Vec<_>>()
-            .join(" and "),
-        running: latest.is_running(),
-    }))
-}
-
-/// A round an admin has matching work in: matching (run, adjust, publish) or active
-/// (partnerships, endings, re-match).
-pub struct DashboardRound {
-    pub id: i64,
-    pub name: String,
-    pub matching: bool,
-}
-
-pub(crate) async fn dashboard_rounds(state: &AppState) -> Result<Vec<DashboardRound>, WebError> {
-    Ok(state
-        .store()
-        .list_rounds()
-        .await?
-        .into_iter()
-        .filter(|r| matches!(r.round.state, RoundState::Matching | RoundState::Active))
-        .map(|r| DashboardRound {
-            id: r.id.0,
-            name: r.round.settings.name.to_string(),
-            matching: r.round.state == RoundState::Matching,
-        })
-        .collect())
-}

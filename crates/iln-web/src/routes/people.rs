@@ -4,50 +4,19 @@
 
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use iln_domain::application::LanguageCode;
 use iln_domain::country::CountryCode;
-use iln_domain::timezone::TimeZoneName;
-use iln_store::{PeopleScope, Person, PersonId};
+use iln_store::{PeopleScope, PersonId};
 
+use super::common::person_view;
 use super::ok;
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::forms::{PathId, page_number};
 use crate::security::CsrfToken;
 use crate::state::AppState;
-use crate::templates::{Nav, Pager, PeoplePage, PersonPage, PersonView, when};
+use crate::templates::{Nav, Pager, PeoplePage, PersonPage};
 
 const PER_PAGE: i64 = 50;
-
-/// "Swahili" for "sw"; what was stored, when it is not a code we know.
-fn language_name(stored: &str) -> String {
-    match LanguageCode::parse(stored) {
-        Ok(code) => code.name().to_owned(),
-        Err(_) => stored.to_owned(),
-    }
-}
-
-pub fn person_view(person: &Person, zone: &TimeZoneName) -> PersonView {
-    PersonView {
-        id: person.id.0,
-        full_name: person.full_name.clone(),
-        email: person.email.to_string(),
-        country: person.country.name().to_owned(),
-        city: person.city.clone(),
-        institution: person.institution.clone(),
-        sector: person.sector.label(),
-        career_stage: person.career_stage.label(),
-        time_zone: person.time_zone.as_str().to_owned(),
-        languages: person
-            .languages
-            .iter()
-            .map(|language| language_name(language))
-            .collect::<Vec<_>>()
-            .join(", "),
-        interests: person.interests.join(", "),
-        joined: when(person.created_at, zone),
-    }
-}
 
 pub async fn list(
     State(state): State<AppState>,

@@ -24,8 +24,8 @@ use iln_store::{
 };
 use serde::Deserialize;
 
+use super::common::{listed, load_round, unreadable_notes};
 use super::ok;
-use super::rounds::{listed, load_round};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::forms::{HtmlForm, PathId};
@@ -117,6 +117,8 @@ struct QueuePage {
     sectors: Vec<(&'static str, &'static str)>,
     statuses: Vec<(&'static str, &'static str)>,
     rows: Vec<QueueRow>,
+    /// Applications in the filter that this release cannot read, named above the list.
+    unreadable: Vec<String>,
     notice: Option<String>,
 }
 
@@ -187,18 +189,23 @@ async fn render_queue(
         sector: Sector::parse(&filters.sector).ok(),
         duplicates_only: filters.duplicates,
     };
-    let applications = state.store().applications(record.id, &filter).await?;
+    let listing = state
+        .store()
+        .application_listing(record.id, &filter)
+        .await?;
+    let applications = listing.rows;
     let endorsed = state.store().endorsed_applications(record.id).await?;
     let all = state
         .store()
-        .applications(
+        .application_listing(
             record.id,
             &ApplicationFilter {
                 scope: scope.clone(),
                 ..ApplicationFilter::all()
             },
         )
-        .await?;
+        .await?
+        .rows;
     let mut countries: Vec<(String, String)> = match &scope {
         PeopleScope::All => {
             let mut codes: Vec<CountryCode> = all.iter().map(|a| a.application.country).collect();
@@ -258,6 +265,7 @@ async fn render_queue(
             .map(|s| (s.as_str(), s.label()))
             .collect(),
         rows,
+        unreadable: unreadable_notes(&listing.unreadable),
         notice,
     })
 }

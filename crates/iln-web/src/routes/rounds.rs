@@ -8,19 +8,20 @@
 //! transitions with their side effects, and a POST that depends on the state applies them
 //! first in its own transaction.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use iln_app::Actor;
 use iln_app::rounds::RoundError;
-use iln_domain::account::Role;
 use iln_domain::application::InterestCatalogue;
 use iln_domain::round::{AdminAction, RoundForm, RoundSettings, RoundState, RoundStatus};
 use iln_store::{PeopleScope, RoundId, RoundRecord};
 use serde::Deserialize;
 
+use super::common::{
+    FieldErrors, RoundRow, current_commitments, is_coordinator, listed, load_round,
+    unreadable_notes, without_field,
+};
 use super::{FORM_INVALID, ok, page};
 use crate::auth::{Admin, MaybeViewer, Viewer};
 use crate::error::WebError;
@@ -28,14 +29,6 @@ use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::Nav;
-
-/// What every participant commits to, shown on the round's page and on the form.
-pub const COMMITMENTS: [&str; 4] = [
-    "Reply to your partner within a week of their message.",
-    "Keep what your partner tells you confidential.",
-    "Follow the network's code of conduct.",
-    "Give the partnership about an hour a week.",
-];
 
 /// The refusals of the rounds use-cases as pages a person can act on. A form's own problems
 /// are shown on the form by its handler; this is for everything else.
@@ -69,12 +62,6 @@ impl From<RoundError> for WebError {
     }
 }
 
-/// A round as it stands now, the dates that have passed applied without writing anything.
-/// A round that does not exist is a 404. Pages of every area read rounds through this.
-pub async fn load_round(state: &AppState, id: RoundId) -> Result<RoundRecord, WebError> {
-    Ok(iln_app::rounds::round_now(state.app(), id).await?)
-}
-
 /// A round a viewer may see: drafts only for admins and coordinators, as 404 for others.
 async fn visible_round(
     state: &AppState,
@@ -88,72 +75,14 @@ async fn visible_round(
     Ok(record)
 }
 
-/// Admins and country coordinators: the people who run rounds and review applicants.
-pub fn is_coordinator(viewer: Option<&Viewer>) -> bool {
-    viewer.is_some_and(|v| matches!(v.role(), Role::Admin | Role::CountryCoordinator))
-}
-
-/// One round in a list.
-pub struct RoundRow {
-    pub id: i64,
-    pub name: String,
-    pub state: &'static str,
-    pub headline: String,
-}
-
-impl RoundRow {
-    pub fn new(record: &RoundRecord, now: jiff::Timestamp) -> RoundRow {
-        RoundRow {
-            id: record.id.0,
-            name: record.round.settings.name.to_string(),
-            state: record.round.state.label(),
-            headline: record.round.status(now).headline,
-        }
-    }
-}
-
-/// The rounds a coordinator's dashboard lists: every one but the closed, newest first.
-pub async fn dashboard_rounds(state: &AppState) -> Result<Vec<RoundRow>, WebError> {
-    let now = state.now();
-    Ok(iln_app::rounds::rounds_now(state.app())
-        .await?
-        .iter()
-        .filter(|r| r.round.state != RoundState::Closed)
-        .map(|r| RoundRow::new(r, now))
-        .collect())
-}
-
-/// One of a participant's applications, for their dashboard.
-pub struct ApplicationLine {
-    pub round_id: i64,
-    pub round: String,
-    pub status: &'static str,
-}
-
-/// A participant's applications, newest first.
-pub async fn dashboard_applications(
-    state: &AppState,
-    user: iln_store::UserId,
-) -> Result<Vec<ApplicationLine>, WebError> {
-    let mut lines = Vec::new();
-    for application in state.store().applications_of_user(user).await? {
-        if let Some(record) = state.store().round(application.round).await? {
-            lines.push(ApplicationLine {
-                round_id: record.id.0,
-                round: record.round.settings.name.to_string(),
-                status: application.status.label(),
-            });
-        }
-    }
-    Ok(lines)
-}
-
 #[derive(Template)]
 #[template(path = "round_list.html")]
 struct RoundListPage {
     nav: Nav,
     can_create: bool,
     rounds: Vec<RoundRow>,
+    /// Rounds this release cannot read, named for coordinators (visitors see the rest).
+    unreadable: Vec<String>,
 }
 
 pub async fn list(
@@ -163,8 +92,9 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let coordinator = is_coordinator(viewer.as_ref());
     let now = state.now();
-    let rounds = iln_app::rounds::rounds_now(state.app())
-        .await?
+    let listing = iln_app::rounds::round_listing_now(state.app()).await?;
+    let rounds = listing
+        .rows
         .iter()
         .filter(|r| coordinator || r.round.state != RoundState::Draft)
         .map(|r| RoundRow::new(r, now))
@@ -173,34 +103,12 @@ pub async fn list(
         nav: Nav::new(viewer.as_ref(), &csrf),
         can_create: viewer.as_ref().is_some_and(Viewer::is_admin),
         rounds,
+        unreadable: if coordinator {
+            unreadable_notes(&listing.unreadable)
+        } else {
+            Vec::new()
+        },
     })
-}
-
-/// The form's error for each field, by the field's name.
-#[derive(Default)]
-pub struct FieldErrors(BTreeMap<String, String>);
-
-impl FieldErrors {
-    pub fn insert(&mut self, field: &str, message: String) {
-        self.0.entry(field.to_owned()).or_insert(message);
-    }
-
-    pub fn get(&self, field: &str) -> Option<String> {
-        self.0.get(field).cloned()
-    }
-
-    pub fn any(&self) -> bool {
-        !self.0.is_empty()
-    }
-}
-
-/// A domain error reads "field: message"; next to its field only the message is needed.
-pub fn without_field(error: &impl ToString) -> String {
-    let text = error.to_string();
-    match text.split_once(": ") {
-        Some((_, message)) => message.to_owned(),
-        None => text,
-    }
 }
 
 #[derive(Template)]
@@ -333,11 +241,6 @@ pub async fn update(
     }
 }
 
-/// Names as one readable list: "English, French".
-pub fn listed<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    names.into_iter().collect::<Vec<_>>().join(", ")
-}
-
 /// A round's settings as people read them.
 pub struct SettingsView {
     pub languages: String,
@@ -371,7 +274,7 @@ struct RoundPage {
     name: String,
     status: RoundStatus,
     settings: SettingsView,
-    commitments: [&'static str; 4],
+    commitments: &'static [&'static str],
     accepts_applications: bool,
     signed_in: bool,
     own: Option<OwnApplication>,
@@ -453,7 +356,7 @@ async fn render_round(
         name: record.round.settings.name.to_string(),
         status: record.round.status(state.now()),
         settings: SettingsView::new(&record.round.settings),
-        commitments: COMMITMENTS,
+        commitments: current_commitments(),
         accepts_applications: record.round.accepts_applications(),
         signed_in: viewer.is_some(),
         own,

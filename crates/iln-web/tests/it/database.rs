@@ -93,6 +93,75 @@ async fn a_record_saved_in_a_newer_format_shows_a_note_not_a_500() {
         "{}",
         page.body
     );
-    // Other pages keep working.
+    // Other pages keep working, and the list of rounds names the unreadable one to admins.
     assert_eq!(browser.get("/dashboard").await.status, StatusCode::OK);
+    let list = browser.get("/rounds").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let id = path.trim_start_matches("/rounds/");
+    assert!(
+        list.body.contains(&format!("Round {id}&#39;s settings")),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("cannot read"), "{}", list.body);
+    // Visitors see the list without the note.
+    let visitor = app.browser().get("/rounds").await;
+    assert_eq!(visitor.status, StatusCode::OK);
+    assert!(!visitor.body.contains("cannot read"), "{}", visitor.body);
+}
+
+/// One application saved in a newer format leaves the review list working: the others are
+/// listed and the unreadable one is named above them.
+#[tokio::test]
+async fn an_unreadable_application_is_named_and_the_rest_are_listed() {
+    use sqlx::{Connection, Executor};
+
+    use crate::apply::{applicant, apply};
+    use crate::rounds::{ROUND_FIELDS, admin, create_round};
+
+    let app = TestApp::new().await;
+    let mut coordinator = admin(&app).await;
+    let round = create_round(&mut coordinator, &ROUND_FIELDS).await;
+    apply(
+        &mut applicant(&app, "wanjiru@iln.test").await,
+        round,
+        "Wanjiru Kamau",
+        "KE",
+    )
+    .await;
+    apply(
+        &mut applicant(&app, "chidi@iln.test").await,
+        round,
+        "Chidi Okeke",
+        "NG",
+    )
+    .await;
+    let mut raw = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    let row = sqlx::query("SELECT id FROM applications WHERE email = 'chidi@iln.test'")
+        .fetch_one(&mut raw)
+        .await
+        .unwrap();
+    let id: i64 = sqlx::Row::get(&row, "id");
+    raw.execute(
+        sqlx::query("UPDATE applications SET answers = $1 WHERE id = $2")
+            .bind(r#"{"v":9,"data":{"name":"From the future"}}"#)
+            .bind(id),
+    )
+    .await
+    .unwrap();
+    raw.close().await.unwrap();
+
+    let page = coordinator.get(&format!("/rounds/{round}/review")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Wanjiru Kamau"), "{}", page.body);
+    assert!(!page.body.contains("Chidi Okeke"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("Application {id}&#39;s answers")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("cannot read"), "{}", page.body);
 }

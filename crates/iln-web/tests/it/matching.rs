@@ -499,3 +499,49 @@ async fn malformed_input_never_fails_on_our_side() {
         2
     );
 }
+
+/// The newest run saved in a format this release cannot read: the page names it, shows no
+/// run to publish, and running again works.
+#[tokio::test]
+async fn an_unreadable_newest_run_is_named_and_matching_can_run_again() {
+    use sqlx::{Connection, Executor};
+
+    let app = TestApp::new().await;
+    let (round, _) = matching_round(&app, 6).await;
+    app.user("admin@example.org", Role::Admin, &[]).await;
+    let mut admin = app.browser();
+    admin.sign_in("admin@example.org").await;
+    let path = format!("/rounds/{round}/matching/run");
+    let page = admin.post(&path, &run_fields()).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let mut raw = sqlx::SqliteConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    raw.execute(r#"UPDATE match_runs SET proposal = '{"v":9,"data":{}}'"#)
+        .await
+        .unwrap();
+    raw.close().await.unwrap();
+    let page = admin.get(&format!("/rounds/{round}/matching")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Matching run 1&#39;s proposal"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Latest proposal (run"), "{}", page.body);
+    assert!(
+        !page.body.contains("Publish the partnerships of run"),
+        "{}",
+        page.body
+    );
+    let page = admin.post(&path, &run_fields()).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = admin.get(&format!("/rounds/{round}/matching")).await;
+    assert!(
+        page.body.contains("Latest proposal (run 2)"),
+        "{}",
+        page.body
+    );
+    // The older, unreadable run is still named.
+    assert!(page.body.contains("Matching run 1&#39;s proposal"));
+}

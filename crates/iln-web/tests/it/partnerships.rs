@@ -41,6 +41,11 @@ async fn a_participant_sees_their_partner_and_nobody_else_can_end_it() {
     assert!(page.body.contains(&partner.profile.institution));
     assert!(page.body.contains("Partnerships start"));
     assert!(page.body.contains("Running"));
+    // The commitments listed are the version this member agreed to, word for word.
+    for commitment in iln_domain::commitments::CommitmentsVersion::current().commitments() {
+        let escaped = commitment.replace('\'', "&#39;");
+        assert!(page.body.contains(&escaped), "{commitment}: {}", page.body);
+    }
     assert!(
         !page
             .body
