@@ -57,14 +57,6 @@ impl MatchMode {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            MatchMode::BestTotal => "Best total score",
-            MatchMode::MaxParticipation => "Pair as many people as possible",
-            MatchMode::Fairness => "Pair as many as possible, then raise the lowest score",
-        }
-    }
-
     fn engine(self) -> Mode {
         match self {
             MatchMode::BestTotal => Mode::MaxWeight,

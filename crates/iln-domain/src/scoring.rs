@@ -97,18 +97,6 @@ impl Criterion {
             Criterion::WiderNetwork => "wider_network",
         }
     }
-
-    /// Plain English for the weights form.
-    pub fn label(self) -> &'static str {
-        match self {
-            Criterion::SharedInterests => "Each shared area of interest (up to three)",
-            Criterion::Preference => "Each person's matching preference met",
-            Criterion::Sector => "Same library sector",
-            Criterion::WakingHours => "Overlapping waking hours (full overlap)",
-            Criterion::Communication => "Each shared way to communicate",
-            Criterion::WiderNetwork => "Partner's country and sector new to a person",
-        }
-    }
 }
 
 /// A weight the admin typed that we cannot use.

@@ -26,6 +26,7 @@ use crate::forms::HtmlForm;
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
+use crate::words::{self, Label};
 
 /// The round with this id, with the dates that have passed applied (the rounds module's
 /// loader); 404 when there is none or the id is not a number.
@@ -463,7 +464,7 @@ async fn matching_page(
         nav: Nav::new(Some(&admin.0), csrf),
         round_id: round.id.0,
         round_name: round.round.settings.name.to_string(),
-        headline: round.round.status(state.now()).headline,
+        headline: words::round_headline(&round.round, state.now()),
         can_run: matching,
         can_publish: matching && !runs.is_empty() && !published,
         published,
@@ -832,23 +833,6 @@ pub const COMMITMENTS: [&str; 4] = [
     "Follow the network's code of conduct.",
     "Give the partnership about an hour a week.",
 ];
-
-pub struct Milestone {
-    pub label: &'static str,
-    pub shown: String,
-}
-
-pub(crate) fn timeline(round: &Round, now: jiff::Timestamp) -> Vec<Milestone> {
-    round
-        .status(now)
-        .timeline
-        .into_iter()
-        .map(|m| Milestone {
-            label: m.label,
-            shown: m.shown,
-        })
-        .collect()
-}
 
 /// Queues the introduction of a partnership to each of its members (a re-match's new or
 /// grown partnerships), in a transaction of its own.

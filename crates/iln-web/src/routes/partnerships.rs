@@ -16,9 +16,7 @@ use iln_store::{
 };
 use serde::Deserialize;
 
-use super::matching::{
-    COMMITMENTS, Milestone, introduce, load_round, new_member, refusal, timeline,
-};
+use super::matching::{COMMITMENTS, introduce, load_round, new_member, refusal};
 use super::{FORM_INVALID, audit, ok, page};
 use crate::auth::{Admin, Viewer};
 use crate::error::{WebError, capitalise};
@@ -26,6 +24,7 @@ use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
+use crate::words::{self, MilestoneView};
 use iln_app::Actor;
 use iln_app::matching;
 
@@ -33,7 +32,7 @@ pub struct PartnershipView {
     pub id: i64,
     pub round_name: String,
     pub round_headline: String,
-    pub timeline: Vec<Milestone>,
+    pub timeline: Vec<MilestoneView>,
     pub partners: Vec<PartnerProfile>,
     pub explanation: String,
     pub running: bool,
@@ -84,8 +83,8 @@ async fn my_page(
         partnerships.push(PartnershipView {
             id: partnership.id.0,
             round_name: round.round.settings.name.to_string(),
-            round_headline: round.round.status(state.now()).headline,
-            timeline: timeline(&round.round, state.now()),
+            round_headline: words::round_headline(&round.round, state.now()),
+            timeline: words::round_timeline(&round.round, state.now()),
             partners: partnership
                 .partners_of(viewer.id())
                 .map(|m| m.profile.clone())
@@ -268,7 +267,7 @@ async fn round_page_with(
         nav: Nav::new(Some(viewer), csrf),
         round_id: round.id.0,
         round_name: round.round.settings.name.to_string(),
-        headline: round.round.status(state.now()).headline,
+        headline: words::round_headline(&round.round, state.now()),
         active: round.round.state == RoundState::Active,
         partnerships: partnerships
             .iter()

@@ -16,6 +16,7 @@ use crate::forms::{PathId, page_number};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, Pager, PeoplePage, PersonPage, PersonView, when};
+use crate::words::Label;
 
 const PER_PAGE: i64 = 50;
 

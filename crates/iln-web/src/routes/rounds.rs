@@ -17,7 +17,7 @@ use iln_app::Actor;
 use iln_app::rounds::RoundError;
 use iln_domain::account::Role;
 use iln_domain::application::InterestCatalogue;
-use iln_domain::round::{AdminAction, RoundForm, RoundSettings, RoundState, RoundStatus};
+use iln_domain::round::{AdminAction, RoundForm, RoundSettings, RoundState};
 use iln_store::{PeopleScope, RoundId, RoundRecord};
 use serde::Deserialize;
 
@@ -28,6 +28,7 @@ use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::Nav;
+use crate::words::{self, Label, StatusView};
 
 /// What every participant commits to, shown on the round's page and on the form.
 pub const COMMITMENTS: [&str; 4] = [
@@ -107,7 +108,7 @@ impl RoundRow {
             id: record.id.0,
             name: record.round.settings.name.to_string(),
             state: record.round.state.label(),
-            headline: record.round.status(now).headline,
+            headline: words::round_headline(&record.round, now),
         }
     }
 }
@@ -369,7 +370,7 @@ struct RoundPage {
     nav: Nav,
     id: i64,
     name: String,
-    status: RoundStatus,
+    status: StatusView,
     settings: SettingsView,
     commitments: [&'static str; 4],
     accepts_applications: bool,
@@ -451,7 +452,7 @@ async fn render_round(
         nav: Nav::new(viewer, csrf),
         id: record.id.0,
         name: record.round.settings.name.to_string(),
-        status: record.round.status(state.now()),
+        status: StatusView::new(&record.round, state.now()),
         settings: SettingsView::new(&record.round.settings),
         commitments: COMMITMENTS,
         accepts_applications: record.round.accepts_applications(),
