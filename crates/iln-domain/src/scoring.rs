@@ -234,8 +234,8 @@ impl Rule {
         }
     }
 
-    /// Why the pair is not allowed, in plain English.
-    pub fn describe(self) -> &'static str {
+    /// Why the pair is not allowed, as a phrase for error messages.
+    pub(crate) fn reason(self) -> &'static str {
         match self {
             Rule::SameCountry => "they live in the same country",
             Rule::NoSharedLanguage => "they share no program language",
