@@ -190,7 +190,7 @@ pub async fn record_transition(
     }
     let cause = match transition.cause {
         Cause::Date => "the date".to_owned(),
-        Cause::Admin { action } => format!("an admin: {}", action.label()),
+        Cause::Admin { action } => format!("an admin: {}", action.as_str()),
     };
     audit(
         tx,

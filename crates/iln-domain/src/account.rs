@@ -210,15 +210,6 @@ impl Role {
             .find(|role| role.as_str() == normalized)
             .ok_or_else(|| RoleError(input.to_owned()))
     }
-
-    /// The name people read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "Program coordinator",
-            Role::CountryCoordinator => "Country coordinator",
-            Role::Participant => "Participant",
-        }
-    }
 }
 
 impl fmt::Display for Role {

@@ -266,13 +266,15 @@ impl CommunicationWay {
         }
     }
 
-    /// Plain English for people.
-    pub fn label(self) -> &'static str {
+    /// Other spellings people type for the way (in a spreadsheet, say), besides its id: the
+    /// words the form shows. Input parsing, not display: these stay accepted even if the
+    /// page's words change.
+    fn spellings(self) -> &'static [&'static str] {
         match self {
-            CommunicationWay::Email => "Email",
-            CommunicationWay::Video => "Video call",
-            CommunicationWay::Chat => "Chat",
-            CommunicationWay::SocialMedia => "Social media",
+            CommunicationWay::Email => &["email"],
+            CommunicationWay::Video => &["video call"],
+            CommunicationWay::Chat => &["chat"],
+            CommunicationWay::SocialMedia => &["social media"],
         }
     }
 
@@ -286,12 +288,13 @@ impl CommunicationWay {
         }
     }
 
-    /// Accepts the id or the label in any case, with spaces or hyphens for underscores.
+    /// Accepts the id or one of its spellings in any case, with spaces or hyphens for
+    /// underscores.
     pub fn parse(input: &str) -> Result<CommunicationWay, ApplicationValueError> {
         let wanted = snake(input);
         CommunicationWay::ALL
             .into_iter()
-            .find(|w| w.as_str() == wanted || snake(w.label()) == wanted)
+            .find(|w| w.as_str() == wanted || w.spellings().iter().any(|s| snake(s) == wanted))
             .ok_or_else(|| ApplicationValueError::CommunicationWay(input.trim().to_owned()))
     }
 
@@ -333,20 +336,22 @@ impl MatchPreference {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// Other spellings people type for the preference, besides its id: the words the form
+    /// shows. Input parsing, not display.
+    fn spellings(self) -> &'static [&'static str] {
         match self {
-            MatchPreference::CareerStage => "Someone at a similar career stage",
-            MatchPreference::InterestSector => "Someone with similar interests and sector",
-            MatchPreference::Any => "Open to anyone",
+            MatchPreference::CareerStage => &["someone at a similar career stage"],
+            MatchPreference::InterestSector => &["someone with similar interests and sector"],
+            MatchPreference::Any => &["open to anyone"],
         }
     }
 
-    /// Accepts the id or the label in any case.
+    /// Accepts the id or one of its spellings in any case.
     pub fn parse(input: &str) -> Result<MatchPreference, ApplicationValueError> {
         let wanted = snake(input);
         MatchPreference::ALL
             .into_iter()
-            .find(|p| p.as_str() == wanted || snake(p.label()) == wanted)
+            .find(|p| p.as_str() == wanted || p.spellings().iter().any(|s| snake(s) == wanted))
             .ok_or_else(|| ApplicationValueError::MatchPreference(input.trim().to_owned()))
     }
 }
@@ -834,15 +839,6 @@ pub struct Identity {
 pub enum DuplicateReason {
     SameEmail,
     SameNameInstitutionCountry,
-}
-
-impl DuplicateReason {
-    pub fn describe(self) -> &'static str {
-        match self {
-            DuplicateReason::SameEmail => "same email address",
-            DuplicateReason::SameNameInstitutionCountry => "same name, institution and country",
-        }
-    }
 }
 
 /// Applications that look like the same person, for a coordinator to merge or keep.

@@ -1,7 +1,5 @@
 //! A participant's professional profile: the library sector they work in and their career stage.
 
-use std::fmt;
-
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
@@ -63,29 +61,31 @@ impl Sector {
         }
     }
 
-    /// Plain English for people.
-    pub fn label(self) -> &'static str {
+    /// Other spellings people type for the sector (in an imported spreadsheet, say), besides
+    /// its id: the words the form shows. Input parsing, not display: these stay accepted even
+    /// if the page's words change.
+    fn spellings(self) -> &'static [&'static str] {
         match self {
-            Sector::Academic => "Academic library",
-            Sector::Public => "Public library",
-            Sector::School => "School library",
-            Sector::Special => "Special library",
-            Sector::Government => "Government library",
-            Sector::National => "National library",
-            Sector::Archives => "Archives",
-            Sector::Museum => "Museum",
-            Sector::LisEducation => "Library and information science education",
-            Sector::Vendor => "Vendor or supplier",
-            Sector::Other => "Other",
+            Sector::Academic => &["academic library"],
+            Sector::Public => &["public library"],
+            Sector::School => &["school library"],
+            Sector::Special => &["special library"],
+            Sector::Government => &["government library"],
+            Sector::National => &["national library"],
+            Sector::Archives => &["archives"],
+            Sector::Museum => &["museum"],
+            Sector::LisEducation => &["library and information science education"],
+            Sector::Vendor => &["vendor or supplier"],
+            Sector::Other => &["other"],
         }
     }
 
-    /// Accepts the id or the label, in any case, with spaces or hyphens for underscores.
+    /// Accepts the id or one of its spellings, in any case, with spaces or hyphens for underscores.
     pub fn parse(input: &str) -> Result<Sector, ProfileError> {
         let wanted = normalise(input);
         Sector::ALL
             .into_iter()
-            .find(|s| s.as_str() == wanted || normalise(s.label()) == wanted)
+            .find(|s| s.as_str() == wanted || s.spellings().iter().any(|l| normalise(l) == wanted))
             .ok_or_else(|| ProfileError::UnknownSector(input.trim().to_owned()))
     }
 }
@@ -118,22 +118,23 @@ impl CareerStage {
         }
     }
 
-    /// Plain English for people.
-    pub fn label(self) -> &'static str {
+    /// Other spellings people type for the stage, besides its id: the words the form shows.
+    /// Input parsing, not display.
+    fn spellings(self) -> &'static [&'static str] {
         match self {
-            CareerStage::Student => "Student",
-            CareerStage::Early => "Early career (up to 5 years)",
-            CareerStage::Mid => "Mid career (5 to 15 years)",
-            CareerStage::Senior => "Senior (more than 15 years)",
+            CareerStage::Student => &["student"],
+            CareerStage::Early => &["early career (up to 5 years)"],
+            CareerStage::Mid => &["mid career (5 to 15 years)"],
+            CareerStage::Senior => &["senior (more than 15 years)"],
         }
     }
 
-    /// Accepts the id or the label, in any case, with spaces or hyphens for underscores.
+    /// Accepts the id or one of its spellings, in any case, with spaces or hyphens for underscores.
     pub fn parse(input: &str) -> Result<CareerStage, ProfileError> {
         let wanted = normalise(input);
         CareerStage::ALL
             .into_iter()
-            .find(|s| s.as_str() == wanted || normalise(s.label()) == wanted)
+            .find(|s| s.as_str() == wanted || s.spellings().iter().any(|l| normalise(l) == wanted))
             .ok_or_else(|| ProfileError::UnknownCareerStage(input.trim().to_owned()))
     }
 }
@@ -156,12 +157,6 @@ fn normalise(input: &str) -> String {
 
 macro_rules! text_impls {
     ($ty:ty) => {
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-
         impl std::str::FromStr for $ty {
             type Err = ProfileError;
 

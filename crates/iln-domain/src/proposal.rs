@@ -57,14 +57,6 @@ impl MatchMode {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            MatchMode::BestTotal => "Best total score",
-            MatchMode::MaxParticipation => "Pair as many people as possible",
-            MatchMode::Fairness => "Pair as many as possible, then raise the lowest score",
-        }
-    }
-
     fn engine(self) -> Mode {
         match self {
             MatchMode::BestTotal => Mode::MaxWeight,
@@ -119,7 +111,7 @@ pub enum ProposalError {
     LockedWithSelf(String),
     #[error("{0:?} is in two locked pairs")]
     LockedTwice(String),
-    #[error("{a:?} and {b:?} cannot be locked together: {reason}", reason = .rule.describe())]
+    #[error("{a:?} and {b:?} cannot be locked together: {reason}", reason = .rule.reason())]
     LockBreaksRule { a: String, b: String, rule: Rule },
     #[error("{0:?} is not in a pair of this proposal, so they cannot be swapped")]
     NotPaired(String),

@@ -160,13 +160,6 @@ impl LeftoverPolicy {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            LeftoverPolicy::Trio => "Join a pair to make a trio",
-            LeftoverPolicy::NextRound => "Wait for the next round",
-        }
-    }
-
     /// Accepts the id in any case; blank gives the default (trio).
     pub fn parse(input: &str) -> Result<LeftoverPolicy, RoundError> {
         match input
@@ -212,22 +205,6 @@ impl RoundField {
             RoundField::Languages => "languages",
             RoundField::CountryCap => "country_cap",
             RoundField::Leftover => "leftover",
-        }
-    }
-
-    /// The field's label on the form.
-    pub fn label(self) -> &'static str {
-        match self {
-            RoundField::Name => "Name",
-            RoundField::TimeZone => "Time zone of the dates",
-            RoundField::Opens => "Applications open",
-            RoundField::Closes => "Applications close",
-            RoundField::Matching => "Matching date",
-            RoundField::Starts => "Partnerships start",
-            RoundField::Ends => "Partnerships end",
-            RoundField::Languages => "Program languages",
-            RoundField::CountryCap => "Country cap",
-            RoundField::Leftover => "People left over",
         }
     }
 }
@@ -576,17 +553,6 @@ impl RoundState {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            RoundState::Draft => "Draft",
-            RoundState::Open => "Open for applications",
-            RoundState::Review => "Reviewing applications",
-            RoundState::Matching => "Matching",
-            RoundState::Active => "Partnerships under way",
-            RoundState::Closed => "Closed",
-        }
-    }
-
     pub fn parse(input: &str) -> Result<RoundState, UnknownRoundState> {
         let wanted = input.trim().to_lowercase();
         RoundState::ALL
@@ -656,13 +622,14 @@ impl AdminAction {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// What the action does, as a phrase for error messages ("open applications now").
+    fn verb(self) -> &'static str {
         match self {
-            AdminAction::OpenApplications => "Open applications now",
-            AdminAction::CloseApplications => "Close applications now",
-            AdminAction::StartMatching => "Start matching now",
-            AdminAction::Publish => "Publish the partnerships",
-            AdminAction::CloseRound => "Close the round",
+            AdminAction::OpenApplications => "open applications now",
+            AdminAction::CloseApplications => "close applications now",
+            AdminAction::StartMatching => "start matching now",
+            AdminAction::Publish => "publish the partnerships",
+            AdminAction::CloseRound => "close the round",
         }
     }
 
@@ -701,7 +668,7 @@ pub struct UnknownAdminAction(pub String);
 
 /// An admin action that does not apply to the round as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("cannot {action}: the round is {from}", action = .action.label().to_lowercase())]
+#[error("cannot {action}: the round is {from}", action = .action.verb())]
 pub struct TransitionError {
     pub action: AdminAction,
     pub from: RoundState,
@@ -835,74 +802,45 @@ impl Round {
         self.state == RoundState::Draft
     }
 
-    /// Where the round is and what comes next, for a page. Dates are shown in the round's
-    /// time zone.
+    /// Where the round is and what comes next, as facts: its state, whether the partnerships'
+    /// start date has come, the next state and what brings it, and the timeline's dates with
+    /// whether each has passed. The web layer puts them into words.
     pub fn status(&self, now: Timestamp) -> RoundStatus {
         let s = &self.settings;
-        let day = |d: Date| d.strftime("%-d %b %Y").to_string();
-        let headline = match self.state {
-            RoundState::Draft => format!(
-                "{} is being prepared; applications open on {}",
-                s.name,
-                day(s.opens)
-            ),
-            RoundState::Open => format!("Applications are open until {}", day(s.closes)),
-            RoundState::Review => format!(
-                "Applications are closed and being reviewed; matching begins on {}",
-                day(s.matching)
-            ),
-            RoundState::Matching if now >= s.starts_at() => format!(
-                "Matching: the partnerships were due to start on {} and are not yet published",
-                day(s.starts)
-            ),
-            RoundState::Matching => format!(
-                "Matching: partnerships are being prepared to start on {}",
-                day(s.starts)
-            ),
-            RoundState::Active if now < s.starts_at() => {
-                format!("Partnerships are published and start on {}", day(s.starts))
-            }
-            RoundState::Active => format!("Partnerships are under way until {}", day(s.ends)),
-            RoundState::Closed => format!("{} is over", s.name),
-        };
         let next = match self.next_date() {
             Some((state, at)) => Some(NextStep {
                 state,
-                at: Some(at),
-                description: match state {
-                    RoundState::Open => format!("Applications open on {}", day(s.opens)),
-                    RoundState::Review => {
-                        format!("Applications close at the end of {}", day(s.closes))
-                    }
-                    RoundState::Matching => format!("Matching begins on {}", day(s.matching)),
-                    _ => format!("The round closes at the end of {}", day(s.ends)),
+                trigger: Trigger::Date {
+                    date: match state {
+                        RoundState::Open => s.opens,
+                        RoundState::Review => s.closes,
+                        RoundState::Matching => s.matching,
+                        _ => s.ends,
+                    },
+                    at,
                 },
             }),
             None if self.state == RoundState::Matching => Some(NextStep {
                 state: RoundState::Active,
-                at: None,
-                description: "An admin reviews the proposal and publishes the partnerships"
-                    .to_owned(),
+                trigger: Trigger::Admin,
             }),
             None => None,
         };
-        let milestone = |label: &'static str, date: Date, at: Timestamp| Milestone {
-            label,
+        let milestone = |kind: MilestoneKind, date: Date, at: Timestamp| Milestone {
+            kind,
             date,
-            shown: day(date),
             passed: now >= at,
         };
         let timeline = vec![
-            milestone("Applications open", s.opens, s.opens_at()),
-            milestone("Applications close", s.closes, s.closes_at()),
-            milestone("Matching", s.matching, s.matching_at()),
-            milestone("Partnerships start", s.starts, s.starts_at()),
-            milestone("Partnerships end", s.ends, s.ends_at()),
+            milestone(MilestoneKind::ApplicationsOpen, s.opens, s.opens_at()),
+            milestone(MilestoneKind::ApplicationsClose, s.closes, s.closes_at()),
+            milestone(MilestoneKind::Matching, s.matching, s.matching_at()),
+            milestone(MilestoneKind::PartnershipsStart, s.starts, s.starts_at()),
+            milestone(MilestoneKind::PartnershipsEnd, s.ends, s.ends_at()),
         ];
         RoundStatus {
             state: self.state,
-            label: self.state.label(),
-            headline,
+            started: now >= s.starts_at(),
             next,
             actions: self.available_actions(),
             timeline,
@@ -910,13 +848,13 @@ impl Round {
     }
 }
 
-/// Where a round is and what comes next, ready for a template.
+/// Where a round is and what comes next, as facts for the web layer to put into words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RoundStatus {
     pub state: RoundState,
-    pub label: &'static str,
-    /// One sentence about now.
-    pub headline: String,
+    /// Whether the partnerships' start date has come: a round still matching then is late, and
+    /// published partnerships before it have not begun.
+    pub started: bool,
     pub next: Option<NextStep>,
     /// What an admin can do now.
     pub actions: Vec<AdminAction>,
@@ -927,18 +865,36 @@ pub struct RoundStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NextStep {
     pub state: RoundState,
-    /// When the date brings it, or `None` when it waits for an admin.
-    pub at: Option<Timestamp>,
-    pub description: String,
+    pub trigger: Trigger,
+}
+
+/// What brings the next change of state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Trigger {
+    /// A date of the settings: the day, and the moment it takes effect in the round's time
+    /// zone (the start of the day, or its end for closing dates).
+    Date { date: Date, at: Timestamp },
+    /// An admin: publishing is never a date's decision.
+    Admin,
+}
+
+/// Which date of the round's timeline a milestone is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneKind {
+    ApplicationsOpen,
+    ApplicationsClose,
+    Matching,
+    PartnershipsStart,
+    PartnershipsEnd,
 }
 
 /// A date of the round's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Milestone {
-    pub label: &'static str,
+    pub kind: MilestoneKind,
     pub date: Date,
-    /// The date as people read it, e.g. "1 Mar 2027".
-    pub shown: String,
     /// Whether the moment has passed.
     pub passed: bool,
 }

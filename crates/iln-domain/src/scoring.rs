@@ -97,18 +97,6 @@ impl Criterion {
             Criterion::WiderNetwork => "wider_network",
         }
     }
-
-    /// Plain English for the weights form.
-    pub fn label(self) -> &'static str {
-        match self {
-            Criterion::SharedInterests => "Each shared area of interest (up to three)",
-            Criterion::Preference => "Each person's matching preference met",
-            Criterion::Sector => "Same library sector",
-            Criterion::WakingHours => "Overlapping waking hours (full overlap)",
-            Criterion::Communication => "Each shared way to communicate",
-            Criterion::WiderNetwork => "Partner's country and sector new to a person",
-        }
-    }
 }
 
 /// A weight the admin typed that we cannot use.
@@ -246,8 +234,8 @@ impl Rule {
         }
     }
 
-    /// Why the pair is not allowed, in plain English.
-    pub fn describe(self) -> &'static str {
+    /// Why the pair is not allowed, as a phrase for error messages.
+    pub(crate) fn reason(self) -> &'static str {
         match self {
             Rule::SameCountry => "they live in the same country",
             Rule::NoSharedLanguage => "they share no program language",

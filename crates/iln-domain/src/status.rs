@@ -47,18 +47,6 @@ impl ApplicationStatus {
         }
     }
 
-    /// The words shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            ApplicationStatus::Submitted => "Submitted, waiting for review",
-            ApplicationStatus::Approved => "Approved",
-            ApplicationStatus::Declined => "Declined",
-            ApplicationStatus::Waitlisted => "On the waiting list",
-            ApplicationStatus::Deferred => "Deferred to the next round",
-            ApplicationStatus::Withdrawn => "Withdrawn",
-        }
-    }
-
     /// Accepts the id in any case; None for anything else.
     pub fn parse(input: &str) -> Option<ApplicationStatus> {
         let wanted = input.trim().to_lowercase();

@@ -145,15 +145,6 @@ impl EmailStatus {
             EmailStatus::Failed => "failed",
         }
     }
-
-    /// The word shown to admins.
-    pub fn label(self) -> &'static str {
-        match self {
-            EmailStatus::Pending => "Pending",
-            EmailStatus::Sent => "Sent",
-            EmailStatus::Failed => "Failed",
-        }
-    }
 }
 
 /// An email job read as a message.

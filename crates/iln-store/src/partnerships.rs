@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use iln_domain::application::Application;
+use iln_domain::application::{Application, CommunicationWay};
 use iln_domain::country::CountryCode;
-use iln_domain::profile::Sector;
+use iln_domain::profile::{CareerStage, Sector};
 use iln_domain::scoring::History;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,10 @@ use crate::{bulk, codec};
 
 /// What a partner sees of a member: a copy of their answers when the partnership was made,
 /// so a partnership reads the same after the application changes or the round is archived.
-/// Values are kept as people read them (labels, language names).
+/// Values are kept as people read them (labels, language names): a stored document
+/// (`partner-profile` v1), so the words it records are part of its format. They are written
+/// by [`PartnerProfile::sector_text`] and its siblings, not taken from the pages' words, so
+/// that rewording a page never changes what a new profile records without a new version.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PartnerProfile {
@@ -47,9 +50,9 @@ impl PartnerProfile {
             country: application.country.name().to_owned(),
             city: application.city.clone(),
             institution: application.institution.clone(),
-            sector: application.sector.label().to_owned(),
+            sector: PartnerProfile::sector_text(application.sector).to_owned(),
             role: application.role.clone(),
-            career_stage: application.career_stage.label().to_owned(),
+            career_stage: PartnerProfile::career_stage_text(application.career_stage).to_owned(),
             time_zone: application.time_zone.as_str().to_owned(),
             languages: application
                 .languages
@@ -64,10 +67,48 @@ impl PartnerProfile {
             communication: application
                 .communication
                 .iter()
-                .map(|w| w.label().to_owned())
+                .map(|w| PartnerProfile::communication_text(*w).to_owned())
                 .collect(),
             goals: application.goals.clone(),
             offer: application.offer.clone(),
+        }
+    }
+
+    /// How a profile records a sector: as the application form showed it when profiles were
+    /// first stored (the web's tests check the form still shows the same words).
+    pub fn sector_text(sector: Sector) -> &'static str {
+        match sector {
+            Sector::Academic => "Academic library",
+            Sector::Public => "Public library",
+            Sector::School => "School library",
+            Sector::Special => "Special library",
+            Sector::Government => "Government library",
+            Sector::National => "National library",
+            Sector::Archives => "Archives",
+            Sector::Museum => "Museum",
+            Sector::LisEducation => "Library and information science education",
+            Sector::Vendor => "Vendor or supplier",
+            Sector::Other => "Other",
+        }
+    }
+
+    /// How a profile records a career stage.
+    pub fn career_stage_text(stage: CareerStage) -> &'static str {
+        match stage {
+            CareerStage::Student => "Student",
+            CareerStage::Early => "Early career (up to 5 years)",
+            CareerStage::Mid => "Mid career (5 to 15 years)",
+            CareerStage::Senior => "Senior (more than 15 years)",
+        }
+    }
+
+    /// How a profile records a way to keep in touch.
+    pub fn communication_text(way: CommunicationWay) -> &'static str {
+        match way {
+            CommunicationWay::Email => "Email",
+            CommunicationWay::Video => "Video call",
+            CommunicationWay::Chat => "Chat",
+            CommunicationWay::SocialMedia => "Social media",
         }
     }
 }

@@ -13,9 +13,12 @@
 //!   input into those pages.
 //! - [`mail`]: the `Mailer` transports and the email job handler; [`jobs`]: the registry of
 //!   job kinds and the worker built from it; `ratelimit`: the limiter.
+//! - [`words`]: what domain and store values read as on pages and in emails (labels, a round's
+//!   status in sentences); the binary prints them too.
 
 pub mod jobs;
 pub mod mail;
+pub mod words;
 
 mod auth;
 mod emails;

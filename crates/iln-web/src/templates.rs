@@ -7,6 +7,7 @@ use iln_domain::timezone::TimeZoneName;
 use jiff::Timestamp;
 
 use crate::auth::Viewer;
+use crate::words::Label;
 
 /// What the header needs: who is signed in (if anyone) and the CSRF token for sign-out.
 pub struct Nav {

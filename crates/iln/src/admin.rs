@@ -12,6 +12,7 @@ use iln_app::{Actor, App, AppError, Links};
 use iln_domain::account::{DisplayName, Email, NewPassword, Role};
 use iln_domain::clock::SystemClock;
 use iln_domain::country::CountryCode;
+use iln_web::words::Label;
 
 use crate::config::Config;
 

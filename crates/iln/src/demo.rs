@@ -12,6 +12,7 @@ use iln_demo::{self as demo, DemoNetwork};
 use iln_domain::account::{DisplayName, Email, NewPassword, hash_password};
 use iln_domain::clock::Clock;
 use iln_store::{NewAuditEntry, NewPerson, NewUser, Store, UserId};
+use iln_web::words::Label;
 
 /// The demo accounts a person can sign in with, to print after loading.
 #[derive(Clone, Debug, PartialEq, Eq)]

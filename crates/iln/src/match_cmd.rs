@@ -16,6 +16,7 @@ use iln_domain::proposal::{
 };
 use iln_domain::round::LeftoverPolicy;
 use iln_domain::scoring::Weights;
+use iln_web::words::Describe;
 
 /// Match librarians from a CSV of applicants and print the partnerships.
 #[derive(clap::Args, Debug, Clone)]

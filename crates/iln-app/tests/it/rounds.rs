@@ -368,8 +368,7 @@ async fn admin_transitions_move_the_job_on(t: &TestApp) {
     assert!(
         audit
             .iter()
-            .any(|e| e.detail.as_deref()
-                == Some("draft to open, by an admin: Open applications now"))
+            .any(|e| e.detail.as_deref() == Some("draft to open, by an admin: open_applications"))
     );
 
     // Cancelling the round calls its pending job off and queues none.

@@ -6,8 +6,8 @@
 
 use iln_domain::application::LanguageCode;
 use iln_domain::round::{
-    AdminAction, Cause, CountryCap, LeftoverPolicy, Round, RoundError, RoundField, RoundForm,
-    RoundSettings, RoundState, TransitionError,
+    AdminAction, Cause, CountryCap, LeftoverPolicy, MilestoneKind, Round, RoundError, RoundField,
+    RoundForm, RoundSettings, RoundState, TransitionError, Trigger,
 };
 use jiff::Timestamp;
 use jiff::civil::date;
@@ -256,17 +256,30 @@ fn status_says_where_the_round_is_and_what_comes_next() {
     r.tick(now);
     let status = r.status(now);
     assert_eq!(status.state, RoundState::Open);
-    assert_eq!(status.headline, "Applications are open until 31 Jan 2027");
+    assert!(!status.started);
     let next = status.next.unwrap();
     assert_eq!(next.state, RoundState::Review);
-    assert_eq!(next.at, Some(at("2027-02-01T00:00:00Z")));
     assert_eq!(
-        next.description,
-        "Applications close at the end of 31 Jan 2027"
+        next.trigger,
+        Trigger::Date {
+            date: date(2027, 1, 31),
+            at: at("2027-02-01T00:00:00Z")
+        }
+    );
+    let kinds: Vec<MilestoneKind> = status.timeline.iter().map(|m| m.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            MilestoneKind::ApplicationsOpen,
+            MilestoneKind::ApplicationsClose,
+            MilestoneKind::Matching,
+            MilestoneKind::PartnershipsStart,
+            MilestoneKind::PartnershipsEnd,
+        ]
     );
     let passed: Vec<bool> = status.timeline.iter().map(|m| m.passed).collect();
     assert_eq!(passed, [true, false, false, false, false]);
-    assert_eq!(status.timeline[4].shown, "30 Jun 2027");
+    assert_eq!(status.timeline[4].date, date(2027, 6, 30));
     assert_eq!(
         status.actions,
         [AdminAction::CloseApplications, AdminAction::CloseRound]
@@ -276,9 +289,13 @@ fn status_says_where_the_round_is_and_what_comes_next() {
     r.tick(late);
     let status = r.status(late);
     assert_eq!(status.state, RoundState::Matching);
-    assert!(status.headline.contains("were due to start on 1 Mar 2027"));
+    // Matching has overrun the partnerships' start date.
+    assert!(status.started);
     let next = status.next.unwrap();
-    assert_eq!((next.state, next.at), (RoundState::Active, None));
+    assert_eq!(
+        (next.state, next.trigger),
+        (RoundState::Active, Trigger::Admin)
+    );
 
     r.apply(AdminAction::Publish, late).unwrap();
     r.apply(AdminAction::CloseRound, late).unwrap();

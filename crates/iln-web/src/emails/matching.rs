@@ -5,6 +5,8 @@ use iln_app::matching::MatchingNotice;
 use iln_app::notify::Composed;
 use iln_store::PartnerProfile;
 
+use crate::words::MilestoneView;
+
 /// Questions to start the first conversation with.
 pub const ICEBREAKERS: [&str; 4] = [
     "What made you choose to work in libraries, and what keeps you there?",
@@ -49,7 +51,7 @@ pub fn compose(notice: &MatchingNotice) -> Composed {
                 text.push_str(&format!("- {commitment}\n"));
             }
             text.push_str("\nThe round's timeline:\n");
-            for step in timeline {
+            for step in timeline.iter().map(MilestoneView::new) {
                 text.push_str(&format!("- {}: {}\n", step.label, step.shown));
             }
             text.push_str(&format!(

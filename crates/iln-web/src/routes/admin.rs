@@ -20,6 +20,7 @@ use crate::state::AppState;
 use crate::templates::{
     AuditPage, AuditRow, JobRow, JobTab, JobsPage, Nav, Pager, UserRow, UsersPage,
 };
+use crate::words::Label;
 
 const PER_PAGE: i64 = 50;
 /// Each user is a card with a form: fewer per page keeps the page light on a phone.

@@ -22,6 +22,7 @@ use crate::forms::PathId;
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{MessagePage, Nav};
+use crate::words::{self, Label};
 
 /// Reads the application form from a url-encoded body. The multi-valued fields (checkboxes)
 /// repeat their name, which serde's url-encoded reader cannot collect, so this reads the
@@ -273,7 +274,7 @@ pub async fn form(
                     format!(
                         "{} is not taking applications: {}.",
                         record.round.settings.name,
-                        record.round.status(state.now()).headline
+                        words::round_headline(&record.round, state.now())
                     ),
                     vec![(
                         format!("/rounds/{}", record.id),

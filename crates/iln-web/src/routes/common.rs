@@ -9,7 +9,6 @@ use iln_app::matching::{self, MatchingError};
 use iln_domain::account::Role;
 use iln_domain::application::LanguageCode;
 use iln_domain::commitments::CommitmentsVersion;
-use iln_domain::round::Round;
 use iln_domain::timezone::TimeZoneName;
 use iln_store::{Person, RoundId, RoundRecord, UnreadableRow};
 
@@ -17,6 +16,7 @@ use crate::auth::Viewer;
 use crate::error::{WebError, capitalise};
 use crate::state::AppState;
 use crate::templates::{PersonView, when};
+use crate::words::{self, Label};
 
 /// What every participant commits to now: the current version, which the application form
 /// and the round's page show and each consent records. Someone's introduction and partnership
@@ -56,7 +56,7 @@ impl RoundRow {
             id: record.id.0,
             name: record.round.settings.name.to_string(),
             state: record.round.state.label(),
-            headline: record.round.status(now).headline,
+            headline: words::round_headline(&record.round, now),
         }
     }
 }
@@ -155,23 +155,6 @@ pub fn refusal(error: &MatchingError) -> Option<String> {
         MatchingError::Moved | MatchingError::App(_) => return None,
     };
     Some(words)
-}
-
-pub struct Milestone {
-    pub label: &'static str,
-    pub shown: String,
-}
-
-pub fn timeline(round: &Round, now: jiff::Timestamp) -> Vec<Milestone> {
-    round
-        .status(now)
-        .timeline
-        .into_iter()
-        .map(|m| Milestone {
-            label: m.label,
-            shown: m.shown,
-        })
-        .collect()
 }
 
 /// "Swahili" for "sw"; what was stored, when it is not a code we know.

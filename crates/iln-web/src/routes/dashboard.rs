@@ -16,6 +16,7 @@ use crate::state::AppState;
 use crate::templates::{
     AdminDashboard, BarChart, CoordinatorDashboard, CountryRow, Nav, ParticipantDashboard,
 };
+use crate::words::Label;
 
 pub async fn show(
     State(state): State<AppState>,

@@ -27,6 +27,7 @@ use crate::forms::HtmlForm;
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
+use crate::words::{self, Label};
 
 /// The approved applications of a round, by id.
 async fn approved(
@@ -461,7 +462,7 @@ async fn matching_page(
         nav: Nav::new(Some(&admin.0), csrf),
         round_id: round.id.0,
         round_name: round.round.settings.name.to_string(),
-        headline: round.round.status(state.now()).headline,
+        headline: words::round_headline(&round.round, state.now()),
         can_run: matching,
         can_publish: matching && !runs.is_empty() && !published,
         published,

@@ -11,7 +11,7 @@ use iln_domain::round::RoundState;
 use iln_store::{MatchRunKind, PartnerProfile, PartnershipId, PartnershipRecord, RoundRecord};
 use serde::Deserialize;
 
-use super::common::{Milestone, current_commitments, load_round, load_round_at, refusal, timeline};
+use super::common::{current_commitments, load_round, load_round_at, refusal};
 use super::{FORM_INVALID, ok, page};
 use crate::auth::{Admin, Viewer};
 use crate::error::WebError;
@@ -19,6 +19,7 @@ use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
+use crate::words::{self, MilestoneView};
 use iln_app::Actor;
 use iln_app::matching::{self, MatchingError};
 
@@ -26,7 +27,7 @@ pub struct PartnershipView {
     pub id: i64,
     pub round_name: String,
     pub round_headline: String,
-    pub timeline: Vec<Milestone>,
+    pub timeline: Vec<MilestoneView>,
     pub partners: Vec<PartnerProfile>,
     pub explanation: String,
     pub running: bool,
@@ -87,8 +88,8 @@ async fn my_page(
         partnerships.push(PartnershipView {
             id: partnership.id.0,
             round_name: round.round.settings.name.to_string(),
-            round_headline: round.round.status(state.now()).headline,
-            timeline: timeline(&round.round, state.now()),
+            round_headline: words::round_headline(&round.round, state.now()),
+            timeline: words::round_timeline(&round.round, state.now()),
             partners: partnership
                 .partners_of(viewer.id())
                 .map(|m| m.profile.clone())
@@ -242,7 +243,7 @@ async fn round_page_with(
         nav: Nav::new(Some(viewer), csrf),
         round_id: round.id.0,
         round_name: round.round.settings.name.to_string(),
-        headline: round.round.status(state.now()).headline,
+        headline: words::round_headline(&round.round, state.now()),
         active: round.round.state == RoundState::Active,
         partnerships: partnerships
             .iter()

@@ -32,6 +32,7 @@ use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
+use crate::words::{Describe, Label};
 
 /// The refusals of the applications use-cases as pages a person can act on. The apply
 /// form shows its own field problems itself; this is for everything else.

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use iln_app::Actor;
 use iln_app::rounds::RoundError;
 use iln_domain::application::InterestCatalogue;
-use iln_domain::round::{AdminAction, RoundForm, RoundSettings, RoundState, RoundStatus};
+use iln_domain::round::{AdminAction, RoundForm, RoundSettings, RoundState};
 use iln_store::{PeopleScope, RoundId, RoundRecord};
 use serde::Deserialize;
 
@@ -29,6 +29,7 @@ use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::Nav;
+use crate::words::{Label, StatusView};
 
 /// The refusals of the rounds use-cases as pages a person can act on. A form's own problems
 /// are shown on the form by its handler; this is for everything else.
@@ -272,7 +273,7 @@ struct RoundPage {
     nav: Nav,
     id: i64,
     name: String,
-    status: RoundStatus,
+    status: StatusView,
     settings: SettingsView,
     commitments: &'static [&'static str],
     accepts_applications: bool,
@@ -354,7 +355,7 @@ async fn render_round(
         nav: Nav::new(viewer, csrf),
         id: record.id.0,
         name: record.round.settings.name.to_string(),
-        status: record.round.status(state.now()),
+        status: StatusView::new(&record.round, state.now()),
         settings: SettingsView::new(&record.round.settings),
         commitments: current_commitments(),
         accepts_applications: record.round.accepts_applications(),

@@ -11,6 +11,7 @@ use iln_domain::account::{Email, Role, verify_password};
 use iln_domain::clock::SystemClock;
 use iln_domain::country::CountryCode;
 use iln_store::{PeopleScope, Store};
+use iln_web::words::Label;
 
 use crate::cli::{Scratch, assert_one_line_error, run};
 
