@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod matching;
 pub mod notify;
 pub mod rounds;
+pub mod topics;
 
 use std::sync::Arc;
 

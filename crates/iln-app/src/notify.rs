@@ -18,6 +18,7 @@ pub enum Notice {
     Applications(crate::applications::ApplicationNotice),
     Rounds(crate::rounds::RoundNotice),
     Matching(crate::matching::MatchingNotice),
+    Topics(crate::topics::TopicNotice),
 }
 
 /// An email's words, as the composer wrote them.

@@ -39,11 +39,14 @@ pub enum AuditAction {
     RoundRematchApply,
     JobRetry,
     JobCancel,
+    TopicCreate,
+    TopicUpdate,
+    TopicRelease,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -78,6 +81,9 @@ impl AuditAction {
         AuditAction::RoundRematchApply,
         AuditAction::JobRetry,
         AuditAction::JobCancel,
+        AuditAction::TopicCreate,
+        AuditAction::TopicUpdate,
+        AuditAction::TopicRelease,
     ];
 
     /// The stable id stored in the log.
@@ -117,6 +123,9 @@ impl AuditAction {
             AuditAction::RoundRematchApply => "round.rematch_apply",
             AuditAction::JobRetry => "job.retry",
             AuditAction::JobCancel => "job.cancel",
+            AuditAction::TopicCreate => "topic.create",
+            AuditAction::TopicUpdate => "topic.update",
+            AuditAction::TopicRelease => "topic.release",
         }
     }
 

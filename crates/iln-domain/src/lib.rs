@@ -13,3 +13,4 @@ pub mod round;
 pub mod scoring;
 pub mod status;
 pub mod timezone;
+pub mod topic;

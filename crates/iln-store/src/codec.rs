@@ -306,6 +306,19 @@ mod fixtures {
         }
     }
 
+    /// Topics came after versions: their resource links exist only as v1.
+    #[test]
+    fn topic_resources_load_and_write_back_exactly() {
+        let text = fixture!("topic-resources", "v1");
+        let resources: Vec<iln_domain::topic::Resource> =
+            from_document("resources", text).expect("topic resources load");
+        assert_eq!(resources.len(), 2);
+        let written = super::document("resources", &resources).expect("writes");
+        let expected: serde_json::Value = serde_json::from_str(text).expect("fixture is JSON");
+        let written: serde_json::Value = serde_json::from_str(&written).expect("JSON");
+        assert_eq!(written, expected);
+    }
+
     #[test]
     fn today_writes_the_v1_fixtures_exactly() {
         let settings: RoundSettings =

@@ -30,6 +30,7 @@ mod people;
 mod rounds;
 mod sessions;
 mod tokens;
+mod topics;
 mod users;
 
 pub use applications::{ApplicationFilter, ApplicationNote, ApplicationRecord, ApplicationStatus};
@@ -40,7 +41,7 @@ pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun, matching_a
 pub use model::{
     ApplicationId, AuditEntry, AuditId, EmailId, EmailStatus, JobId, MatchRunId, NewAuditEntry,
     NewEmail, NewPerson, NewUser, OutboxEmail, PartnershipId, PeopleScope, Person, PersonId,
-    RoundId, TokenPurpose, User, UserId,
+    RoundId, TokenPurpose, TopicId, User, UserId,
 };
 pub use outbox::{EMAIL_JOB, EMAIL_PAYLOAD_VERSION, EmailPayload, new_message_id};
 pub use partnerships::{
@@ -49,3 +50,4 @@ pub use partnerships::{
 };
 pub use rounds::RoundRecord;
 pub use store::{Backend, Store, StoreOptions, Tx};
+pub use topics::TopicRecord;

@@ -68,6 +68,10 @@ id_type!(
     /// A published partnership's id.
     PartnershipId
 );
+id_type!(
+    /// A discussion topic's id.
+    TopicId
+);
 
 /// An account to create.
 #[derive(Debug, Clone)]

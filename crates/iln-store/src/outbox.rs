@@ -93,6 +93,24 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// Queues an email job due at `run_at` under an idempotency key: queueing it again (a
+    /// release that runs twice, two workers racing) does nothing, so each recipient gets a
+    /// mass mailing once. The id is the job's, the first one's when it was queued before.
+    pub async fn enqueue_email_once(
+        &mut self,
+        email: &NewEmail,
+        run_at: Timestamp,
+        key: &str,
+        now: Timestamp,
+    ) -> Result<EmailId, StoreError> {
+        let job =
+            NewJob::new(EMAIL_JOB, EMAIL_PAYLOAD_VERSION, &payload_of(email), run_at)?.key(key);
+        let id = self.enqueue_job(&job, now).await?;
+        Ok(EmailId(id.0))
+    }
+}
+
 /// The columns an email job fills (no idempotency key: every email is its own message).
 const NEW_EMAIL_JOB_COLUMNS: &str = "kind, payload, payload_version, run_at, status, attempts, \
      max_attempts, created_at, updated_at";

@@ -5,6 +5,7 @@ mod accounts;
 mod applications;
 mod matching;
 mod rounds;
+mod topics;
 
 use iln_app::notify::{Composed, Composer, Notice};
 
@@ -18,6 +19,7 @@ impl Composer for WebComposer {
             Notice::Applications(notice) => applications::compose(notice),
             Notice::Rounds(notice) => rounds::compose(notice),
             Notice::Matching(notice) => matching::compose(notice),
+            Notice::Topics(notice) => topics::compose(notice),
         }
     }
 }

@@ -19,6 +19,10 @@ pub fn registry(state: &AppState) -> Registry {
             iln_app::rounds::DateJobs::new(state.app().clone()),
         )
         .with(
+            iln_app::topics::RELEASE_JOB,
+            iln_app::topics::ReleaseJobs::new(state.app().clone()),
+        )
+        .with(
             iln_app::housekeeping::PURGE_JOB,
             iln_app::housekeeping::PurgeJobs::new(state.app().clone()),
         )

@@ -24,6 +24,7 @@ mod auth;
 mod emails;
 mod error;
 mod forms;
+pub mod markdown;
 mod ratelimit;
 mod routes;
 mod security;
@@ -80,6 +81,7 @@ pub enum MailTransportConfig {
 pub fn router(state: AppState) -> Router {
     use routes::{
         account, admin, apply, dashboard, matching, pages, partnerships, people, review, rounds,
+        topics,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -154,6 +156,20 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/partnership", get(partnerships::mine))
         .route("/partnerships/{id}/end", post(partnerships::end))
+        .route("/rounds/{id}/topics", get(topics::list))
+        .route(
+            "/rounds/{id}/topics/new",
+            get(topics::new_form).post(topics::create),
+        )
+        .route("/topics/{id}", get(topics::show))
+        .route(
+            "/topics/{id}/edit",
+            get(topics::edit_form).post(topics::update),
+        )
+        .route(
+            "/topics/{id}/release",
+            get(topics::release_form).post(topics::release),
+        )
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(from_fn_with_state(state.clone(), security::csrf))

@@ -341,6 +341,8 @@ pub struct ParticipantDashboard {
     pub name: String,
     pub profile: Option<PersonView>,
     pub partnership: Option<crate::routes::dashboard::DashboardPartnership>,
+    /// The discussion topics out in the reader's rounds, newest first.
+    pub topics: Vec<crate::routes::dashboard::DashboardTopic>,
     pub applications: Vec<crate::routes::dashboard::ApplicationLine>,
 }
 

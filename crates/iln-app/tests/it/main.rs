@@ -15,4 +15,5 @@ mod housekeeping;
 mod jobs;
 mod matching;
 mod rounds;
+mod topics;
 mod transaction;

@@ -257,14 +257,23 @@ fn job_words(job: &Job) -> String {
             Err(_) => "Email (its contents cannot be read)".to_owned(),
         };
     }
-    let round = serde_json::from_str::<serde_json::Value>(&job.payload)
+    let payload = serde_json::from_str::<serde_json::Value>(&job.payload)
         .ok()
-        .and_then(|payload| {
-            let payload = payload.get("data").cloned().unwrap_or(payload);
-            payload.get("round").and_then(serde_json::Value::as_i64)
-        });
+        .map(|payload| payload.get("data").cloned().unwrap_or(payload));
+    let field = |name: &str| {
+        payload
+            .as_ref()
+            .and_then(|p| p.get(name))
+            .and_then(serde_json::Value::as_i64)
+    };
+    if job.kind == iln_app::topics::RELEASE_JOB {
+        return match field("topic") {
+            Some(topic) => format!("Release of discussion topic {topic}"),
+            None => "Release of a discussion topic".to_owned(),
+        };
+    }
     let kind = capitalise(&job.kind.replace('_', " "));
-    match round {
+    match field("round") {
         Some(round) => format!("{kind} (round {round})"),
         None => kind,
     }

@@ -73,6 +73,7 @@ pub async fn show(
                 name: viewer.user.display_name.to_string(),
                 profile: profile.map(|person| person_view(&person, &viewer.time_zone())),
                 partnership: dashboard_partnership(&state, viewer.id()).await?,
+                topics: dashboard_topics(&state, &viewer).await?,
                 applications: dashboard_applications(&state, viewer.id()).await?,
             })
         }
@@ -205,6 +206,56 @@ async fn matching_rounds(state: &AppState) -> Result<Vec<DashboardRound>, WebErr
             id: r.id.0,
             name: r.round.settings.name.to_string(),
             matching: r.round.state == RoundState::Matching,
+        })
+        .collect())
+}
+
+/// A discussion topic out in one of the reader's rounds.
+pub struct DashboardTopic {
+    pub id: i64,
+    pub title: String,
+    pub round: String,
+    pub released: String,
+}
+
+/// The latest topics out in the rounds the reader has a partnership in, newest first.
+async fn dashboard_topics(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<DashboardTopic>, WebError> {
+    const SHOWN: usize = 5;
+    let store = state.store();
+    let now = state.now();
+    let zone = viewer.time_zone();
+    let mut rounds: Vec<iln_store::RoundId> = store
+        .partnerships_of(viewer.id())
+        .await?
+        .iter()
+        .map(|p| p.round)
+        .collect();
+    rounds.sort();
+    rounds.dedup();
+    let mut topics = Vec::new();
+    for round in rounds {
+        let Some(record) = store.round(round).await? else {
+            continue;
+        };
+        for topic in store.round_topics(round).await? {
+            if topic.is_out(now) {
+                let at = topic.released_at.unwrap_or(topic.topic.release.earliest());
+                topics.push((at, topic, record.round.settings.name.to_string()));
+            }
+        }
+    }
+    topics.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
+    Ok(topics
+        .into_iter()
+        .take(SHOWN)
+        .map(|(at, topic, round)| DashboardTopic {
+            id: topic.id.0,
+            title: topic.topic.title,
+            round,
+            released: crate::templates::when(at, &zone),
         })
         .collect())
 }

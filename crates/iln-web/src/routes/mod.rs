@@ -12,6 +12,7 @@ pub mod partnerships;
 pub mod people;
 pub mod review;
 pub mod rounds;
+pub mod topics;
 
 use askama::Template;
 use axum::http::StatusCode;

@@ -25,6 +25,7 @@ use iln_app::matching::{self, MatchingError};
 
 pub struct PartnershipView {
     pub id: i64,
+    pub round_id: i64,
     pub round_name: String,
     pub round_headline: String,
     pub timeline: Vec<MilestoneView>,
@@ -87,6 +88,7 @@ async fn my_page(
         };
         partnerships.push(PartnershipView {
             id: partnership.id.0,
+            round_id: round.id.0,
             round_name: round.round.settings.name.to_string(),
             round_headline: words::round_headline(&round.round, state.now()),
             timeline: words::round_timeline(&round.round, state.now()),
