@@ -166,6 +166,31 @@ try {
     await ctx.close();
   }
 
+  // Discussion topics as a participant reads them, at phone and at desktop width: the newest
+  // topic from the dashboard, the round's archive, and My partnership.
+  for (const viewport of [demoAccounts[2].viewport, { width: 1280, height: 900 }]) {
+    const who = demoAccounts[2];
+    const ctx = await browser.newContext({ viewport });
+    const p = await ctx.newPage();
+    p.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${p.url()}: ${msg.text()}`); });
+    await signIn(p, who.email, who.password);
+    await p.goto(base + '/dashboard');
+    const topic = p.locator('main a[href^="/topics/"]').first();
+    if (!(await topic.count())) problems.push('the participant dashboard lists no discussion topic');
+    else {
+      await topic.click();
+      await p.waitForLoadState();
+      await checkAccessibility(p, `participant topic page (${viewport.width}px)`);
+      await p.locator('main a[href$="/topics"]').first().click();
+      await p.waitForLoadState();
+      await checkAccessibility(p, `participant topic archive (${viewport.width}px)`);
+      if ((await p.locator('main a[href^="/topics/"]').count()) < 4) problems.push('the topic archive lists fewer than four released topics');
+    }
+    await p.goto(base + '/partnership');
+    await checkAccessibility(p, `participant My partnership (${viewport.width}px)`);
+    await ctx.close();
+  }
+
   // A round from both sides: the admin creates and opens a round, the person who signed up
   // above applies to it, and the admin publishes the demo round that is waiting in review.
   const admin = demoAccounts[0];
@@ -221,6 +246,32 @@ try {
   await checkAccessibility(ap, 'review queue');
   if (!(await ap.getByText('Ada Okafor').count())) problems.push('the new application is not in the review queue');
 
+  // The admin writes a topic for the active round: the form, its preview, the saved page.
+  await ap.goto(base + '/rounds');
+  await ap.getByRole('link', { name: /demo round \(active\)/i }).first().click();
+  await ap.waitForLoadState();
+  await ap.getByRole('link', { name: /discussion topics/i }).first().click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'admin topic archive');
+  await ap.getByRole('link', { name: /write a topic/i }).click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'write a topic');
+  await ap.getByLabel(/^title/i).fill('Open access week');
+  await ap.getByLabel(/^text/i).fill('## What did your library do?\n\nTell your partner about **one** event.');
+  await ap.getByLabel(/release day/i).fill(day(3));
+  await ap.getByLabel(/links to read/i).fill('Directory of Open Access Journals | https://doaj.org/');
+  await ap.getByRole('button', { name: /^preview$/i }).click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'topic preview');
+  if (!(await ap.getByText(/preview: the email/i).count())) problems.push('the topic preview shows no email');
+  await ap.getByRole('button', { name: /save and schedule/i }).click();
+  await ap.waitForLoadState();
+  if (!/\/topics\/\d+/.test(ap.url())) problems.push(`saving a topic did not lead to its page: at ${ap.url()}`);
+  await checkAccessibility(ap, 'a saved topic');
+  await ap.getByRole('link', { name: /release it now/i }).click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'release a topic now (confirmation)');
+
   await ap.goto(base + '/rounds');
   await ap.getByRole('link', { name: /demo round \(in review\)/i }).first().click();
   await ap.waitForLoadState();
@@ -252,4 +303,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);

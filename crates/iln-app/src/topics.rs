@@ -116,7 +116,7 @@ pub fn parse(form: &TopicForm, round: &RoundRecord) -> Result<Topic, TopicsError
 
 /// Arms (or moves) the release job of a topic not yet released: it runs at the first moment
 /// any reader reaches the release time.
-async fn schedule_release(
+pub async fn schedule_release(
     tx: &mut Tx,
     id: TopicId,
     topic: &Topic,

@@ -152,6 +152,7 @@ pub async fn load(store: &Store, clock: &dyn Clock, seed: u64) -> anyhow::Result
 
     current_round(store, &network, &mut user_of_person, now).await?;
     past_round(store, &network, &mut user_of_person, now).await?;
+    active_round(store, &network, &mut user_of_person, now).await?;
 
     store
         .append_audit(
@@ -421,6 +422,70 @@ async fn past_round(
     user_of_person: &mut [Option<UserId>],
     now: jiff::Timestamp,
 ) -> anyhow::Result<()> {
+    published_round(store, network, user_of_person, now, &PAST).await?;
+    Ok(())
+}
+
+/// How many demo people take part in the active round.
+pub const ACTIVE_ROUND_PARTICIPANTS: usize = 60;
+
+/// The name of the demo's active round.
+pub const ACTIVE_ROUND_NAME: &str = "Demo round (active)";
+
+/// A round the demo matches and publishes: its dates as days from today, who is in it and
+/// how it stands now.
+struct PublishedRound {
+    name: &'static str,
+    /// Opens, closes, matching, starts: days from today.
+    days: [i64; 4],
+    /// Whom it takes from the people with an account who are not staff: skip this many,
+    /// then take this many (the demo participant always takes the last place).
+    skip: usize,
+    take: usize,
+    /// The state it is left in.
+    state: iln_domain::round::RoundState,
+}
+
+const PAST: PublishedRound = PublishedRound {
+    name: PAST_ROUND_NAME,
+    days: [-230, -200, -193, -186],
+    skip: 0,
+    take: PAST_ROUND_PARTICIPANTS,
+    state: iln_domain::round::RoundState::Closed,
+};
+
+/// Started five weeks ago, with about eleven weeks to go: the months of a round, with its
+/// discussion topics (some out, some to come) and one partnership that ended early.
+const ACTIVE: PublishedRound = PublishedRound {
+    name: ACTIVE_ROUND_NAME,
+    days: [-80, -50, -43, -36],
+    skip: PAST_ROUND_PARTICIPANTS,
+    take: ACTIVE_ROUND_PARTICIPANTS,
+    state: iln_domain::round::RoundState::Active,
+};
+
+/// Adds the active round: matched and published five weeks ago, with the real program's
+/// discussion topics.
+async fn active_round(
+    store: &Store,
+    network: &DemoNetwork,
+    user_of_person: &mut [Option<UserId>],
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    let (round, settings) = published_round(store, network, user_of_person, now, &ACTIVE).await?;
+    active_topics(store, round, &settings, now).await
+}
+
+/// Matches and publishes a round of demo people as `spec` says, leaving it in its state.
+/// People are disjoint between rounds (but for the demo participant), so nobody is paired
+/// with a previous partner.
+async fn published_round(
+    store: &Store,
+    network: &DemoNetwork,
+    user_of_person: &mut [Option<UserId>],
+    now: jiff::Timestamp,
+    spec: &PublishedRound,
+) -> anyhow::Result<(iln_store::RoundId, iln_domain::round::RoundSettings)> {
     use std::collections::BTreeMap;
 
     use iln_domain::application::{Application, InterestCatalogue};
@@ -437,24 +502,25 @@ async fn past_round(
     let day = |offset: i64| -> anyhow::Result<String> {
         Ok(today
             .checked_add(offset.days())
-            .context("the demo past round's dates are out of range")?
+            .context("a demo round's dates are out of range")?
             .to_string())
     };
+    let [opens, closes, matching, starts] = spec.days;
     let settings = RoundSettings::parse(&RoundForm {
-        name: PAST_ROUND_NAME.to_owned(),
+        name: spec.name.to_owned(),
         time_zone: "UTC".to_owned(),
-        opens: day(-230)?,
-        closes: day(-200)?,
-        matching: day(-193)?,
-        starts: day(-186)?,
+        opens: day(opens)?,
+        closes: day(closes)?,
+        matching: day(matching)?,
+        starts: day(starts)?,
         languages: "en".to_owned(),
         ..RoundForm::default()
     })
-    .map_err(|errors| anyhow::anyhow!("the demo past round's settings: {errors:?}"))?;
+    .map_err(|errors| anyhow::anyhow!("a demo round's settings: {errors:?}"))?;
     let round = store
         .create_round(&settings, now)
         .await
-        .context("could not create the demo past round")?;
+        .context("could not create a demo round")?;
     let catalogue = InterestCatalogue::default_topics();
 
     // People with an account who are not staff (the current round's applicants and the demo
@@ -475,7 +541,8 @@ async fn past_round(
                 && !staff.contains(&i)
                 && network.people[i].languages.iter().any(|l| l == "en")
         })
-        .take(PAST_ROUND_PARTICIPANTS)
+        .skip(spec.skip)
+        .take(spec.take)
         .collect();
     if let Some(own) = own
         && !chosen.contains(&own)
@@ -484,8 +551,12 @@ async fn past_round(
         *last = own;
     }
 
+    // Applied a week before applications closed; published on the matching day.
     let submitted = now
-        .checked_sub(jiff::SignedDuration::from_hours(24 * 210))
+        .checked_sub(jiff::SignedDuration::from_hours(24 * (7 - closes)))
+        .unwrap_or(now);
+    let published = now
+        .checked_sub(jiff::SignedDuration::from_hours(-24 * matching))
         .unwrap_or(now);
     let mut records: BTreeMap<ApplicationId, (UserId, Application)> = BTreeMap::new();
     for (n, &index) in chosen.iter().enumerate() {
@@ -495,16 +566,16 @@ async fn past_round(
         };
         let application =
             Application::parse(&demo_answers(person, n + 1), &catalogue).map_err(|errors| {
-                anyhow::anyhow!("demo past application of {}: {errors:?}", person.email)
+                anyhow::anyhow!("demo application of {}: {errors:?}", person.email)
             })?;
         let id = store
             .submit_application(round, user, &application, submitted)
             .await
-            .with_context(|| format!("could not add the past application of {}", person.email))?;
+            .with_context(|| format!("could not add the application of {}", person.email))?;
         store
             .set_application_status(id, ApplicationStatus::Approved, None, submitted)
             .await
-            .context("could not approve a demo past application")?;
+            .context("could not approve a demo application")?;
         records.insert(id, (user, application));
     }
 
@@ -519,7 +590,7 @@ async fn past_round(
         .collect();
     let mut request = MatchRequest::for_round(&settings, applicants);
     request.mode = MatchMode::MaxParticipation;
-    let proposal = proposal::run(&request).context("could not match the demo past round")?;
+    let proposal = proposal::run(&request).context("could not match a demo round")?;
     let run = store
         .save_match_run(
             &NewMatchRun {
@@ -532,7 +603,7 @@ async fn past_round(
             submitted,
         )
         .await
-        .context("could not store the demo past round's run")?;
+        .context("could not store a demo round's run")?;
     let partnerships: Vec<NewPartnership> = proposal
         .partnerships
         .iter()
@@ -558,25 +629,192 @@ async fn past_round(
         })
         .collect();
     let ids = store
-        .create_partnerships(&partnerships, true, submitted)
+        .create_partnerships(&partnerships, true, published)
         .await
-        .context("could not publish the demo past round")?;
+        .context("could not publish a demo round")?;
     let reasons = [
         "My partner changed jobs and no longer has time for the program.",
         "We never managed to find a time that worked for both of us.",
     ];
+    // A few weeks into the partnerships.
     let ended = now
-        .checked_sub(jiff::SignedDuration::from_hours(24 * 150))
-        .unwrap_or(now);
-    for (id, reason) in ids.iter().skip(5).step_by(17).zip(reasons) {
+        .checked_sub(jiff::SignedDuration::from_hours(-24 * (starts + 30)))
+        .unwrap_or(now)
+        .min(now);
+    let endings = if spec.state == RoundState::Active {
+        1
+    } else {
+        2
+    };
+    for (id, reason) in ids.iter().skip(5).step_by(17).zip(reasons).take(endings) {
         store
             .end_partnership(*id, None, reason, ended)
             .await
             .context("could not end a demo past partnership")?;
     }
     store
-        .set_round_state(round, RoundState::Closed, now)
+        .set_round_state(round, spec.state, now)
         .await
-        .context("could not close the demo past round")?;
+        .context("could not move the demo round to its state")?;
+    Ok((round, settings))
+}
+
+/// The real program's discussion topics (its third round's, by their titles), on its
+/// rhythm of one every two to four weeks, some in parts: those whose day has come are out,
+/// the rest wait for their day with their release jobs armed. Released topics were emailed
+/// back then; the demo queues no mail for them.
+async fn active_topics(
+    store: &Store,
+    round: iln_store::RoundId,
+    settings: &iln_domain::round::RoundSettings,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    use iln_domain::topic::{Topic, TopicForm};
+    use jiff::ToSpan;
+
+    struct Demo {
+        title: &'static str,
+        /// Days after the partnerships start.
+        day: i64,
+        /// Index of the topic this is a part of, in this list.
+        part_of: Option<usize>,
+        body: &'static str,
+        resources: &'static str,
+    }
+    let topics = [
+        Demo {
+            title: "Getting to know you and participant work spaces",
+            day: 0,
+            part_of: None,
+            body: "Welcome to the round! Before the first real topic, get to know each other.\n\n\
+                   ## Your work space\n\n\
+                   Describe, or better photograph, where you work: the desk, the reading room, \
+                   the stacks, the van of a mobile library. What would a visitor notice first?\n\n\
+                   ## Questions to start with\n\n\
+                   - How did you come to work in libraries?\n\
+                   - What does a normal week look like for you?\n\
+                   - What would you like to learn from each other by the end of the round?",
+            resources: "",
+        },
+        Demo {
+            title: "Libraries & Social Media",
+            day: 14,
+            part_of: None,
+            body: "Most libraries now talk to their communities on social media, some with a \
+                   team, many with one enthusiastic person in spare minutes.\n\n\
+                   - Which platforms does your library use, and who looks after them?\n\
+                   - What has worked well, and what fell flat?\n\
+                   - How do you decide what *not* to post?\n\n\
+                   Share an example post with your partner and talk about why it worked.",
+            resources: "10 networking tips for people who hate networking | https://example.org/iln/networking-tips",
+        },
+        Demo {
+            title: "A Pinterest Roundup",
+            day: 17,
+            part_of: Some(1),
+            body: "Libraries use Pinterest for reading lists, displays, craft sessions and local \
+                   history. Find two boards from libraries in your partner's country and one \
+                   from your own, and compare notes: what makes a board worth following?",
+            resources: "",
+        },
+        Demo {
+            title: "Follow a Library day",
+            day: 21,
+            part_of: Some(1),
+            body: "For one day, follow libraries from your partner's country on the platform \
+                   you both use, and ask your partner which ones to start with. Afterwards, \
+                   tell each other one thing you would like to borrow for your own library.",
+            resources: "",
+        },
+        Demo {
+            title: "Technology & Libraries",
+            day: 35,
+            part_of: None,
+            body: "## Part 1: the tools of the job\n\n\
+                   Which systems do you use every day (catalogue, discovery, loans, e-resources)? \
+                   What would you change about them if you could?\n\n\
+                   Part 2 follows next week, about the technology your users bring with them.",
+            resources: "Use Altmetrics to build your scholarly community | https://example.org/iln/altmetrics",
+        },
+        Demo {
+            title: "Technology & Libraries (Part 2)",
+            day: 42,
+            part_of: Some(4),
+            body: "Phones, tablets, e-readers, slow connections and no connection at all: how \
+                   does your library meet people with the technology they have? Talk about one \
+                   service that works for people who are offline most of the time.",
+            resources: "",
+        },
+        Demo {
+            title: "The role of Libraries in Disasters",
+            day: 56,
+            part_of: None,
+            body: "Floods, fires, storms and earthquakes: libraries often stay open when other \
+                   services close, and become places for news, power and a quiet corner.\n\n\
+                   - Has your library, or one near you, served its community in a disaster?\n\
+                   - Does your library have a plan for its own collections?",
+            resources: "Directory of Free Arab Journals | https://example.org/iln/free-arab-journals",
+        },
+        Demo {
+            title: "Conferences & Events",
+            day: 70,
+            part_of: None,
+            body: "Conferences cost money and time, and many of us cannot travel. Tell your \
+                   partner about the best event you have been to, in person or online, and what \
+                   you brought back from it.",
+            resources: "",
+        },
+        Demo {
+            title: "ILN at Library 2.0",
+            day: 74,
+            part_of: Some(7),
+            body: "Online conferences make it possible to attend from anywhere. Pick a session \
+                   you could watch together across your two time zones, and plan when.",
+            resources: "",
+        },
+    ];
+    let mut ids: Vec<iln_store::TopicId> = Vec::with_capacity(topics.len());
+    let mut tx = store
+        .begin()
+        .await
+        .context("could not start writing the demo topics")?;
+    for demo in &topics {
+        let on = settings
+            .starts
+            .checked_add(demo.day.days())
+            .context("a demo topic's day is out of range")?;
+        let topic = Topic::parse(
+            &TopicForm {
+                title: demo.title.to_owned(),
+                body: demo.body.to_owned(),
+                release_on: on.to_string(),
+                release_time: "09:00".to_owned(),
+                resources: demo.resources.to_owned(),
+            },
+            settings,
+        )
+        .map_err(|errors| anyhow::anyhow!("the demo topic {:?}: {errors:?}", demo.title))?;
+        let part_of = demo.part_of.and_then(|i| ids.get(i).copied());
+        let written = now
+            .checked_sub(jiff::SignedDuration::from_hours(24 * 40))
+            .unwrap_or(now);
+        let id = tx
+            .create_topic(round, part_of, &topic, None, written)
+            .await
+            .with_context(|| format!("could not add the demo topic {:?}", demo.title))?;
+        if topic.release.earliest() <= now {
+            tx.mark_topic_released(id, topic.release.earliest())
+                .await
+                .context("could not mark a demo topic released")?;
+        } else {
+            iln_app::topics::schedule_release(&mut tx, id, &topic, now)
+                .await
+                .context("could not schedule a demo topic")?;
+        }
+        ids.push(id);
+    }
+    tx.commit()
+        .await
+        .context("could not save the demo topics")?;
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! The words of the emails of [`iln_app::topics`]: a discussion topic as each reader gets it,
 //! in plain text (the Markdown as written reads well as text) and in HTML (the Markdown
-//! rendered and sanitised, exactly as on the topic's page).
+//! rendered and sanitised, exactly as on the topic's page). The HTML carries no styles of its
+//! own: mail programs apply their defaults, and the preview on the topic form (an iframe under
+//! the site's Content-Security-Policy, which forbids inline styles) shows exactly that.
 
 use askama::Template;
 use iln_app::notify::Composed;
@@ -9,7 +11,7 @@ use iln_domain::topic::Resource;
 
 use crate::markdown;
 
-/// The HTML part: the topic as its page shows it, with plain styling every mail client keeps.
+/// The HTML part: the topic as its page shows it.
 #[derive(Template)]
 #[template(path = "email_topic.html")]
 struct TopicEmail<'a> {

@@ -16,3 +16,4 @@ mod round_e2e;
 mod rounds;
 mod security;
 mod server;
+mod topics;

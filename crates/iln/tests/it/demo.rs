@@ -354,3 +354,62 @@ async fn a_closed_past_round_gives_the_current_one_partner_history() {
         .count();
     assert!(returning > 30, "{returning} returning applicants");
 }
+
+/// The active round runs five weeks in, with the real program's topics: those whose day has
+/// come are out, the rest wait with their release jobs armed; the demo participant is in it.
+#[tokio::test]
+async fn the_active_round_carries_the_real_programs_topics() {
+    use iln_domain::round::RoundState;
+
+    let scratch = Scratch::new();
+    let store = migrated(&scratch).await.unwrap();
+    loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    let rounds = store.list_rounds().await.unwrap();
+    let active = rounds
+        .iter()
+        .find(|r| r.round.settings.name.as_str() == loader::ACTIVE_ROUND_NAME)
+        .unwrap();
+    assert_eq!(active.round.state, RoundState::Active);
+    let partnerships = store.round_partnerships(active.id).await.unwrap();
+    let members: usize = partnerships.iter().map(|p| p.members.len()).sum();
+    assert_eq!(members, loader::ACTIVE_ROUND_PARTICIPANTS);
+    assert_eq!(partnerships.iter().filter(|p| !p.is_running()).count(), 1);
+    let participant = store
+        .user_by_email(&Email::parse(demo::PARTICIPANT_EMAIL).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        partnerships
+            .iter()
+            .any(|p| p.is_running() && p.has_member(participant.id))
+    );
+
+    let topics = store.round_topics(active.id).await.unwrap();
+    let titles: Vec<&str> = topics.iter().map(|t| t.topic.title.as_str()).collect();
+    for title in [
+        "Getting to know you and participant work spaces",
+        "Libraries & Social Media",
+        "A Pinterest Roundup",
+        "Follow a Library day",
+        "Technology & Libraries",
+        "Technology & Libraries (Part 2)",
+        "The role of Libraries in Disasters",
+        "Conferences & Events",
+    ] {
+        assert!(titles.contains(&title), "{title}: {titles:?}");
+    }
+    let released = topics.iter().filter(|t| t.released_at.is_some()).count();
+    assert!(released >= 4 && released < topics.len(), "{released}");
+    assert!(topics.iter().any(|t| t.part_of.is_some()));
+    for topic in topics.iter().filter(|t| t.released_at.is_none()) {
+        let job = store
+            .job_by_key(&iln_app::topics::release_job_key(topic.id))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(job.run_at, topic.topic.release.earliest());
+    }
+}
