@@ -1,6 +1,7 @@
 //! Discussion topics: a round's topics and their parts, each with its release (a day and a
 //! time of day in each reader's zone) and, once released, when that happened.
 
+use iln_domain::timezone::TimeZoneName;
 use iln_domain::topic::{Release, Resource, Topic};
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
@@ -26,10 +27,21 @@ pub struct TopicRecord {
 }
 
 impl TopicRecord {
-    /// Whether readers can see it: released, or its earliest release moment has come (the
-    /// release job may not have run yet; pages do not wait for it).
-    pub fn is_out(&self, now: Timestamp) -> bool {
-        self.released_at.is_some() || now >= self.topic.release.earliest()
+    /// The moment a reader in `zone` gets the topic: its release time in their zone, or the
+    /// moment an admin released it by hand when that came first (a release before the first
+    /// scheduled moment anywhere can only be one by hand).
+    pub fn reaches(&self, zone: &TimeZoneName) -> Timestamp {
+        let scheduled = self.topic.release.for_zone(zone);
+        match self.released_at {
+            Some(at) if at < self.topic.release.earliest() => at.min(scheduled),
+            _ => scheduled,
+        }
+    }
+
+    /// Whether a reader in `zone` can see it now: the same moment their email is due, so
+    /// the page never shows a topic before it reaches them (and never waits for the job).
+    pub fn is_out_for(&self, zone: &TimeZoneName, now: Timestamp) -> bool {
+        now >= self.reaches(zone)
     }
 }
 

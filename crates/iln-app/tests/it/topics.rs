@@ -225,6 +225,14 @@ async fn topics_reach_each_reader_at_nine_in_their_own_zone_once(t: &TestApp) {
             assert_eq!(mine[0].1, nine(day, zone), "{key} in {zone}");
         }
     }
+    // Pages show it to each reader from the moment it reaches them, not before.
+    let record = t.store.topic(first).await.unwrap().unwrap();
+    let kolkata = iln_domain::timezone::TimeZoneName::parse("Asia/Kolkata").unwrap();
+    let new_york = iln_domain::timezone::TimeZoneName::parse("America/New_York").unwrap();
+    assert!(!record.is_out_for(&kolkata, at("2027-03-01T03:29:59Z")));
+    assert!(record.is_out_for(&kolkata, at("2027-03-01T03:30:00Z")));
+    assert!(!record.is_out_for(&new_york, at("2027-03-01T13:59:59Z")));
+    assert!(record.is_out_for(&new_york, at("2027-03-01T14:00:00Z")));
     // The same 09:00, read in UTC, before and after the clocks changed.
     let due = |topic: TopicId, reader: usize| {
         let key = email_key(topic, readers[reader].0);
@@ -363,6 +371,11 @@ async fn releasing_now_sends_at_once_and_only_once(t: &TestApp) {
     let now = t.app.now();
     let queued = topics::release_now(&t.app, &Actor::Cli, id).await.unwrap();
     assert_eq!(queued, readers.len());
+    // Released by hand: it reaches every zone now, and pages show it now.
+    let record = t.store.topic(id).await.unwrap().unwrap();
+    let sydney = iln_domain::timezone::TimeZoneName::parse("Australia/Sydney").unwrap();
+    assert_eq!(record.reaches(&sydney), now);
+    assert!(record.is_out_for(&sydney, now));
     for (_, due, _) in topic_emails(t).await {
         assert_eq!(due, now);
     }

@@ -241,8 +241,8 @@ async fn dashboard_topics(
             continue;
         };
         for topic in store.round_topics(round).await? {
-            if topic.is_out(now) {
-                let at = topic.released_at.unwrap_or(topic.topic.release.earliest());
+            if topic.is_out_for(&zone, now) {
+                let at = topic.reaches(&zone);
                 topics.push((at, topic, record.round.settings.name.to_string()));
             }
         }

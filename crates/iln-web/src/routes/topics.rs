@@ -55,8 +55,19 @@ async fn access(state: &AppState, viewer: &Viewer, round: RoundId) -> Result<Acc
     }
 }
 
-fn visible(topic: &TopicRecord, access: Access, now: jiff::Timestamp) -> bool {
-    access == Access::All || topic.is_out(now)
+fn visible(topic: &TopicRecord, access: Access, viewer: &Viewer, now: jiff::Timestamp) -> bool {
+    access == Access::All || topic.is_out_for(&viewer.time_zone(), now)
+}
+
+/// When the topic went out, for this reader: coordinators see when the release ran (from the
+/// first zone on); a participant sees when it reached them.
+fn released_words(topic: &TopicRecord, access: Access, viewer: &Viewer) -> Option<String> {
+    let zone = viewer.time_zone();
+    let at = topic.released_at?;
+    Some(match access {
+        Access::All => format!("Released {}", when(at, &zone)),
+        Access::Released => format!("Out since {}", when(topic.reaches(&zone), &zone)),
+    })
 }
 
 /// "3 March 2027 at 09:00 in each reader's own time zone".
@@ -88,14 +99,12 @@ struct TopicListPage {
     notice: Option<&'static str>,
 }
 
-fn line(topic: &TopicRecord, viewer: &Viewer, parts: Vec<TopicLine>) -> TopicLine {
+fn line(topic: &TopicRecord, access: Access, viewer: &Viewer, parts: Vec<TopicLine>) -> TopicLine {
     TopicLine {
         id: topic.id.0,
         title: topic.topic.title.clone(),
-        when: match topic.released_at {
-            Some(at) => format!("Released {}", when(at, &viewer.time_zone())),
-            None => format!("Goes out on {}", release_words(&topic.topic)),
-        },
+        when: released_words(topic, access, viewer)
+            .unwrap_or_else(|| format!("Goes out on {}", release_words(&topic.topic))),
         parts,
     }
 }
@@ -116,7 +125,7 @@ pub async fn list(
         .round_topics(round.id)
         .await?
         .into_iter()
-        .filter(|t| visible(t, access, now))
+        .filter(|t| visible(t, access, &viewer, now))
         .collect();
     let topics = all
         .iter()
@@ -125,9 +134,9 @@ pub async fn list(
             let parts = all
                 .iter()
                 .filter(|p| p.part_of == Some(t.id))
-                .map(|p| line(p, &viewer, Vec::new()))
+                .map(|p| line(p, access, &viewer, Vec::new()))
                 .collect();
-            line(t, &viewer, parts)
+            line(t, access, &viewer, parts)
         })
         .collect();
     ok(&TopicListPage {
@@ -193,10 +202,9 @@ pub async fn show(
     let round = load_round(&state, record.round).await?;
     let access = access(&state, &viewer, round.id).await?;
     let now = state.now();
-    if !visible(&record, access, now) {
+    if !visible(&record, access, &viewer, now) {
         return Err(WebError::NotFound);
     }
-    let zone = viewer.time_zone();
     let part_of = match record.part_of {
         Some(parent) => store.topic(parent).await?.map(|p| (p.id.0, p.topic.title)),
         None => None,
@@ -205,9 +213,9 @@ pub async fn show(
         .round_topics(round.id)
         .await?
         .into_iter()
-        .filter(|p| p.part_of == Some(record.id) && visible(p, access, now))
+        .filter(|p| p.part_of == Some(record.id) && visible(p, access, &viewer, now))
         .map(|p| {
-            let released = p.released_at.map(|at| when(at, &zone));
+            let released = released_words(&p, access, &viewer);
             (p.id.0, TopicView::new(&p.topic, None, released))
         })
         .collect();
@@ -230,7 +238,7 @@ pub async fn show(
         topic: TopicView::new(
             &record.topic,
             part_of,
-            record.released_at.map(|at| when(at, &zone)),
+            released_words(&record, access, &viewer),
         ),
         parts,
         can_write: admin,
