@@ -185,6 +185,29 @@ try {
       await p.waitForLoadState();
       await checkAccessibility(p, `participant topic archive (${viewport.width}px)`);
       if ((await p.locator('main a[href^="/topics/"]').count()) < 4) problems.push('the topic archive lists fewer than four released topics');
+      if (viewport.width > 1000) {
+        // Post in the first topic's thread, mark it discussed, and share a link on the board.
+        await p.locator('main a[href^="/topics/"]').first().click();
+        await p.waitForLoadState();
+        await p.getByLabel(/add to the discussion/i).fill('Our library is in an old railway station: https://example.org/station');
+        await p.getByRole('button', { name: /^post$/i }).click();
+        await p.waitForLoadState();
+        if (!(await p.getByText(/old railway station/).count())) problems.push('the post is not in the thread');
+        await checkAccessibility(p, 'topic thread after posting');
+        const mark = p.getByRole('button', { name: /we discussed this together/i });
+        if (await mark.count()) { await mark.click(); await p.waitForLoadState(); }
+        if (!(await p.getByText(/marked this topic as discussed/i).count())) problems.push('marking the topic discussed did not say so');
+        await p.locator('main a[href$="/topics"]').first().click();
+        await p.waitForLoadState();
+        await p.getByRole('link', { name: /resources board/i }).click();
+        await p.waitForLoadState();
+        await checkAccessibility(p, 'resources board');
+        await p.getByLabel(/^address/i).fill('https://doaj.org/');
+        await p.getByLabel(/worth a look/i).fill('The Directory of Open Access Journals.');
+        await p.getByRole('button', { name: /^share$/i }).click();
+        await p.waitForLoadState();
+        if (!(await p.getByText(/your link is on the board/i).count())) problems.push('sharing a link did not say so');
+      }
     }
     await p.goto(base + '/partnership');
     await checkAccessibility(p, `participant My partnership (${viewport.width}px)`);

@@ -21,6 +21,7 @@ pub mod housekeeping;
 pub mod jobs;
 pub mod matching;
 pub mod notify;
+pub mod posts;
 pub mod rounds;
 pub mod topics;
 

@@ -42,11 +42,17 @@ pub enum AuditAction {
     TopicCreate,
     TopicUpdate,
     TopicRelease,
+    TopicDiscussed,
+    PostCreate,
+    PostEdit,
+    PostDelete,
+    PostHide,
+    PostShow,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 43] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -84,6 +90,12 @@ impl AuditAction {
         AuditAction::TopicCreate,
         AuditAction::TopicUpdate,
         AuditAction::TopicRelease,
+        AuditAction::TopicDiscussed,
+        AuditAction::PostCreate,
+        AuditAction::PostEdit,
+        AuditAction::PostDelete,
+        AuditAction::PostHide,
+        AuditAction::PostShow,
     ];
 
     /// The stable id stored in the log.
@@ -126,6 +138,12 @@ impl AuditAction {
             AuditAction::TopicCreate => "topic.create",
             AuditAction::TopicUpdate => "topic.update",
             AuditAction::TopicRelease => "topic.release",
+            AuditAction::TopicDiscussed => "topic.discussed",
+            AuditAction::PostCreate => "post.create",
+            AuditAction::PostEdit => "post.edit",
+            AuditAction::PostDelete => "post.delete",
+            AuditAction::PostHide => "post.hide",
+            AuditAction::PostShow => "post.show",
         }
     }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod clock;
 pub mod commitments;
 pub mod country;
+pub mod post;
 pub mod profile;
 pub mod proposal;
 pub mod round;

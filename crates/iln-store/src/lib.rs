@@ -27,6 +27,7 @@ mod matching;
 mod outbox;
 mod partnerships;
 mod people;
+mod posts;
 mod rounds;
 mod sessions;
 mod tokens;
@@ -41,13 +42,14 @@ pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun, matching_a
 pub use model::{
     ApplicationId, AuditEntry, AuditId, EmailId, EmailStatus, JobId, MatchRunId, NewAuditEntry,
     NewEmail, NewPerson, NewUser, OutboxEmail, PartnershipId, PeopleScope, Person, PersonId,
-    RoundId, TokenPurpose, TopicId, User, UserId,
+    PostId, RoundId, TokenPurpose, TopicId, User, UserId,
 };
 pub use outbox::{EMAIL_JOB, EMAIL_PAYLOAD_VERSION, EmailPayload, new_message_id};
 pub use partnerships::{
     Ending, NewPartnership, NewPartnershipMember, PartnerProfile, PartnershipMember,
     PartnershipRecord, PastPartners,
 };
+pub use posts::{PostRecord, Thread};
 pub use rounds::RoundRecord;
 pub use store::{Backend, Store, StoreOptions, Tx};
 pub use topics::TopicRecord;

@@ -72,6 +72,10 @@ id_type!(
     /// A discussion topic's id.
     TopicId
 );
+id_type!(
+    /// A post's id (a topic's thread or the resources board).
+    PostId
+);
 
 /// An account to create.
 #[derive(Debug, Clone)]

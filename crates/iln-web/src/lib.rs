@@ -170,6 +170,15 @@ pub fn router(state: AppState) -> Router {
             "/topics/{id}/release",
             get(topics::release_form).post(topics::release),
         )
+        .route("/topics/{id}/posts", post(topics::post_in_topic))
+        .route("/topics/{id}/discussed", post(topics::discussed))
+        .route("/posts/{id}/edit", post(topics::edit_post))
+        .route("/posts/{id}/delete", post(topics::delete_post))
+        .route("/posts/{id}/hide", post(topics::hide_post))
+        .route(
+            "/rounds/{id}/resources",
+            get(topics::board).post(topics::share),
+        )
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(from_fn_with_state(state.clone(), security::csrf))

@@ -102,3 +102,82 @@ mod tests {
         assert!(html.contains("Tom &amp; Jerry &lt;3 libraries"), "{html}");
     }
 }
+
+/// Plain text as HTML: everything escaped, and each http or https address made a link that
+/// carries no referrer and no search-engine credit. Line breaks are kept by the page's CSS
+/// (`white-space: pre-wrap`), not turned into tags.
+pub fn linkify(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + text.len() / 4);
+    let mut rest = text;
+    while !rest.is_empty() {
+        // The next word boundary: a run of whitespace or of anything else.
+        let split = rest
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace() != rest.starts_with(char::is_whitespace))
+            .map_or(rest.len(), |(i, _)| i);
+        let (word, tail) = rest.split_at(split);
+        rest = tail;
+        let lower = word.get(..8).unwrap_or(word).to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            // Punctuation that ends a sentence is not part of the address.
+            let address =
+                word.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'', '"']);
+            if iln_domain::topic::is_web_address(address) {
+                let escaped = escape(address);
+                html.push_str(&format!(
+                    "<a href=\"{escaped}\" rel=\"nofollow ugc noopener noreferrer\">{escaped}</a>"
+                ));
+                html.push_str(&escape(&word[address.len()..]));
+                continue;
+            }
+        }
+        html.push_str(&escape(word));
+    }
+    html
+}
+
+/// Text for HTML, attribute values included.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod linkify_tests {
+    use super::linkify;
+
+    #[test]
+    fn addresses_become_links_and_everything_else_is_escaped() {
+        let html = linkify("See https://doaj.org/search?q=a&b=c, and <b>this</b>.\nThanks!");
+        assert_eq!(
+            html,
+            "See <a href=\"https://doaj.org/search?q=a&amp;b=c\" rel=\"nofollow ugc noopener noreferrer\">https://doaj.org/search?q=a&amp;b=c</a>, and &lt;b&gt;this&lt;/b&gt;.\nThanks!"
+        );
+    }
+
+    #[test]
+    fn nothing_but_http_becomes_a_link() {
+        for text in [
+            "javascript:alert(1)",
+            "http://\"onmouseover=alert(1)",
+            "https:// spaced",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "data:text/html,<script>alert(1)</script>",
+        ] {
+            let html = linkify(text);
+            assert!(!html.contains("<a href=\"javascript"), "{text}: {html}");
+            assert!(!html.contains("<script"), "{text}: {html}");
+            assert!(!html.contains("\"onmouseover"), "{text}: {html}");
+        }
+    }
+}

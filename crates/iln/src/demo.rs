@@ -473,7 +473,117 @@ async fn active_round(
     now: jiff::Timestamp,
 ) -> anyhow::Result<()> {
     let (round, settings) = published_round(store, network, user_of_person, now, &ACTIVE).await?;
-    active_topics(store, round, &settings, now).await
+    active_topics(store, round, &settings, now).await?;
+    active_discussions(store, round, now).await
+}
+
+/// What the active round's participants wrote: a few posts in the released topics' threads,
+/// the real program's shared resources on the board, and topics marked discussed.
+async fn active_discussions(
+    store: &Store,
+    round: iln_store::RoundId,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    use iln_domain::post::{PostBody, SharedLink};
+    use iln_store::Thread;
+
+    let partnerships = store
+        .round_partnerships(round)
+        .await
+        .context("could not read the demo round's partnerships")?;
+    let members: Vec<UserId> = partnerships
+        .iter()
+        .filter(|p| p.is_running())
+        .flat_map(|p| p.members.iter().map(|m| m.user))
+        .collect();
+    let released: Vec<_> = store
+        .round_topics(round)
+        .await
+        .context("could not read the demo topics")?
+        .into_iter()
+        .filter(|t| t.released_at.is_some())
+        .collect();
+    let hours_ago = |h: i64| {
+        now.checked_sub(jiff::SignedDuration::from_hours(h))
+            .unwrap_or(now)
+    };
+    let thread_posts = [
+        "Our reading room is a former bank hall: the old vault now holds local history.",
+        "I work in a mobile library, so my work space changes every day! Today: a school yard.",
+        "We tried a weekly 'guess the book' post and it doubled our replies. Happy to share how.",
+        "Our council limits what we may post, so everything goes through a colleague. Does \
+         anyone else have that?",
+        "Pinterest was new to me. This board of library displays is lovely: \
+         https://example.org/iln/displays",
+    ];
+    let board = [
+        (
+            "https://example.org/iln/networking-tips",
+            "10 networking tips for people who hate networking: short and honest.",
+        ),
+        (
+            "https://example.org/iln/altmetrics",
+            "Use Altmetrics to build your scholarly community, useful for research librarians.",
+        ),
+        (
+            "https://example.org/iln/free-arab-journals",
+            "Directory of Free Arab Journals: open access titles by subject.",
+        ),
+    ];
+    let mut tx = store
+        .begin()
+        .await
+        .context("could not start writing the demo discussions")?;
+    let mut hour = 24 * 30;
+    for (n, topic) in released.iter().enumerate() {
+        for (k, text) in thread_posts.iter().enumerate().skip(n % 2).step_by(2) {
+            let Some(&author) = members.get((n * 7 + k * 3) % members.len().max(1)) else {
+                continue;
+            };
+            let body = PostBody::parse(text).context("a demo post")?;
+            tx.create_post(
+                round,
+                Thread::Topic(topic.id),
+                author,
+                &body,
+                None,
+                hours_ago(hour),
+            )
+            .await
+            .context("could not add a demo post")?;
+            hour -= 20;
+        }
+        // About half the partnerships talked each released topic over.
+        for partnership in partnerships.iter().filter(|p| p.is_running()).step_by(2) {
+            tx.mark_discussed(
+                topic.id,
+                partnership.id,
+                partnership.members.first().map(|m| m.user),
+                hours_ago(hour.max(1)),
+            )
+            .await
+            .context("could not mark a demo topic discussed")?;
+        }
+    }
+    for (k, (url, note)) in board.iter().enumerate() {
+        let Some(&author) = members.get(k * 5 % members.len().max(1)) else {
+            continue;
+        };
+        tx.create_post(
+            round,
+            Thread::Board,
+            author,
+            &PostBody::parse(note).context("a demo resource note")?,
+            Some(&SharedLink::parse(url).context("a demo resource link")?),
+            hours_ago(24 * (20 - 5 * i64::try_from(k).unwrap_or(0))),
+        )
+        .await
+        .context("could not add a demo resource")?;
+    }
+    tx.commit()
+        .await
+        .context("could not save the demo discussions")?;
+    Ok(())
 }
 
 /// Matches and publishes a round of demo people as `spec` says, leaving it in its state.

@@ -6,6 +6,7 @@
 
 use iln_app::Actor;
 use iln_app::matching;
+use iln_app::posts::{self, PostsError};
 use iln_app::topics::{self, ReleaseJobs, TopicsError, email_key, release_job_key};
 use iln_domain::account::{DisplayName, Email, Role};
 use iln_domain::application::{Application, ApplicationForm, InterestCatalogue};
@@ -27,6 +28,7 @@ app_tests!(
     releasing_now_sends_at_once_and_only_once,
     two_releases_racing_queue_each_reader_once,
     bad_topics_are_refused_by_field_and_only_admins_write,
+    members_discuss_share_and_mark_and_coordinators_hide,
 );
 
 /// Partnerships from 15 February to 14 June 2027: New York moves to summer time on 14 March,
@@ -547,5 +549,141 @@ async fn bad_topics_are_refused_by_field_and_only_admins_write(t: &TestApp) {
     assert_eq!(
         t.store.topic(part).await.unwrap().unwrap().part_of,
         Some(parent)
+    );
+}
+
+async fn members_discuss_share_and_mark_and_coordinators_hide(t: &TestApp) {
+    let (round, readers) = active_round(t).await;
+    let id = topics::create(
+        &t.app,
+        &Actor::Cli,
+        round,
+        None,
+        &form("Disasters", "2027-03-01"),
+    )
+    .await
+    .unwrap();
+    let member = |i: usize| {
+        let application = readers[i].0;
+        async move {
+            Actor::User {
+                id: t
+                    .store
+                    .application(application)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .user,
+                role: Role::Participant,
+                countries: Vec::new(),
+            }
+        }
+    };
+    let (ana, ben) = (member(0).await, member(1).await);
+    // Not out yet: nobody discusses it.
+    let early = posts::post_in_topic(&t.app, &ana, id, "Hello").await;
+    assert!(matches!(early, Err(PostsError::NotReleased)), "{early:?}");
+    topics::release_now(&t.app, &Actor::Cli, id).await.unwrap();
+    let post = posts::post_in_topic(
+        &t.app,
+        &ana,
+        id,
+        "  Our flood plan: https://example.org/plan  ",
+    )
+    .await
+    .unwrap();
+    let stored = t.store.post(post).await.unwrap().unwrap();
+    assert_eq!(stored.body, "Our flood plan: https://example.org/plan");
+    assert_eq!(stored.author_name, "reader0");
+    let not_yours = posts::edit(&t.app, &ben, post, "Mine").await;
+    assert!(
+        matches!(not_yours, Err(PostsError::NotYours)),
+        "{not_yours:?}"
+    );
+    posts::edit(&t.app, &ana, post, "Our flood plan, updated")
+        .await
+        .unwrap();
+    let forbidden = posts::set_hidden(&t.app, &ben, post, true).await;
+    assert!(
+        matches!(
+            forbidden,
+            Err(PostsError::App(iln_app::AppError::Forbidden))
+        ),
+        "{forbidden:?}"
+    );
+    posts::set_hidden(&t.app, &Actor::Cli, post, true)
+        .await
+        .unwrap();
+    assert!(
+        t.store
+            .post(post)
+            .await
+            .unwrap()
+            .unwrap()
+            .hidden_at
+            .is_some()
+    );
+    posts::set_hidden(&t.app, &Actor::Cli, post, false)
+        .await
+        .unwrap();
+    posts::delete(&t.app, &ana, post).await.unwrap();
+    let gone = t.store.post(post).await.unwrap().unwrap();
+    assert!(gone.deleted_at.is_some());
+    assert!(gone.body.is_empty());
+    let again = posts::delete(&t.app, &ana, post).await;
+    assert!(matches!(again, Err(PostsError::Deleted)), "{again:?}");
+
+    let shared = posts::share(
+        &t.app,
+        &ben,
+        round,
+        "https://example.org/dfaj",
+        "Free Arab journals",
+    )
+    .await
+    .unwrap();
+    let board = t
+        .store
+        .thread_posts(round, iln_store::Thread::Board)
+        .await
+        .unwrap();
+    assert_eq!(board.len(), 1);
+    assert_eq!(board[0].id, shared);
+    assert_eq!(board[0].url.as_deref(), Some("https://example.org/dfaj"));
+    let thread = t
+        .store
+        .thread_posts(round, iln_store::Thread::Topic(id))
+        .await
+        .unwrap();
+    assert_eq!(thread.len(), 1);
+
+    // Marked twice, counted once; unmarked, gone.
+    let partnership = posts::mark_discussed(&t.app, &ana, id, true).await.unwrap();
+    posts::mark_discussed(&t.app, &ana, id, true).await.unwrap();
+    assert_eq!(
+        t.store
+            .topic_discussions(id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|(p, _)| *p)
+            .collect::<Vec<_>>(),
+        vec![partnership]
+    );
+    posts::mark_discussed(&t.app, &ana, id, false)
+        .await
+        .unwrap();
+    assert!(t.store.topic_discussions(id).await.unwrap().is_empty());
+
+    // A stranger to the round gets nothing, as if the thread did not exist.
+    let stranger = Actor::User {
+        id: iln_store::UserId(999_999),
+        role: Role::Participant,
+        countries: Vec::new(),
+    };
+    let hidden = posts::post_in_topic(&t.app, &stranger, id, "Hi").await;
+    assert!(
+        matches!(hidden, Err(PostsError::App(iln_app::AppError::NotFound))),
+        "{hidden:?}"
     );
 }

@@ -12,9 +12,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use iln_app::Actor;
 use iln_app::notify::{Composed, Composer, Notice};
+use iln_app::posts::{self, PostsError};
 use iln_app::topics::{self, TopicNotice, TopicsError};
+use iln_domain::post::PostError;
 use iln_domain::topic::{Resource, Topic, TopicError, TopicForm};
-use iln_store::{RoundId, RoundRecord, TopicId, TopicRecord};
+use iln_store::{PostId, PostRecord, RoundId, RoundRecord, Thread, TopicId, TopicRecord};
 use serde::Deserialize;
 
 use super::common::{FieldErrors, is_coordinator, load_round, load_round_at};
@@ -188,6 +190,87 @@ struct TopicPage {
     can_add_part: bool,
     can_release: bool,
     notice: Option<String>,
+    thread: ThreadView,
+    /// For a member of a partnership of the round: whether they marked it discussed.
+    discussed: Option<bool>,
+    /// How many partnerships of the round marked it discussed (for coordinators).
+    discussed_count: Option<usize>,
+}
+
+/// A post as a thread shows it to one reader.
+pub struct PostView {
+    pub id: i64,
+    pub author: String,
+    pub at: String,
+    pub edited: bool,
+    /// Escaped, links made clickable; empty when hidden from this reader or deleted.
+    pub body_html: String,
+    pub url: Option<String>,
+    /// The post's raw words, for its author's edit box.
+    pub raw: String,
+    pub mine: bool,
+    pub hidden: bool,
+    pub deleted: bool,
+}
+
+/// A thread: its posts, the form (with a refused post's words and why), who may moderate.
+pub struct ThreadView {
+    pub posts: Vec<PostView>,
+    pub error: Option<String>,
+    pub draft: String,
+    pub moderates: bool,
+}
+
+fn post_view(post: &PostRecord, viewer: &Viewer, moderates: bool) -> PostView {
+    let zone = viewer.time_zone();
+    let deleted = post.deleted_at.is_some();
+    let hidden = post.hidden_at.is_some();
+    // Coordinators still read a hidden post, to decide whether to show it again.
+    let shown = !deleted && (!hidden || moderates);
+    PostView {
+        id: post.id.0,
+        author: post.author_name.clone(),
+        at: when(post.created_at, &zone),
+        edited: post.updated_at > post.created_at && !deleted,
+        body_html: if shown {
+            markdown::linkify(&post.body)
+        } else {
+            String::new()
+        },
+        url: post.url.clone().filter(|_| shown),
+        raw: if post.author == viewer.id() && !deleted {
+            post.body.clone()
+        } else {
+            String::new()
+        },
+        mine: post.author == viewer.id(),
+        hidden,
+        deleted,
+    }
+}
+
+async fn thread_view(
+    state: &AppState,
+    viewer: &Viewer,
+    round: RoundId,
+    thread: Thread,
+    problem: Option<(String, String)>,
+) -> Result<ThreadView, WebError> {
+    let moderates = is_coordinator(Some(viewer));
+    let posts = state
+        .store()
+        .thread_posts(round, thread)
+        .await?
+        .iter()
+        .map(|p| post_view(p, viewer, moderates))
+        .collect();
+    let (error, draft) = problem.map_or((None, String::new()), |(e, d)| (Some(e), d));
+    Ok(ThreadView {
+        posts,
+        error,
+        draft,
+        moderates,
+    })
 }
 
 pub async fn show(
@@ -197,12 +280,36 @@ pub async fn show(
     PathId(id): PathId,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
+    let notice = match query.as_deref() {
+        Some("done=saved") => Some("The topic is saved.".to_owned()),
+        Some("done=posted") => Some("Your post is in the discussion below.".to_owned()),
+        Some("done=discussed") => Some("Marked as discussed with your partner.".to_owned()),
+        Some(q) if q.starts_with("done=released&n=") => Some(format!(
+            "Released: {} readers get it by email now.",
+            q.trim_start_matches("done=released&n=")
+                .parse::<usize>()
+                .unwrap_or(0)
+        )),
+        _ => None,
+    };
+    render_topic(&state, &viewer, &csrf, TopicId(id), notice, None).await
+}
+
+/// The topic's page for this reader, with a notice or a refused post's words and why.
+async fn render_topic(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: &str,
+    id: TopicId,
+    notice: Option<String>,
+    problem: Option<(String, String)>,
+) -> Result<Response, WebError> {
     let store = state.store();
-    let record = store.topic(TopicId(id)).await?.ok_or(WebError::NotFound)?;
-    let round = load_round(&state, record.round).await?;
-    let access = access(&state, &viewer, round.id).await?;
+    let record = store.topic(id).await?.ok_or(WebError::NotFound)?;
+    let round = load_round(state, record.round).await?;
+    let access = access(state, viewer, round.id).await?;
     let now = state.now();
-    if !visible(&record, access, &viewer, now) {
+    if !visible(&record, access, viewer, now) {
         return Err(WebError::NotFound);
     }
     let part_of = match record.part_of {
@@ -213,39 +320,48 @@ pub async fn show(
         .round_topics(round.id)
         .await?
         .into_iter()
-        .filter(|p| p.part_of == Some(record.id) && visible(p, access, &viewer, now))
+        .filter(|p| p.part_of == Some(record.id) && visible(p, access, viewer, now))
         .map(|p| {
-            let released = released_words(&p, access, &viewer);
+            let released = released_words(&p, access, viewer);
             (p.id.0, TopicView::new(&p.topic, None, released))
         })
         .collect();
-    let notice = match query.as_deref() {
-        Some("done=saved") => Some("The topic is saved.".to_owned()),
-        Some(q) if q.starts_with("done=released&n=") => Some(format!(
-            "Released: {} readers get it by email now.",
-            q.trim_start_matches("done=released&n=")
-                .parse::<usize>()
-                .unwrap_or(0)
-        )),
-        _ => None,
-    };
+    let out = record.released_at.is_some() || now >= record.topic.release.earliest();
+    let marks = store.topic_discussions(record.id).await?;
+    let mine = store
+        .round_partnerships(round.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.has_member(viewer.id()))
+        .map(|p| p.id)
+        .max();
     let admin = viewer.is_admin();
-    ok(&TopicPage {
-        nav: Nav::new(Some(&viewer), &csrf),
+    let page_view = TopicPage {
+        nav: Nav::new(Some(viewer), csrf),
         id: record.id.0,
         round_id: round.id.0,
         round: round.round.settings.name.to_string(),
         topic: TopicView::new(
             &record.topic,
             part_of,
-            released_words(&record, access, &viewer),
+            released_words(&record, access, viewer),
         ),
         parts,
         can_write: admin,
         can_add_part: admin && record.part_of.is_none(),
         can_release: admin && record.released_at.is_none(),
         notice,
-    })
+        thread: thread_view(state, viewer, round.id, Thread::Topic(record.id), problem).await?,
+        discussed: mine
+            .filter(|_| out)
+            .map(|p| marks.iter().any(|(marked, _)| *marked == p)),
+        discussed_count: (access == Access::All).then_some(marks.len()),
+    };
+    if page_view.thread.error.is_some() {
+        page(FORM_INVALID, &page_view)
+    } else {
+        ok(&page_view)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -697,5 +813,297 @@ pub async fn release(
         }
         Err(TopicsError::App(error)) => Err(error.into()),
         Err(error) => Err(WebError::Conflict(error.to_string())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Discussing: a topic's thread, the resources board, "we discussed this together"
+
+/// The words for a refused post.
+fn post_error_words(error: &PostError) -> String {
+    match error {
+        PostError::Empty => "Write something first.".to_owned(),
+        PostError::TooLong => format!(
+            "Keep a post under {} characters; share a link to anything longer.",
+            iln_domain::post::BODY_MAX_LEN
+        ),
+        PostError::TooManyLinks => format!(
+            "A post may hold at most {} links.",
+            iln_domain::post::LINKS_MAX
+        ),
+        PostError::NoLink => "Give the address of what you share.".to_owned(),
+        PostError::BadLink(text) => format!(
+            "\u{201c}{text}\u{201d} is not a web address. Links start with https:// or http://."
+        ),
+    }
+}
+
+/// A refusal as the words the form shows, or the error page when it is not the writer's to
+/// fix.
+fn post_refusal(error: PostsError) -> Result<String, WebError> {
+    match error {
+        PostsError::Invalid(error) => Ok(post_error_words(&error)),
+        PostsError::NotReleased => Err(WebError::NotFound),
+        PostsError::NotYours => Err(WebError::Forbidden),
+        PostsError::Deleted => Err(WebError::Conflict("this post has been deleted".to_owned())),
+        PostsError::App(error) => Err(error.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PostInput {
+    body: String,
+}
+
+pub async fn post_in_topic(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    HtmlForm(input): HtmlForm<PostInput>,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    match posts::post_in_topic(state.app(), &actor, TopicId(id), &input.body).await {
+        Ok(post) => {
+            Ok(Redirect::to(&format!("/topics/{id}?done=posted#post-{post}")).into_response())
+        }
+        Err(error) => {
+            let words = post_refusal(error)?;
+            render_topic(
+                &state,
+                &viewer,
+                &csrf,
+                TopicId(id),
+                None,
+                Some((words, input.body)),
+            )
+            .await
+        }
+    }
+}
+
+/// Where a post lives: its topic's page, or its round's resources board.
+fn thread_path(post: &PostRecord) -> String {
+    match post.thread {
+        Thread::Topic(topic) => format!("/topics/{topic}"),
+        Thread::Board => format!("/rounds/{}/resources", post.round),
+    }
+}
+
+pub async fn edit_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    HtmlForm(input): HtmlForm<PostInput>,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    match posts::edit(state.app(), &actor, PostId(id), &input.body).await {
+        Ok(post) => Ok(Redirect::to(&format!("{}#post-{id}", thread_path(&post))).into_response()),
+        Err(error) => {
+            let words = post_refusal(error)?;
+            let post = state
+                .store()
+                .post(PostId(id))
+                .await?
+                .ok_or(WebError::NotFound)?;
+            let problem = Some((format!("Your edit was not saved: {words}"), input.body));
+            match post.thread {
+                Thread::Topic(topic) => {
+                    render_topic(&state, &viewer, &csrf, topic, None, problem).await
+                }
+                Thread::Board => {
+                    render_board(
+                        &state,
+                        &viewer,
+                        &csrf,
+                        post.round,
+                        None,
+                        problem,
+                        String::new(),
+                    )
+                    .await
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConfirmInput {
+    confirm: String,
+}
+
+pub async fn delete_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    HtmlForm(input): HtmlForm<ConfirmInput>,
+) -> Result<Response, WebError> {
+    let post = state
+        .store()
+        .post(PostId(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if input.confirm != "yes" {
+        // Only the "Yes, delete it" button says yes.
+        return Ok(Redirect::to(&format!("{}#post-{id}", thread_path(&post))).into_response());
+    }
+    let actor = Actor::user(&viewer.user);
+    match posts::delete(state.app(), &actor, PostId(id)).await {
+        Ok(post) => Ok(Redirect::to(&format!("{}#post-{id}", thread_path(&post))).into_response()),
+        Err(error) => Err(post_refusal(error).map_or_else(|e| e, WebError::Conflict)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct HideInput {
+    /// "hide" or "show".
+    action: String,
+}
+
+pub async fn hide_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    HtmlForm(input): HtmlForm<HideInput>,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    let hidden = match input.action.as_str() {
+        "hide" => true,
+        "show" => false,
+        _ => {
+            return Err(WebError::BadRequest(
+                "choose to hide or to show the post".to_owned(),
+            ));
+        }
+    };
+    match posts::set_hidden(state.app(), &actor, PostId(id), hidden).await {
+        Ok(post) => Ok(Redirect::to(&format!("{}#post-{id}", thread_path(&post))).into_response()),
+        Err(error) => Err(post_refusal(error).map_or_else(|e| e, WebError::Conflict)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DiscussedInput {
+    /// "yes" marks, "no" takes the mark back.
+    discussed: String,
+}
+
+pub async fn discussed(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    HtmlForm(input): HtmlForm<DiscussedInput>,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    let mark = input.discussed == "yes";
+    match posts::mark_discussed(state.app(), &actor, TopicId(id), mark).await {
+        Ok(_) if mark => Ok(Redirect::to(&format!("/topics/{id}?done=discussed")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/topics/{id}")).into_response()),
+        Err(error) => Err(post_refusal(error).map_or_else(|e| e, WebError::Conflict)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "resources_board.html")]
+struct BoardPage {
+    nav: Nav,
+    round_id: i64,
+    round: String,
+    thread: ThreadView,
+    /// The address typed with a refused share.
+    draft_url: String,
+    notice: Option<&'static str>,
+}
+
+async fn render_board(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: &str,
+    round: RoundId,
+    notice: Option<&'static str>,
+    problem: Option<(String, String)>,
+    draft_url: String,
+) -> Result<Response, WebError> {
+    let record = load_round(state, round).await?;
+    access(state, viewer, record.id).await?;
+    let refused = problem.is_some();
+    let view = BoardPage {
+        nav: Nav::new(Some(viewer), csrf),
+        round_id: record.id.0,
+        round: record.round.settings.name.to_string(),
+        thread: thread_view(state, viewer, record.id, Thread::Board, problem).await?,
+        draft_url,
+        notice,
+    };
+    if refused {
+        page(FORM_INVALID, &view)
+    } else {
+        ok(&view)
+    }
+}
+
+pub async fn board(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    let round = load_round_at(&state, &id).await?;
+    let notice = match query.as_deref() {
+        Some("done=shared") => Some("Thank you: your link is on the board for the whole round."),
+        _ => None,
+    };
+    render_board(
+        &state,
+        &viewer,
+        &csrf,
+        round.id,
+        notice,
+        None,
+        String::new(),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShareInput {
+    url: String,
+    body: String,
+}
+
+pub async fn share(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    Path(id): Path<String>,
+    HtmlForm(input): HtmlForm<ShareInput>,
+) -> Result<Response, WebError> {
+    let round = load_round_at(&state, &id).await?;
+    let actor = Actor::user(&viewer.user);
+    match posts::share(state.app(), &actor, round.id, &input.url, &input.body).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/rounds/{}/resources?done=shared", round.id)).into_response(),
+        ),
+        Err(error) => {
+            let words = post_refusal(error)?;
+            render_board(
+                &state,
+                &viewer,
+                &csrf,
+                round.id,
+                None,
+                Some((words, input.body)),
+                input.url,
+            )
+            .await
+        }
     }
 }

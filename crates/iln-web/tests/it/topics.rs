@@ -275,3 +275,241 @@ async fn participants_cannot_write_and_malformed_input_is_not_our_failure() {
         &page.body[..page.body.len().min(3000)]
     );
 }
+
+/// A released topic of a published round, and the admin's browser.
+#[expect(
+    clippy::unwrap_used,
+    reason = "test helper: a panic here is a failed test"
+)]
+async fn released_topic(app: &TestApp) -> (RoundId, String, Browser<'_>) {
+    let (round, mut admin) = published(app, 4).await;
+    let saved = admin
+        .post(
+            &format!("/rounds/{round}/topics/new"),
+            &topic_fields("Libraries & Social Media", "2027-03-01", "save"),
+        )
+        .await;
+    let path = saved.location().split('?').next().unwrap().to_owned();
+    let released = admin
+        .post(&format!("{path}/release"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(released.status, StatusCode::SEE_OTHER);
+    (round, path, admin)
+}
+
+#[tokio::test]
+async fn readers_discuss_a_topic_edit_and_delete_their_posts_and_coordinators_hide_one() {
+    let app = TestApp::new().await;
+    let (round, topic, mut admin) = released_topic(&app).await;
+    let mut ana = app.browser();
+    ana.sign_in("applicant0@example.org").await;
+    let mut ben = app.browser();
+    ben.sign_in("applicant1@example.org").await;
+
+    // An empty post is refused next to the box; a real one lands with its link clickable
+    // and its markup escaped.
+    let empty = ana
+        .post(&format!("{topic}/posts"), &[("body", "   ")])
+        .await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        empty.body.contains("Write something first."),
+        "{}",
+        empty.body
+    );
+    let posted = ana
+        .post(
+            &format!("{topic}/posts"),
+            &[(
+                "body",
+                "Our library posts on https://mastodon.social/@library <b>daily</b>.",
+            )],
+        )
+        .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let page = ben.get(&topic).await;
+    assert!(
+        page.body.contains(
+            "<a href=\"https://mastodon.social/@library\" rel=\"nofollow ugc noopener noreferrer\">"
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("&lt;b&gt;daily&lt;/b&gt;"),
+        "{}",
+        page.body
+    );
+    let post_id: i64 = posted
+        .location()
+        .rsplit("#post-")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // Only the author edits; a wall of links is refused and the words are kept.
+    let other = ben
+        .post(&format!("/posts/{post_id}/edit"), &[("body", "Mine now")])
+        .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    let links = "https://example.org/a ".repeat(30);
+    let refused = ana
+        .post(
+            &format!("/posts/{post_id}/edit"),
+            &[("body", links.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(
+        refused.body.contains("at most 20 links"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("https://example.org/a https://example.org/a")
+    );
+    let edited = ana
+        .post(
+            &format!("/posts/{post_id}/edit"),
+            &[("body", "We post every weekday.")],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    assert!(
+        ben.get(&topic)
+            .await
+            .body
+            .contains("We post every weekday.")
+    );
+
+    // A coordinator hides Ben's post: readers see that it was hidden, coordinators still
+    // read it and can show it again.
+    let bens = ben
+        .post(&format!("{topic}/posts"), &[("body", "Buy cheap watches")])
+        .await;
+    let bens_id: i64 = bens
+        .location()
+        .rsplit("#post-")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let forbidden = ana
+        .post(&format!("/posts/{bens_id}/hide"), &[("action", "hide")])
+        .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let hidden = admin
+        .post(&format!("/posts/{bens_id}/hide"), &[("action", "hide")])
+        .await;
+    assert_eq!(hidden.status, StatusCode::SEE_OTHER);
+    let page = ana.get(&topic).await;
+    assert!(!page.body.contains("Buy cheap watches"), "{}", page.body);
+    assert!(page.body.contains("A coordinator hid this post."));
+    assert!(admin.get(&topic).await.body.contains("Buy cheap watches"));
+
+    // Deleting asks first; then the words are gone and the place stays.
+    let unconfirmed = ana.post(&format!("/posts/{post_id}/delete"), &[]).await;
+    assert_eq!(unconfirmed.status, StatusCode::SEE_OTHER);
+    assert!(
+        ben.get(&topic)
+            .await
+            .body
+            .contains("We post every weekday.")
+    );
+    let deleted = ana
+        .post(&format!("/posts/{post_id}/delete"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    let page = ben.get(&topic).await;
+    assert!(!page.body.contains("We post every weekday."));
+    assert!(page.body.contains("Deleted by its author."));
+
+    // Partners mark it discussed; coordinators see how many did.
+    let marked = ana
+        .post(&format!("{topic}/discussed"), &[("discussed", "yes")])
+        .await;
+    assert_eq!(marked.status, StatusCode::SEE_OTHER);
+    assert!(
+        ana.get(&topic)
+            .await
+            .body
+            .contains("You marked this topic as discussed together.")
+    );
+    assert!(
+        admin
+            .get(&topic)
+            .await
+            .body
+            .contains("1 partnership marked this topic as discussed.")
+    );
+
+    // Someone outside the round can neither read nor write.
+    app.user("stranger@example.org", Role::Participant, &[])
+        .await;
+    let mut stranger = app.browser();
+    stranger.sign_in("stranger@example.org").await;
+    let page = stranger
+        .post(&format!("{topic}/posts"), &[("body", "Hello")])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        stranger
+            .get(&format!("/rounds/{round}/resources"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A post far too big is refused before it is read.
+    let huge = "x".repeat(100 * 1024);
+    let page = ana
+        .post(&format!("{topic}/posts"), &[("body", huge.as_str())])
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_resources_board_takes_links_with_a_note() {
+    let app = TestApp::new().await;
+    let (round, _, mut admin) = released_topic(&app).await;
+    let mut ana = app.browser();
+    ana.sign_in("applicant0@example.org").await;
+    let board = format!("/rounds/{round}/resources");
+    assert_eq!(ana.get(&board).await.status, StatusCode::OK);
+    let refused = ana
+        .post(
+            &board,
+            &[
+                ("url", "javascript:alert(1)"),
+                ("body", "Directory of Free Arab Journals"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(
+        refused.body.contains("is not a web address"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("Directory of Free Arab Journals"));
+    let shared = ana
+        .post(
+            &board,
+            &[
+                ("url", "https://example.org/dfaj"),
+                ("body", "Directory of Free Arab Journals"),
+            ],
+        )
+        .await;
+    assert_eq!(shared.status, StatusCode::SEE_OTHER, "{}", shared.body);
+    let page = admin.get(&board).await;
+    assert!(
+        page.body.contains("href=\"https://example.org/dfaj\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Directory of Free Arab Journals"));
+    assert!(page.body.contains("Hide this post"));
+}

@@ -404,6 +404,27 @@ async fn the_active_round_carries_the_real_programs_topics() {
     let released = topics.iter().filter(|t| t.released_at.is_some()).count();
     assert!(released >= 4 && released < topics.len(), "{released}");
     assert!(topics.iter().any(|t| t.part_of.is_some()));
+    // Participants wrote in the released topics, shared the real program's resources and
+    // marked topics discussed.
+    let first = topics.iter().find(|t| t.released_at.is_some()).unwrap();
+    assert!(
+        !store
+            .thread_posts(active.id, iln_store::Thread::Topic(first.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let board = store
+        .thread_posts(active.id, iln_store::Thread::Board)
+        .await
+        .unwrap();
+    assert_eq!(board.len(), 3);
+    assert!(
+        board
+            .iter()
+            .any(|p| p.body.contains("Directory of Free Arab Journals"))
+    );
+    assert!(!store.topic_discussions(first.id).await.unwrap().is_empty());
     for topic in topics.iter().filter(|t| t.released_at.is_none()) {
         let job = store
             .job_by_key(&iln_app::topics::release_job_key(topic.id))
