@@ -207,6 +207,13 @@ try {
         await p.getByRole('button', { name: /^share$/i }).click();
         await p.waitForLoadState();
         if (!(await p.getByText(/your link is on the board/i).count())) problems.push('sharing a link did not say so');
+        // Log a contact from My partnership: the day is today already, pick how, send.
+        await p.goto(base + '/partnership');
+        await p.getByLabel(/video call/i).first().check();
+        await p.getByRole('button', { name: /log the contact/i }).first().click();
+        await p.waitForLoadState();
+        if (!(await p.getByText(/the contact is in your partnership/i).count())) problems.push('logging a contact did not say so');
+        await checkAccessibility(p, 'My partnership after logging a contact');
       }
     }
     await p.goto(base + '/partnership');

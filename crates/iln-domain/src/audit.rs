@@ -48,11 +48,12 @@ pub enum AuditAction {
     PostDelete,
     PostHide,
     PostShow,
+    ContactLog,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 43] = [
+    pub const ALL: [AuditAction; 44] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -96,6 +97,7 @@ impl AuditAction {
         AuditAction::PostDelete,
         AuditAction::PostHide,
         AuditAction::PostShow,
+        AuditAction::ContactLog,
     ];
 
     /// The stable id stored in the log.
@@ -144,6 +146,7 @@ impl AuditAction {
             AuditAction::PostDelete => "post.delete",
             AuditAction::PostHide => "post.hide",
             AuditAction::PostShow => "post.show",
+            AuditAction::ContactLog => "contact.log",
         }
     }
 

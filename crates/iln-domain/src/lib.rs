@@ -6,6 +6,7 @@ pub mod application;
 pub mod audit;
 pub mod clock;
 pub mod commitments;
+pub mod contact;
 pub mod country;
 pub mod post;
 pub mod profile;

@@ -22,6 +22,7 @@ mod applications;
 mod audit;
 mod bulk;
 mod codec;
+mod contacts;
 mod jobs;
 mod matching;
 mod outbox;
@@ -36,6 +37,7 @@ mod users;
 
 pub use applications::{ApplicationFilter, ApplicationNote, ApplicationRecord, ApplicationStatus};
 pub use codec::{Listing, UnreadableRow};
+pub use contacts::ContactRecord;
 pub use error::StoreError;
 pub use jobs::{DEFAULT_MAX_ATTEMPTS, Job, JobFailure, JobStatus, NewJob};
 pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun, matching_applicant};

@@ -156,6 +156,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/partnership", get(partnerships::mine))
         .route("/partnerships/{id}/end", post(partnerships::end))
+        .route(
+            "/partnerships/{id}/contacts",
+            post(partnerships::log_contact),
+        )
         .route("/rounds/{id}/topics", get(topics::list))
         .route(
             "/rounds/{id}/topics/new",

@@ -69,6 +69,19 @@ impl Label for CommunicationWay {
     }
 }
 
+impl Label for iln_domain::contact::ContactWay {
+    fn label(self) -> &'static str {
+        use iln_domain::contact::ContactWay;
+        match self {
+            ContactWay::Email => "Email",
+            ContactWay::Video => "Video call",
+            ContactWay::Chat => "Chat or messaging",
+            ContactWay::Social => "Social media",
+            ContactWay::InPerson => "In person",
+        }
+    }
+}
+
 impl Label for MatchPreference {
     fn label(self) -> &'static str {
         match self {

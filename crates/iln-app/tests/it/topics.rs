@@ -29,6 +29,7 @@ app_tests!(
     two_releases_racing_queue_each_reader_once,
     bad_topics_are_refused_by_field_and_only_admins_write,
     members_discuss_share_and_mark_and_coordinators_hide,
+    members_log_contacts_and_the_round_shows_the_latest,
 );
 
 /// Partnerships from 15 February to 14 June 2027: New York moves to summer time on 14 March,
@@ -685,5 +686,81 @@ async fn members_discuss_share_and_mark_and_coordinators_hide(t: &TestApp) {
     assert!(
         matches!(hidden, Err(PostsError::App(iln_app::AppError::NotFound))),
         "{hidden:?}"
+    );
+}
+
+async fn members_log_contacts_and_the_round_shows_the_latest(t: &TestApp) {
+    use iln_app::contacts::{self, ContactInput, ContactsError};
+    use iln_domain::contact::{ContactError, ContactWay};
+
+    let (round, _) = active_round(t).await;
+    let partnerships = t.store.round_partnerships(round).await.unwrap();
+    let first = &partnerships[0];
+    let member = Actor::User {
+        id: first.members[0].user,
+        role: Role::Participant,
+        countries: Vec::new(),
+    };
+    let zone = iln_domain::timezone::TimeZoneName::parse("Asia/Kolkata").unwrap();
+    let input = |day: &str, way: &str| ContactInput {
+        day: day.to_owned(),
+        way: way.to_owned(),
+        topic: None,
+    };
+    t.clock.advance(jiff::SignedDuration::from_hours(24 * 3));
+    contacts::log(&t.app, &member, first.id, &input("", "video"), &zone)
+        .await
+        .unwrap();
+    let earlier = zone
+        .local(t.app.now())
+        .date()
+        .checked_sub(jiff::Span::new().days(2))
+        .unwrap()
+        .to_string();
+    contacts::log(&t.app, &member, first.id, &input(&earlier, "email"), &zone)
+        .await
+        .unwrap();
+    let last = t.store.last_contacts(round).await.unwrap();
+    assert_eq!(last.len(), 1);
+    assert_eq!(
+        last[&first.id].way,
+        ContactWay::Video,
+        "the latest day wins"
+    );
+    assert_eq!(t.store.contacts_of(first.id).await.unwrap().len(), 2);
+    let future = contacts::log(
+        &t.app,
+        &member,
+        first.id,
+        &input("2999-01-01", "email"),
+        &zone,
+    )
+    .await;
+    assert!(
+        matches!(
+            future,
+            Err(ContactsError::Invalid(ContactError::Future { .. }))
+        ),
+        "{future:?}"
+    );
+    let other = contacts::log(
+        &t.app,
+        &member,
+        partnerships[1].id,
+        &input("", "email"),
+        &zone,
+    )
+    .await;
+    assert!(
+        matches!(other, Err(ContactsError::App(iln_app::AppError::NotFound))),
+        "{other:?}"
+    );
+    matching::end_partnership(&t.app, &Actor::Cli, first.id, "Moved on")
+        .await
+        .unwrap();
+    let closed = contacts::log(&t.app, &member, first.id, &input("", "email"), &zone).await;
+    assert!(
+        matches!(closed, Err(ContactsError::NotRunning)),
+        "{closed:?}"
     );
 }

@@ -8,7 +8,9 @@ use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use iln_domain::round::RoundState;
-use iln_store::{MatchRunKind, PartnerProfile, PartnershipId, PartnershipRecord, RoundRecord};
+use iln_store::{
+    MatchRunKind, PartnerProfile, PartnershipId, PartnershipRecord, RoundRecord, TopicId,
+};
 use serde::Deserialize;
 
 use super::common::{current_commitments, load_round, load_round_at, refusal};
@@ -19,9 +21,11 @@ use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
 use crate::templates::{Nav, when};
-use crate::words::{self, MilestoneView};
+use crate::words::{self, Label, MilestoneView, day};
 use iln_app::Actor;
+use iln_app::contacts::{self, ContactInput, ContactsError};
 use iln_app::matching::{self, MatchingError};
+use iln_domain::contact::{ContactError, ContactWay};
 
 pub struct PartnershipView {
     pub id: i64,
@@ -36,12 +40,19 @@ pub struct PartnershipView {
     /// The commitments the viewer agreed to when applying to this round: the version of
     /// their consent, which may be older than the form's wording now.
     pub commitments: &'static [&'static str],
+    /// "3 Dec 2026, by video call", the latest logged contact.
+    pub last_contact: Option<String>,
+    /// The contact form: today in the reader's zone, and the round's released topics.
+    pub today: String,
+    pub topics: Vec<(i64, String)>,
 }
 
 #[derive(Template)]
 #[template(path = "partnership_mine.html")]
 pub struct MyPartnershipPage {
     pub nav: Nav,
+    pub ways: Vec<(&'static str, &'static str)>,
+    pub contact_notice: bool,
     pub partnerships: Vec<PartnershipView>,
     pub error: Option<String>,
     pub ended_notice: bool,
@@ -70,6 +81,7 @@ async fn my_page(
     csrf: &str,
     error: Option<String>,
     ended_notice: bool,
+    contact_notice: bool,
 ) -> Result<MyPartnershipPage, WebError> {
     let store = state.store();
     let zone = viewer.time_zone();
@@ -86,6 +98,18 @@ async fn my_page(
             Some(id) => store.application(id).await?.map(|a| a.consent.version),
             None => None,
         };
+        let last_contact = store
+            .contacts_of(partnership.id)
+            .await?
+            .first()
+            .map(|c| format!("{}, by {}", day(c.on), c.way.label().to_lowercase()));
+        let topics = store
+            .round_topics(round.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.is_out_for(&zone, state.now()))
+            .map(|t| (t.id.0, t.topic.title))
+            .collect();
         partnerships.push(PartnershipView {
             id: partnership.id.0,
             round_id: round.id.0,
@@ -100,10 +124,18 @@ async fn my_page(
             running: partnership.is_running() && round.round.state == RoundState::Active,
             ended: ending_text(&partnership, &zone),
             commitments: agreed.map_or_else(current_commitments, |v| v.commitments()),
+            last_contact,
+            today: zone.local(state.now()).date().to_string(),
+            topics,
         });
     }
     Ok(MyPartnershipPage {
         nav: Nav::new(Some(viewer), csrf),
+        ways: ContactWay::ALL
+            .into_iter()
+            .map(|w| (w.as_str(), w.label()))
+            .collect(),
+        contact_notice,
         partnerships,
         error,
         ended_notice,
@@ -117,7 +149,8 @@ pub async fn mine(
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
     let ended = query.as_deref() == Some("done=ended");
-    ok(&my_page(&state, &viewer, &csrf, None, ended).await?)
+    let contact = query.as_deref() == Some("done=contact");
+    ok(&my_page(&state, &viewer, &csrf, None, ended, contact).await?)
 }
 
 #[derive(Deserialize)]
@@ -172,7 +205,7 @@ pub async fn end(
         let view = round_page(&state, &viewer, &csrf, &round, Some(problem)).await?;
         return page(FORM_INVALID, &view);
     }
-    let view = my_page(&state, &viewer, &csrf, Some(problem), false).await?;
+    let view = my_page(&state, &viewer, &csrf, Some(problem), false, false).await?;
     page(FORM_INVALID, &view)
 }
 
@@ -181,6 +214,8 @@ pub async fn end(
 
 pub struct RoundPartnershipRow {
     pub id: i64,
+    /// "3 Dec 2026, by email": the latest logged contact.
+    pub last_contact: Option<String>,
     pub names: String,
     pub score: i64,
     pub explanation: String,
@@ -232,6 +267,7 @@ async fn round_page_with(
     let store = state.store();
     let zone = viewer.time_zone();
     let partnerships = store.round_partnerships(round.id).await?;
+    let contacts = store.last_contacts(round.id).await?;
     let alone = matching::left_alone(&partnerships);
     let latest = store
         .latest_match_runs(round.id, MatchRunKind::Rematch, 1)
@@ -251,6 +287,9 @@ async fn round_page_with(
             .iter()
             .map(|p| RoundPartnershipRow {
                 id: p.id.0,
+                last_contact: contacts
+                    .get(&p.id)
+                    .map(|c| format!("{}, by {}", day(c.on), c.way.label().to_lowercase())),
                 names: p
                     .members
                     .iter()
@@ -375,3 +414,73 @@ async fn refuse(
 
 // ---------------------------------------------------------------------------------------
 // Dashboard panels
+
+// ---------------------------------------------------------------------------------------
+// The contact log
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ContactForm {
+    day: String,
+    way: String,
+    topic: String,
+}
+
+/// The words for a contact that was not logged.
+fn contact_problem(error: &ContactsError) -> Option<String> {
+    Some(match error {
+        ContactsError::Invalid(ContactError::Date(text)) => {
+            format!("\u{201c}{text}\u{201d} is not a date. Use the form 2027-03-15.")
+        }
+        ContactsError::Invalid(ContactError::Future { .. }) => {
+            "That day is still to come. Log a contact once it has happened.".to_owned()
+        }
+        ContactsError::Invalid(ContactError::BeforeStart { began, .. }) => format!(
+            "The partnership began on {}; choose a day from then on.",
+            day(*began)
+        ),
+        ContactsError::Invalid(ContactError::Way(_)) => "Choose how you were in touch.".to_owned(),
+        ContactsError::NotRunning => {
+            "This partnership is not running, so its contacts are closed.".to_owned()
+        }
+        ContactsError::UnknownTopic => "Choose one of the round's topics, or none.".to_owned(),
+        ContactsError::App(_) => return None,
+    })
+}
+
+/// A member logs a contact: the day (today unless they say otherwise), how, and which topic.
+pub async fn log_contact(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    PathId(id): PathId,
+    HtmlForm(form): HtmlForm<ContactForm>,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    let input = ContactInput {
+        day: form.day,
+        way: form.way,
+        topic: form.topic.trim().parse().ok().map(TopicId),
+    };
+    match contacts::log(
+        state.app(),
+        &actor,
+        PartnershipId(id),
+        &input,
+        &viewer.time_zone(),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/partnership?done=contact").into_response()),
+        Err(error) => match contact_problem(&error) {
+            Some(problem) => {
+                let view = my_page(&state, &viewer, &csrf, Some(problem), false, false).await?;
+                page(FORM_INVALID, &view)
+            }
+            None => match error {
+                ContactsError::App(error) => Err(error.into()),
+                other => Err(WebError::Conflict(other.to_string())),
+            },
+        },
+    }
+}

@@ -197,3 +197,65 @@ async fn people_left_alone_are_rematched_among_themselves() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn members_log_contacts_in_two_clicks_and_bad_days_are_refused() {
+    let app = TestApp::new().await;
+    let round = published(&app, 4).await;
+    let partnerships = app.store.round_partnerships(round).await.unwrap();
+    let first = &partnerships[0];
+    let me = &first.members[0];
+    let mut browser = app.browser();
+    browser.sign_in(&me.profile.email).await;
+    let page = browser.get("/partnership").await;
+    assert!(
+        page.body.contains("No contact logged yet."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Log the contact"));
+
+    // Two clicks: the day is today already; pick how and send.
+    let logged = browser
+        .post(
+            &format!("/partnerships/{}/contacts", first.id),
+            &[("day", ""), ("way", "video")],
+        )
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.body);
+    let page = browser.get(logged.location()).await;
+    assert!(
+        page.body.contains("the contact is in your partnership"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("by video call"), "{}", page.body);
+    let contacts = app.store.contacts_of(first.id).await.unwrap();
+    assert_eq!(contacts.len(), 1);
+
+    for (day, way, words) in [
+        ("2999-01-01", "email", "still to come"),
+        ("2001-01-01", "email", "The partnership began on"),
+        ("yesterday", "email", "is not a date"),
+        ("", "carrier pigeon", "Choose how you were in touch"),
+    ] {
+        let page = browser
+            .post(
+                &format!("/partnerships/{}/contacts", first.id),
+                &[("day", day), ("way", way)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{day} {way}");
+        assert!(page.body.contains(words), "{day} {way}: {}", page.body);
+    }
+    assert_eq!(app.store.contacts_of(first.id).await.unwrap().len(), 1);
+
+    // Someone else's partnership is not found, as if it did not exist.
+    let page = browser
+        .post(
+            &format!("/partnerships/{}/contacts", partnerships[1].id),
+            &[("day", ""), ("way", "email")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,14 @@
+-- The contact log on SQLite: partners noting when and how they were in touch. Keep it in step
+-- with the PostgreSQL folder.
+
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    partnership_id BIGINT NOT NULL REFERENCES partnerships (id),
+    logged_by BIGINT NOT NULL REFERENCES users (id),
+    -- The day of the contact (YYYY-MM-DD), in the logger's own reckoning.
+    on_date TEXT NOT NULL CHECK (length(on_date) = 10),
+    way TEXT NOT NULL CHECK (way IN ('email', 'video', 'chat', 'social', 'in_person')),
+    topic_id BIGINT REFERENCES topics (id),
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX contacts_partnership ON contacts (partnership_id, on_date);
