@@ -74,6 +74,8 @@ pub async fn log(
     }
     tx.log_contact(partnership, user, on, way, input.topic, now)
         .await?;
+    // Someone reported contact: a ladder of this partnership stops.
+    crate::checkins::contact_reported(&mut tx, partnership, now).await?;
     audit(
         &mut tx,
         actor,

@@ -17,6 +17,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod checkins;
 pub mod contacts;
 pub mod housekeeping;
 pub mod jobs;

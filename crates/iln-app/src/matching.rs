@@ -604,6 +604,7 @@ pub async fn publish(app: &App, actor: &Actor, round: RoundId) -> Result<Publish
         })
         .collect();
     tx.enqueue_emails(&emails, now).await?;
+    crate::checkins::schedule_round(&mut tx, &record, now).await?;
     tx.commit().await?;
     Ok(Published {
         run: run.id,
@@ -986,8 +987,12 @@ pub async fn apply_rematch(
                 explanation: partnership.explanation.clone(),
                 members: members.iter().map(|m| new_member(m)).collect(),
             };
-            tx.create_partnerships(std::slice::from_ref(&new), false, now)
+            let made = tx
+                .create_partnerships(std::slice::from_ref(&new), false, now)
                 .await?;
+            for id in made {
+                crate::checkins::schedule_partnership(&mut tx, &record, id, now).await?;
+            }
         }
         emails.extend(introductions(
             app,

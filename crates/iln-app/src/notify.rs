@@ -19,6 +19,7 @@ pub enum Notice {
     Rounds(crate::rounds::RoundNotice),
     Matching(crate::matching::MatchingNotice),
     Topics(crate::topics::TopicNotice),
+    CheckIns(crate::checkins::CheckInNotice),
 }
 
 /// An email's words, as the composer wrote them.

@@ -49,11 +49,14 @@ pub enum AuditAction {
     PostHide,
     PostShow,
     ContactLog,
+    CheckInAnswer,
+    LadderStep,
+    DeskMessage,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 44] = [
+    pub const ALL: [AuditAction; 47] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -98,6 +101,9 @@ impl AuditAction {
         AuditAction::PostHide,
         AuditAction::PostShow,
         AuditAction::ContactLog,
+        AuditAction::CheckInAnswer,
+        AuditAction::LadderStep,
+        AuditAction::DeskMessage,
     ];
 
     /// The stable id stored in the log.
@@ -147,6 +153,9 @@ impl AuditAction {
             AuditAction::PostHide => "post.hide",
             AuditAction::PostShow => "post.show",
             AuditAction::ContactLog => "contact.log",
+            AuditAction::CheckInAnswer => "checkin.answer",
+            AuditAction::LadderStep => "checkin.ladder_step",
+            AuditAction::DeskMessage => "desk.message",
         }
     }
 

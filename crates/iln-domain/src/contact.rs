@@ -11,9 +11,12 @@ pub enum ContactWay {
     Chat,
     Social,
     InPerson,
+    /// "Yes, we are in touch", answered to a check-in: it counts as a contact.
+    CheckIn,
 }
 
 impl ContactWay {
+    /// The ways a person logs by hand, in the form's order.
     pub const ALL: [ContactWay; 5] = [
         ContactWay::Email,
         ContactWay::Video,
@@ -30,12 +33,19 @@ impl ContactWay {
             ContactWay::Chat => "chat",
             ContactWay::Social => "social",
             ContactWay::InPerson => "in_person",
+            ContactWay::CheckIn => "checkin",
         }
     }
 
+    /// A way a person may log by hand (never `checkin`, which only a check-in answer makes).
     pub fn parse(text: &str) -> Option<ContactWay> {
         let text = text.trim();
         ContactWay::ALL.into_iter().find(|w| w.as_str() == text)
+    }
+
+    /// Any stored way.
+    pub fn from_stored(text: &str) -> Option<ContactWay> {
+        ContactWay::parse(text).or((text == "checkin").then_some(ContactWay::CheckIn))
     }
 }
 

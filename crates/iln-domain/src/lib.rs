@@ -4,6 +4,7 @@
 pub mod account;
 pub mod application;
 pub mod audit;
+pub mod checkin;
 pub mod clock;
 pub mod commitments;
 pub mod contact;

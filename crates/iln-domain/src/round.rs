@@ -189,6 +189,8 @@ pub enum RoundField {
     Languages,
     CountryCap,
     Leftover,
+    CheckIns,
+    OfferAfter,
 }
 
 impl RoundField {
@@ -205,6 +207,8 @@ impl RoundField {
             RoundField::Languages => "languages",
             RoundField::CountryCap => "country_cap",
             RoundField::Leftover => "leftover",
+            RoundField::CheckIns => "checkins",
+            RoundField::OfferAfter => "offer_after",
         }
     }
 }
@@ -245,6 +249,12 @@ pub enum RoundError {
     CountryCap(String),
     #[error("leftover: choose trio or next_round, not {0:?}")]
     Leftover(String),
+    #[error(
+        "checkins: {0:?} is not a list of days from 1 to {CHECKIN_DAY_MAX} after the introductions"
+    )]
+    CheckIns(String),
+    #[error("offer_after: {0:?} is not a number of days from 1 to 30")]
+    OfferAfter(String),
 }
 
 impl RoundError {
@@ -262,6 +272,8 @@ impl RoundError {
             RoundError::Language(_) | RoundError::NoLanguage => RoundField::Languages,
             RoundError::CountryCap(_) => RoundField::CountryCap,
             RoundError::Leftover(_) => RoundField::Leftover,
+            RoundError::CheckIns(_) => RoundField::CheckIns,
+            RoundError::OfferAfter(_) => RoundField::OfferAfter,
         }
     }
 }
@@ -281,6 +293,11 @@ pub struct RoundForm {
     pub languages: String,
     pub country_cap: String,
     pub leftover: String,
+    /// The days after the introductions on which partners are asked whether they are in
+    /// touch, "7, 14"; blank is the default.
+    pub checkins: String,
+    /// Days from a flag to the re-pair offer; blank is 7.
+    pub offer_after: String,
 }
 
 /// A round's settings, valid by construction: the dates are in order and every value known.
@@ -301,6 +318,71 @@ pub struct RoundSettings {
     pub leftover: LeftoverPolicy,
     /// The scoring weights, which an admin can adjust for each round.
     pub weights: Weights,
+    /// The days after the introductions on which partners are asked whether they are in
+    /// touch. Stored only when not the default, so rounds saved before check-ins existed read
+    /// as the default and today's documents of such rounds are unchanged.
+    #[serde(
+        default = "default_checkins",
+        skip_serializing_if = "is_default_checkins"
+    )]
+    pub checkins: Vec<u16>,
+    /// How many days after a quiet partnership is flagged its waiting member is offered a
+    /// new partner. Stored only when not the default, like `checkins`.
+    #[serde(
+        default = "default_offer_days",
+        skip_serializing_if = "is_default_offer_days"
+    )]
+    pub offer_after_days: u16,
+}
+
+/// The wait before the re-pair offer when a round does not say.
+pub const DEFAULT_OFFER_DAYS: u16 = 7;
+
+fn default_offer_days() -> u16 {
+    DEFAULT_OFFER_DAYS
+}
+
+fn is_default_offer_days(days: &u16) -> bool {
+    *days == DEFAULT_OFFER_DAYS
+}
+
+/// The check-in days when a round does not say: a week, and two weeks, after the
+/// introductions.
+pub const DEFAULT_CHECKINS: [u16; 2] = [7, 14];
+/// The latest check-in day: about a month and a half in.
+pub const CHECKIN_DAY_MAX: u16 = 45;
+/// The most check-ins a round asks for.
+pub const CHECKINS_MAX: usize = 4;
+
+fn default_checkins() -> Vec<u16> {
+    DEFAULT_CHECKINS.to_vec()
+}
+
+fn is_default_checkins(days: &[u16]) -> bool {
+    days == DEFAULT_CHECKINS
+}
+
+/// "7, 14" (commas, semicolons or spaces): distinct days from 1 to [`CHECKIN_DAY_MAX`],
+/// at most [`CHECKINS_MAX`], in order; blank is the default.
+fn parse_checkins(input: &str) -> Result<Vec<u16>, RoundError> {
+    let bad = || RoundError::CheckIns(input.trim().to_owned());
+    if input.trim().is_empty() {
+        return Ok(default_checkins());
+    }
+    let mut days = input
+        .split([',', ';', ' '])
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| part.trim().parse::<u16>().map_err(|_| bad()))
+        .collect::<Result<Vec<_>, _>>()?;
+    days.sort_unstable();
+    days.dedup();
+    if days.is_empty()
+        || days.len() > CHECKINS_MAX
+        || days.iter().any(|d| *d == 0 || *d > CHECKIN_DAY_MAX)
+    {
+        return Err(bad());
+    }
+    Ok(days)
 }
 
 impl RoundSettings {
@@ -393,6 +475,19 @@ impl RoundSettings {
         let leftover = LeftoverPolicy::parse(&form.leftover)
             .map_err(|e| errors.push(e))
             .ok();
+        let checkins = parse_checkins(&form.checkins)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let offer_after_days = match form.offer_after.trim() {
+            "" => Some(DEFAULT_OFFER_DAYS),
+            text => match text.parse::<u16>() {
+                Ok(days) if (1..=30).contains(&days) => Some(days),
+                _ => {
+                    errors.push(RoundError::OfferAfter(text.to_owned()));
+                    None
+                }
+            },
+        };
 
         match (
             name,
@@ -405,6 +500,8 @@ impl RoundSettings {
             languages,
             country_cap,
             leftover,
+            checkins,
+            offer_after_days,
         ) {
             (
                 Some(name),
@@ -417,6 +514,8 @@ impl RoundSettings {
                 Some(languages),
                 Some(country_cap),
                 Some(leftover),
+                Some(checkins),
+                Some(offer_after_days),
             ) if errors.is_empty() => Ok(RoundSettings {
                 name,
                 time_zone,
@@ -429,6 +528,8 @@ impl RoundSettings {
                 country_cap,
                 leftover,
                 weights: Weights::default(),
+                checkins,
+                offer_after_days,
             }),
             _ => {
                 // A date whose neighbour failed may have no error of its own; make sure the
@@ -461,6 +562,13 @@ impl RoundSettings {
                 .join(";"),
             country_cap: self.country_cap.percent().to_string(),
             leftover: self.leftover.as_str().to_owned(),
+            checkins: self
+                .checkins
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            offer_after: self.offer_after_days.to_string(),
         }
     }
 

@@ -31,7 +31,7 @@ fn contact_from_row(row: &AnyRow) -> Result<ContactRecord, StoreError> {
         on: on
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("a contact's day: {on:?}")))?,
-        way: ContactWay::parse(&way)
+        way: ContactWay::from_stored(&way)
             .ok_or_else(|| StoreError::Corrupt(format!("a contact's way: {way:?}")))?,
         topic: row.try_get::<Option<i64>, _>("topic_id")?.map(TopicId),
         created_at: codec::from_ts(row.try_get("created_at")?)?,

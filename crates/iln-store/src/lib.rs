@@ -21,6 +21,7 @@ pub mod store;
 mod applications;
 mod audit;
 mod bulk;
+mod checkins;
 mod codec;
 mod contacts;
 mod jobs;
@@ -36,6 +37,7 @@ mod topics;
 mod users;
 
 pub use applications::{ApplicationFilter, ApplicationNote, ApplicationRecord, ApplicationStatus};
+pub use checkins::{CheckInRecord, LadderRecord};
 pub use codec::{Listing, UnreadableRow};
 pub use contacts::ContactRecord;
 pub use error::StoreError;

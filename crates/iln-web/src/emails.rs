@@ -3,6 +3,7 @@
 
 mod accounts;
 mod applications;
+pub mod checkins;
 mod matching;
 mod rounds;
 mod topics;
@@ -20,6 +21,7 @@ impl Composer for WebComposer {
             Notice::Rounds(notice) => rounds::compose(notice),
             Notice::Matching(notice) => matching::compose(notice),
             Notice::Topics(notice) => topics::compose(notice),
+            Notice::CheckIns(notice) => checkins::compose(notice),
         }
     }
 }

@@ -23,6 +23,18 @@ pub fn registry(state: &AppState) -> Registry {
             iln_app::topics::ReleaseJobs::new(state.app().clone()),
         )
         .with(
+            iln_app::checkins::CHECKIN_JOB,
+            iln_app::checkins::CheckInJobs::new(state.app().clone()),
+        )
+        .with(
+            iln_app::checkins::FOLLOWUP_JOB,
+            iln_app::checkins::CheckInJobs::new(state.app().clone()),
+        )
+        .with(
+            iln_app::checkins::LADDER_JOB,
+            iln_app::checkins::CheckInJobs::new(state.app().clone()),
+        )
+        .with(
             iln_app::housekeeping::PURGE_JOB,
             iln_app::housekeeping::PurgeJobs::new(state.app().clone()),
         )

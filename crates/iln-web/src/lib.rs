@@ -80,8 +80,8 @@ pub enum MailTransportConfig {
 /// The application with every route and layer, ready to serve or to call with `oneshot`.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        account, admin, apply, dashboard, matching, pages, partnerships, people, review, rounds,
-        topics,
+        account, admin, apply, checkins, dashboard, matching, pages, partnerships, people, review,
+        rounds, topics,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -165,6 +165,7 @@ pub fn router(state: AppState) -> Router {
             "/rounds/{id}/topics/new",
             get(topics::new_form).post(topics::create),
         )
+        .route("/checkin", get(checkins::show).post(checkins::answer))
         .route("/topics/{id}", get(topics::show))
         .route(
             "/topics/{id}/edit",

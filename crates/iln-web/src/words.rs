@@ -78,6 +78,7 @@ impl Label for iln_domain::contact::ContactWay {
             ContactWay::Chat => "Chat or messaging",
             ContactWay::Social => "Social media",
             ContactWay::InPerson => "In person",
+            ContactWay::CheckIn => "Said so at a check-in",
         }
     }
 }

@@ -11,6 +11,7 @@ mod support;
 mod accounts;
 mod actor;
 mod applications;
+mod checkins;
 mod housekeeping;
 mod jobs;
 mod matching;

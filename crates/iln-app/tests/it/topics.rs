@@ -59,7 +59,7 @@ const READERS: [(&str, &str); 6] = [
 ];
 
 /// A published round of the six readers, with their application ids and zones.
-async fn active_round(t: &TestApp) -> (RoundId, Vec<(ApplicationId, &'static str)>) {
+pub async fn active_round(t: &TestApp) -> (RoundId, Vec<(ApplicationId, &'static str)>) {
     let now = t.app.now();
     let round = t.store.create_round(&settings(), now).await.unwrap();
     let mut readers = Vec::new();

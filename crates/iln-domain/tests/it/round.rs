@@ -83,6 +83,8 @@ fn errors_name_their_fields_one_per_field() {
         languages: "en;xx".into(),
         country_cap: "0".into(),
         leftover: "drop them".into(),
+        checkins: "7, 90".into(),
+        offer_after: "0".into(),
     })
     .unwrap_err();
     let fields: Vec<RoundField> = errors.iter().map(RoundError::field).collect();
@@ -98,6 +100,8 @@ fn errors_name_their_fields_one_per_field() {
             RoundField::Languages,
             RoundField::CountryCap,
             RoundField::Leftover,
+            RoundField::CheckIns,
+            RoundField::OfferAfter,
         ]
     );
     assert_eq!(
@@ -401,4 +405,38 @@ fn decisions_are_taken_from_opening_until_publication() {
             "{state}"
         );
     }
+}
+
+#[test]
+fn check_in_days_default_to_a_week_and_two_and_parse_as_typed() {
+    let form = |checkins: &str| RoundForm {
+        name: "2027 Round 1".into(),
+        opens: "2027-01-04".into(),
+        closes: "2027-01-31".into(),
+        matching: "2027-02-07".into(),
+        starts: "2027-02-15".into(),
+        checkins: checkins.into(),
+        ..RoundForm::default()
+    };
+    assert_eq!(
+        RoundSettings::parse(&form("")).unwrap().checkins,
+        vec![7, 14]
+    );
+    assert_eq!(
+        RoundSettings::parse(&form("21; 5 10")).unwrap().checkins,
+        vec![5, 10, 21]
+    );
+    for bad in ["0", "46", "seven", "1,2,3,4,5", "-3"] {
+        let errors = RoundSettings::parse(&form(bad)).unwrap_err();
+        assert_eq!(errors.len(), 1, "{bad}");
+        assert_eq!(errors[0].field(), RoundField::CheckIns, "{bad}");
+    }
+    // The default is not written, so rounds saved before check-ins read the same.
+    let settings = RoundSettings::parse(&form("")).unwrap();
+    let json = serde_json::to_string(&settings).unwrap();
+    assert!(!json.contains("checkins"), "{json}");
+    let custom = RoundSettings::parse(&form("10")).unwrap();
+    let json = serde_json::to_string(&custom).unwrap();
+    let back: RoundSettings = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.checkins, vec![10]);
 }

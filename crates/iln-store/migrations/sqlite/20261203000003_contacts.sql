@@ -7,7 +7,8 @@ CREATE TABLE contacts (
     logged_by BIGINT NOT NULL REFERENCES users (id),
     -- The day of the contact (YYYY-MM-DD), in the logger's own reckoning.
     on_date TEXT NOT NULL CHECK (length(on_date) = 10),
-    way TEXT NOT NULL CHECK (way IN ('email', 'video', 'chat', 'social', 'in_person')),
+    -- 'checkin': "yes, we are in touch" answered to a check-in.
+    way TEXT NOT NULL CHECK (way IN ('email', 'video', 'chat', 'social', 'in_person', 'checkin')),
     topic_id BIGINT REFERENCES topics (id),
     created_at BIGINT NOT NULL
 );

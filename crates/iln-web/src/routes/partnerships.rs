@@ -44,6 +44,8 @@ pub struct PartnershipView {
     pub last_contact: Option<String>,
     /// The contact form: today in the reader's zone, and the round's released topics.
     pub today: String,
+    /// The partnership went quiet and the reader was offered a new partner.
+    pub offered: bool,
     pub topics: Vec<(i64, String)>,
 }
 
@@ -110,6 +112,11 @@ async fn my_page(
             .filter(|t| t.is_out_for(&zone, state.now()))
             .map(|t| (t.id.0, t.topic.title))
             .collect();
+        let offered = store.ladder(partnership.id).await?.is_some_and(|l| {
+            l.stopped_at.is_none()
+                && l.step == iln_domain::checkin::LadderStep::Offered
+                && l.waiting.is_none_or(|w| w == viewer.id())
+        });
         partnerships.push(PartnershipView {
             id: partnership.id.0,
             round_id: round.id.0,
@@ -126,6 +133,7 @@ async fn my_page(
             commitments: agreed.map_or_else(current_commitments, |v| v.commitments()),
             last_contact,
             today: zone.local(state.now()).date().to_string(),
+            offered: offered && partnership.is_running(),
             topics,
         });
     }

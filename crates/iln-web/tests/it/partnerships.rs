@@ -259,3 +259,78 @@ async fn members_log_contacts_in_two_clicks_and_bad_days_are_refused() {
         .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_check_in_link_opens_a_page_that_changes_nothing_until_its_button_is_pressed() {
+    let app = TestApp::new().await;
+    let round = published(&app, 4).await;
+    let partnerships = app.store.round_partnerships(round).await.unwrap();
+    let me = &partnerships[0].members[0];
+    app.clock.advance(jiff::SignedDuration::from_hours(24 * 7));
+    app.deliver().await;
+    let link = app.link_in_mail(&me.profile.email, "/checkin");
+    assert!(link.contains("answer=in_touch"), "{link}");
+    let not_yet = link.replace("answer=in_touch", "answer=not_yet");
+
+    // Anyone can open it without signing in; opening it answers nothing.
+    let mut visitor = app.browser();
+    let page = visitor.get(&not_yet).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Have you heard from"), "{}", page.body);
+    assert!(page.body.contains("My partner has not replied"));
+    let checkins = app.store.round_checkins(round).await.unwrap();
+    assert!(checkins.iter().all(|c| c.answer.is_none()));
+
+    let secret = not_yet
+        .split("t=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap()
+        .to_owned();
+    let answered = visitor
+        .post("/checkin", &[("t", secret.as_str()), ("answer", "not_yet")])
+        .await;
+    assert_eq!(answered.status, StatusCode::OK);
+    assert!(
+        answered.body.contains("Thank you for telling us"),
+        "{}",
+        answered.body
+    );
+    let ladder = app.store.ladder(partnerships[0].id).await.unwrap().unwrap();
+    assert_eq!(ladder.waiting, Some(me.user));
+
+    // Used, forged: friendly pages, nothing changes.
+    let again = visitor
+        .post(
+            "/checkin",
+            &[("t", secret.as_str()), ("answer", "in_touch")],
+        )
+        .await;
+    assert!(
+        again.body.contains("You answered already"),
+        "{}",
+        again.body
+    );
+    assert!(
+        app.store
+            .contacts_of(partnerships[0].id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let forged = visitor.get("/checkin?t=forged&answer=in_touch").await;
+    assert_eq!(forged.status, StatusCode::OK);
+    assert!(
+        forged.body.contains("This link does not work"),
+        "{}",
+        forged.body
+    );
+    let forged = visitor
+        .post("/checkin", &[("t", "forged"), ("answer", "in_touch")])
+        .await;
+    assert!(forged.body.contains("This link does not work"));
+    let nonsense = visitor
+        .post("/checkin", &[("t", secret.as_str()), ("answer", "maybe")])
+        .await;
+    assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
+}

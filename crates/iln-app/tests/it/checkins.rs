@@ -1,0 +1,241 @@
+//! Check-ins and intervention, on both backends, with the clock moved by hand: a week after
+//! the introductions every member is asked; "yes" logs a contact and nothing follows; "not
+//! yet" climbs the ladder step by step (both reminded, flagged, the waiting member offered a
+//! new partner); no answer starts it too, and a logged contact stops it; forged, used and
+//! expired links change nothing.
+
+use iln_app::Actor;
+use iln_app::checkins::{self, AnswerError, CHECKIN_JOB, CheckInJobs, FOLLOWUP_JOB, LADDER_JOB};
+use iln_app::contacts::{self, ContactInput};
+use iln_domain::account::Role;
+use iln_domain::checkin::{CheckInAnswer, LadderReason, LadderStep};
+use iln_domain::contact::ContactWay;
+use iln_store::{EMAIL_JOB, EmailPayload, Job, PartnershipId};
+use jiff::SignedDuration;
+
+use crate::app_tests;
+use crate::support::TestApp;
+use crate::topics::active_round;
+
+app_tests!(a_quiet_partnership_climbs_the_ladder_and_contact_stops_it,);
+
+fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * n)
+}
+
+async fn job(t: &TestApp, key: &str) -> Job {
+    t.store
+        .job_by_key(key)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no job {key}"))
+}
+
+async fn run(t: &TestApp, key: &str) -> usize {
+    let job = job(t, key).await;
+    CheckInJobs::new(t.app.clone())
+        .run_job(&job.kind, job.payload_version, &job.payload)
+        .await
+        .unwrap()
+}
+
+/// The emails queued to `to` so far, by subject and text.
+async fn mail_to(t: &TestApp, to: &str) -> Vec<EmailPayload> {
+    t.store
+        .list_jobs_of_kind(EMAIL_JOB, 10_000, 0)
+        .await
+        .unwrap()
+        .iter()
+        .map(|j| EmailPayload::from_job(j).unwrap())
+        .filter(|e| e.to == to)
+        .collect()
+}
+
+/// The secret of the check-in link in an email's facts.
+fn secret_in(text: &str) -> String {
+    let start = text.find("/checkin?t=").unwrap() + "/checkin?t=".len();
+    text[start..]
+        .split(['&', '"', ' '])
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn a_quiet_partnership_climbs_the_ladder_and_contact_stops_it(t: &TestApp) {
+    let (round, _) = active_round(t).await;
+    let published = t.app.now();
+    let partnerships = t.store.round_partnerships(round).await.unwrap();
+    assert_eq!(partnerships.len(), 3);
+    let (a, b, c) = (&partnerships[0], &partnerships[1], &partnerships[2]);
+    // Publishing scheduled a check-in a week and two weeks on.
+    let week = format!("checkin:{round}:7");
+    assert_eq!(job(t, &week).await.run_at, published + days(7));
+    assert_eq!(
+        job(t, &format!("checkin:{round}:14")).await.run_at,
+        published + days(14)
+    );
+
+    t.clock.set(published + days(7));
+    assert_eq!(run(t, &week).await, 6, "every member is asked");
+    // Running it again asks nobody twice.
+    assert_eq!(run(t, &week).await, 0);
+    let secret = |email: &str| {
+        let email = email.to_owned();
+        async move {
+            let mail = mail_to(t, &email).await;
+            let ask = mail
+                .iter()
+                .rev()
+                .find(|m| m.text_body.contains("/checkin?t="))
+                .unwrap();
+            secret_in(&ask.text_body)
+        }
+    };
+
+    // A: "yes, we are in touch" logs a contact; nothing else happens.
+    let a_secret = secret(&a.members[0].profile.email).await;
+    checkins::answer(&t.app, &a_secret, CheckInAnswer::InTouch)
+        .await
+        .unwrap();
+    let contacts = t.store.contacts_of(a.id).await.unwrap();
+    assert_eq!(contacts.len(), 1);
+    assert_eq!(contacts[0].way, ContactWay::CheckIn);
+    assert!(t.store.ladder(a.id).await.unwrap().is_none());
+    // The link works once; a forged one changes nothing.
+    let again = checkins::answer(&t.app, &a_secret, CheckInAnswer::NotYet).await;
+    assert!(
+        matches!(
+            again,
+            Err(AnswerError::AlreadyAnswered {
+                answer: CheckInAnswer::InTouch,
+                ..
+            })
+        ),
+        "{again:?}"
+    );
+    let forged = checkins::answer(&t.app, "not-a-real-secret", CheckInAnswer::NotYet).await;
+    assert!(matches!(forged, Err(AnswerError::Unknown)), "{forged:?}");
+    assert!(t.store.ladder(a.id).await.unwrap().is_none());
+
+    // B: "not yet" starts the ladder, which climbs a step at a time.
+    let waiting = &b.members[0];
+    let other = &b.members[1];
+    let b_secret = secret(&waiting.profile.email).await;
+    checkins::answer(&t.app, &b_secret, CheckInAnswer::NotYet)
+        .await
+        .unwrap();
+    let ladder = t.store.ladder(b.id).await.unwrap().unwrap();
+    assert_eq!(ladder.reason, LadderReason::NotYet);
+    assert_eq!(ladder.waiting, Some(waiting.user));
+    let step = |n: i64, p: PartnershipId| format!("ladder:{p}:{n}");
+    assert_eq!(job(t, &step(1, b.id)).await.kind, LADDER_JOB);
+    let before = mail_to(t, &other.profile.email).await.len();
+    assert_eq!(run(t, &step(1, b.id)).await, 1);
+    // Both reminded.
+    assert_eq!(mail_to(t, &other.profile.email).await.len(), before + 1);
+    assert!(
+        mail_to(t, &waiting.profile.email)
+            .await
+            .iter()
+            .any(|m| m.text_body.contains("Reminder"))
+    );
+    assert_eq!(
+        t.store.ladder(b.id).await.unwrap().unwrap().step,
+        LadderStep::Reminded
+    );
+    // Three days later: flagged on the desks.
+    assert_eq!(job(t, &step(2, b.id)).await.run_at, t.app.now() + days(3));
+    t.clock.advance(days(3));
+    assert_eq!(run(t, &step(2, b.id)).await, 1);
+    assert_eq!(
+        t.store.ladder(b.id).await.unwrap().unwrap().step,
+        LadderStep::Flagged
+    );
+    // After the round's wait (seven days): the waiting member is offered a new partner.
+    assert_eq!(job(t, &step(3, b.id)).await.run_at, t.app.now() + days(7));
+    t.clock.advance(days(7));
+    let other_before = mail_to(t, &other.profile.email).await.len();
+    assert_eq!(run(t, &step(3, b.id)).await, 1);
+    assert_eq!(
+        t.store.ladder(b.id).await.unwrap().unwrap().step,
+        LadderStep::Offered
+    );
+    assert!(
+        mail_to(t, &waiting.profile.email)
+            .await
+            .iter()
+            .any(|m| m.text_body.contains("Offer"))
+    );
+    assert_eq!(
+        mail_to(t, &other.profile.email).await.len(),
+        other_before,
+        "only the waiting member is offered"
+    );
+
+    // C: nobody answered; the follow-up starts the ladder, and a logged contact stops it
+    // before its first step runs.
+    let followup = format!("checkin-followup:{round}:7");
+    assert_eq!(job(t, &followup).await.kind, FOLLOWUP_JOB);
+    assert_eq!(
+        run(t, &followup).await,
+        1,
+        "only C had no answer and no contact"
+    );
+    let ladder = t.store.ladder(c.id).await.unwrap().unwrap();
+    assert_eq!(ladder.reason, LadderReason::NoAnswer);
+    assert_eq!(ladder.waiting, None);
+    let member = Actor::User {
+        id: c.members[0].user,
+        role: Role::Participant,
+        countries: Vec::new(),
+    };
+    let zone = iln_domain::timezone::TimeZoneName::utc();
+    contacts::log(
+        &t.app,
+        &member,
+        c.id,
+        &ContactInput {
+            day: String::new(),
+            way: "email".to_owned(),
+            topic: None,
+        },
+        &zone,
+    )
+    .await
+    .unwrap();
+    assert!(
+        t.store
+            .ladder(c.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .stopped_at
+            .is_some()
+    );
+    let before = mail_to(t, &c.members[1].profile.email).await.len();
+    assert_eq!(
+        run(t, &step(1, c.id)).await,
+        0,
+        "a stopped ladder does nothing"
+    );
+    assert_eq!(mail_to(t, &c.members[1].profile.email).await.len(), before);
+
+    // A link older than two weeks has expired and changes nothing.
+    let late = secret(&c.members[1].profile.email).await;
+    t.clock.set(published + days(7) + days(15));
+    let expired = checkins::answer(&t.app, &late, CheckInAnswer::NotYet).await;
+    assert!(matches!(expired, Err(AnswerError::Expired)), "{expired:?}");
+    let c_checkins = t.store.round_checkins(round).await.unwrap();
+    assert!(
+        c_checkins
+            .iter()
+            .filter(|x| x.partnership == c.id)
+            .all(|x| x.answer.is_none())
+    );
+    // The second check-in asks everyone still partnered again.
+    assert_eq!(
+        job(t, &format!("checkin:{round}:14")).await.kind,
+        CHECKIN_JOB
+    );
+    assert_eq!(run(t, &format!("checkin:{round}:14")).await, 6);
+}
