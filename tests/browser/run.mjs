@@ -25,9 +25,9 @@ const problems = [];
 // The demo network's documented accounts (crates/iln-domain/src/demo.rs); the server runs with --demo.
 const demoAccounts = [
   { role: 'admin', email: 'admin@example.org', password: 'iln-demo-admin-2013', viewport: { width: 1280, height: 900 },
-    pages: ['/dashboard', '/people', '/admin/users', '/admin/jobs', '/admin/jobs?status=done', '/admin/audit'] },
+    pages: ['/dashboard', '/desk', '/people', '/admin/users', '/admin/jobs', '/admin/jobs?status=done', '/admin/audit'] },
   { role: 'country coordinator', email: 'coordinator@example.org', password: 'iln-demo-coordinator-2013', viewport: { width: 390, height: 844 },
-    pages: ['/dashboard', '/people'] },
+    pages: ['/dashboard', '/desk', '/people'] },
   { role: 'participant', email: 'participant@example.org', password: 'iln-demo-participant-2013', viewport: { width: 390, height: 844 },
     pages: ['/dashboard'] },
 ];

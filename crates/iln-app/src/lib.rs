@@ -19,6 +19,7 @@ pub mod accounts;
 pub mod applications;
 pub mod checkins;
 pub mod contacts;
+pub mod desk;
 pub mod housekeeping;
 pub mod jobs;
 pub mod matching;

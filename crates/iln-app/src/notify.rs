@@ -20,6 +20,7 @@ pub enum Notice {
     Matching(crate::matching::MatchingNotice),
     Topics(crate::topics::TopicNotice),
     CheckIns(crate::checkins::CheckInNotice),
+    Desk(crate::desk::DeskNotice),
 }
 
 /// An email's words, as the composer wrote them.

@@ -22,6 +22,7 @@ impl Composer for WebComposer {
             Notice::Matching(notice) => matching::compose(notice),
             Notice::Topics(notice) => topics::compose(notice),
             Notice::CheckIns(notice) => checkins::compose(notice),
+            Notice::Desk(notice) => checkins::compose_desk(notice),
         }
     }
 }

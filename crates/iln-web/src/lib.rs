@@ -80,8 +80,8 @@ pub enum MailTransportConfig {
 /// The application with every route and layer, ready to serve or to call with `oneshot`.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        account, admin, apply, checkins, dashboard, matching, pages, partnerships, people, review,
-        rounds, topics,
+        account, admin, apply, checkins, dashboard, desk, matching, pages, partnerships, people,
+        review, rounds, topics,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -166,6 +166,8 @@ pub fn router(state: AppState) -> Router {
             get(topics::new_form).post(topics::create),
         )
         .route("/checkin", get(checkins::show).post(checkins::answer))
+        .route("/desk", get(desk::show))
+        .route("/desk/message", post(desk::message))
         .route("/topics/{id}", get(topics::show))
         .route(
             "/topics/{id}/edit",

@@ -591,6 +591,74 @@ async fn active_discussions(
             .context("could not log a demo contact")?;
         }
     }
+    // The check-ins of day 7 and 14: the partnerships that log contacts said "yes" at the
+    // first; of the quiet ones, one said "not yet" and is flagged on the desks, one never
+    // answered and has been offered a new partner.
+    use iln_domain::checkin::{CheckInAnswer, LINK_LIFETIME, LadderReason, LadderStep};
+    let mut quiet_seen = 0;
+    for (n, partnership) in partnerships.iter().filter(|p| p.is_running()).enumerate() {
+        let quiet = n % 4 == 3;
+        for day in [7_i64, 14] {
+            let sent = partnership.created_at + jiff::SignedDuration::from_hours(24 * day);
+            if sent > now {
+                continue;
+            }
+            for (k, member) in partnership.members.iter().enumerate() {
+                let hash = iln_app::accounts::secret_hash(&iln_app::accounts::new_secret());
+                tx.create_checkin(
+                    partnership.id,
+                    member.user,
+                    day,
+                    &hash,
+                    sent,
+                    sent + LINK_LIFETIME,
+                )
+                .await
+                .context("could not add a demo check-in")?;
+                let answer = match (quiet, quiet_seen, k, day) {
+                    (false, _, 0, 7) => Some(CheckInAnswer::InTouch),
+                    (true, 0, 0, 7) => Some(CheckInAnswer::NotYet),
+                    _ => None,
+                };
+                if let Some(answer) = answer {
+                    let at = sent + jiff::SignedDuration::from_hours(5);
+                    let stored = tx
+                        .checkins_of(partnership.id)
+                        .await
+                        .context("could not read a demo check-in")?;
+                    if let Some(checkin) = stored
+                        .iter()
+                        .find(|c| c.user == member.user && c.day == day)
+                    {
+                        tx.answer_checkin(checkin.id, answer, at)
+                            .await
+                            .context("could not answer a demo check-in")?;
+                    }
+                }
+            }
+        }
+        if quiet {
+            let started = partnership.created_at + jiff::SignedDuration::from_hours(24 * 10);
+            let ladder = match quiet_seen {
+                0 => Some((
+                    LadderReason::NotYet,
+                    partnership.members.first().map(|m| m.user),
+                    LadderStep::Flagged,
+                )),
+                1 => Some((LadderReason::NoAnswer, None, LadderStep::Offered)),
+                _ => None,
+            };
+            if let Some((reason, waiting, step)) = ladder {
+                tx.start_ladder(partnership.id, reason, waiting, started.min(now))
+                    .await
+                    .context("could not start a demo ladder")?;
+                tx.set_ladder_step(partnership.id, step, now)
+                    .await
+                    .context("could not move a demo ladder")?;
+            }
+            quiet_seen += 1;
+        }
+    }
     for (k, (url, note)) in board.iter().enumerate() {
         let Some(&author) = members.get(k * 5 % members.len().max(1)) else {
             continue;

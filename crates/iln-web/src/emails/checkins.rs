@@ -97,3 +97,24 @@ pub fn compose(notice: &CheckInNotice) -> Composed {
         },
     }
 }
+
+/// A coordinator's message from the desk.
+pub fn compose_desk(notice: &iln_app::desk::DeskNotice) -> Composed {
+    match notice {
+        iln_app::desk::DeskNotice::Message {
+            name,
+            from,
+            round,
+            body,
+        } => Composed {
+            subject: format!("A message from {from}, your ILN coordinator"),
+            text_body: format!(
+                "Hello {name},\n\n\
+                 {from}, a coordinator of {round}, writes:\n\n\
+                 {body}\n\n\
+                 The International Librarians Network\n"
+            ),
+            html_body: None,
+        },
+    }
+}

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod checkins;
 pub mod common;
 pub mod dashboard;
+pub mod desk;
 pub mod matching;
 pub mod pages;
 pub mod partnerships;

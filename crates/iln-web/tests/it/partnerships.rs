@@ -334,3 +334,114 @@ async fn a_check_in_link_opens_a_page_that_changes_nothing_until_its_button_is_p
         .await;
     assert_eq!(nonsense.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_desk_flags_quiet_partnerships_for_the_coordinators_of_their_countries() {
+    let app = TestApp::new().await;
+    let round = published(&app, 4).await;
+    let partnerships = app.store.round_partnerships(round).await.unwrap();
+    let quiet = &partnerships[0];
+    let (waiting, partner) = (&quiet.members[0], &quiet.members[1]);
+    // A coordinator of the waiting member's country only.
+    app.user(
+        "coord@example.org",
+        Role::CountryCoordinator,
+        &[waiting.country.as_str()],
+    )
+    .await;
+
+    // A week on, the waiting member answers "not yet"; the ladder reminds both, and three
+    // days later flags the partnership.
+    app.clock.advance(jiff::SignedDuration::from_hours(24 * 7));
+    app.deliver().await;
+    let link = app.link_in_mail(&waiting.profile.email, "/checkin");
+    let secret = link
+        .split("t=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap()
+        .to_owned();
+    let mut visitor = app.browser();
+    visitor
+        .post("/checkin", &[("t", secret.as_str()), ("answer", "not_yet")])
+        .await;
+    app.deliver().await;
+    let nudged = app
+        .mailer
+        .sent()
+        .into_iter()
+        .filter(|m| m.subject == "A friendly nudge from ILN")
+        .count();
+    assert_eq!(nudged, 2, "both partners are reminded");
+    app.clock.advance(jiff::SignedDuration::from_hours(24 * 3));
+    app.deliver().await;
+
+    let mut admin = app.browser();
+    admin.sign_in("admin@example.org").await;
+    let desk = admin.get(&format!("/desk?round={round}&days=7")).await;
+    assert_eq!(desk.status, StatusCode::OK, "{}", desk.body);
+    let flagged = desk
+        .body
+        .split("<h2>Flagged")
+        .nth(1)
+        .and_then(|rest| rest.split("<h2>").next())
+        .unwrap()
+        .to_owned();
+    assert!(flagged.contains(&waiting.profile.name), "{flagged}");
+    assert!(flagged.contains("Not yet"), "{flagged}");
+    assert!(
+        !flagged.contains(&partnerships[1].members[0].profile.name),
+        "{flagged}"
+    );
+    assert!(desk.body.contains("No contact after 7 days"));
+
+    // The coordinator sees their own country's member, never the partner from elsewhere.
+    let mut coordinator = app.browser();
+    coordinator.sign_in("coord@example.org").await;
+    let desk = coordinator.get(&format!("/desk?round={round}")).await;
+    assert_eq!(desk.status, StatusCode::OK);
+    assert!(desk.body.contains(&waiting.profile.name), "{}", desk.body);
+    if partner.country != waiting.country {
+        assert!(!desk.body.contains(&partner.profile.name), "{}", desk.body);
+        assert!(!desk.body.contains(&partner.profile.email));
+    }
+
+    // A message goes by email and is logged; someone outside the coordinator's countries
+    // is not found.
+    let sent = coordinator
+        .post(
+            "/desk/message",
+            &[
+                ("round", round.to_string().as_str()),
+                ("user", waiting.user.to_string().as_str()),
+                ("body", "Shall I introduce you to your partner again?"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    app.deliver().await;
+    assert!(app.mailer.sent().iter().any(|m| {
+        m.to == waiting.profile.email
+            && m.text_body
+                .contains("Shall I introduce you to your partner again?")
+    }));
+    let audit = app.store.list_audit(5, 0).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "desk.message"));
+    if partner.country != waiting.country {
+        let refused = coordinator
+            .post(
+                "/desk/message",
+                &[
+                    ("round", round.to_string().as_str()),
+                    ("user", partner.user.to_string().as_str()),
+                    ("body", "Hello"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    }
+    // Participants have no desk.
+    let mut member = app.browser();
+    member.sign_in(&waiting.profile.email).await;
+    assert_eq!(member.get("/desk").await.status, StatusCode::NOT_FOUND);
+}

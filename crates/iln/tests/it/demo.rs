@@ -425,6 +425,20 @@ async fn the_active_round_carries_the_real_programs_topics() {
             .any(|p| p.body.contains("Directory of Free Arab Journals"))
     );
     assert!(!store.topic_discussions(first.id).await.unwrap().is_empty());
+    // Check-ins were answered, one quiet partnership is flagged and one offered a new partner.
+    let checkins = store.round_checkins(active.id).await.unwrap();
+    assert!(checkins.iter().any(|c| c.answer.is_some()));
+    let ladders = store.round_ladders(active.id).await.unwrap();
+    assert!(
+        ladders
+            .iter()
+            .any(|l| l.step == iln_domain::checkin::LadderStep::Flagged)
+    );
+    assert!(
+        ladders
+            .iter()
+            .any(|l| l.step == iln_domain::checkin::LadderStep::Offered)
+    );
     for topic in topics.iter().filter(|t| t.released_at.is_none()) {
         let job = store
             .job_by_key(&iln_app::topics::release_job_key(topic.id))
