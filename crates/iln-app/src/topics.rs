@@ -42,6 +42,8 @@ pub enum TopicNotice {
         resources: Vec<Resource>,
         /// The topic's page, absolute.
         link: String,
+        /// The page that turns topic emails off without signing in, absolute.
+        unsubscribe: String,
     },
 }
 
@@ -298,6 +300,14 @@ async fn release(
         let Some(record) = approved.get(&reader) else {
             continue;
         };
+        let (token, off) = tx
+            .email_preference(record.user, &crate::accounts::new_secret())
+            .await?;
+        if off {
+            // They read topics on the site instead.
+            continue;
+        }
+        let unsubscribe = app.links().url(&format!("/unsubscribe?t={token}"));
         let notice = Notice::Topics(TopicNotice::Released {
             name: record.application.name.to_string(),
             round: round.round.settings.name.to_string(),
@@ -306,6 +316,7 @@ async fn release(
             body: topic.topic.body.clone(),
             resources: topic.topic.resources.clone(),
             link: link.clone(),
+            unsubscribe,
         });
         let Composed {
             subject,
@@ -396,4 +407,30 @@ impl Handler for ReleaseJobs {
             }
         })
     }
+}
+
+/// Turns topic emails off or on for the holder of an emailed unsubscribe token, without
+/// signing in. False when no one has the token (nothing changes).
+pub async fn set_topic_emails(app: &App, token: &str, off: bool) -> Result<bool, AppError> {
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let Some(user) = tx.set_topics_off(token, off, now).await? else {
+        return Ok(false);
+    };
+    let actor = Actor::User {
+        id: user,
+        role: iln_domain::account::Role::Participant,
+        countries: Vec::new(),
+    };
+    audit(
+        &mut tx,
+        &actor,
+        AuditAction::TopicEmails,
+        Some(format!("user:{user}")),
+        Some(if off { "off" } else { "on" }.to_owned()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }

@@ -52,11 +52,12 @@ pub enum AuditAction {
     CheckInAnswer,
     LadderStep,
     DeskMessage,
+    TopicEmails,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 47] = [
+    pub const ALL: [AuditAction; 48] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -104,6 +105,7 @@ impl AuditAction {
         AuditAction::CheckInAnswer,
         AuditAction::LadderStep,
         AuditAction::DeskMessage,
+        AuditAction::TopicEmails,
     ];
 
     /// The stable id stored in the log.
@@ -156,6 +158,7 @@ impl AuditAction {
             AuditAction::CheckInAnswer => "checkin.answer",
             AuditAction::LadderStep => "checkin.ladder_step",
             AuditAction::DeskMessage => "desk.message",
+            AuditAction::TopicEmails => "topic.emails",
         }
     }
 

@@ -30,6 +30,7 @@ mod outbox;
 mod partnerships;
 mod people;
 mod posts;
+mod preferences;
 mod rounds;
 mod sessions;
 mod tokens;

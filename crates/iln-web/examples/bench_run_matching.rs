@@ -96,6 +96,8 @@ async fn main() -> Result<(), Failure> {
         },
         trust_proxy_headers: false,
         contact_email: None,
+        mail_reply_to: None,
+        mail_per_second: 0,
     };
     let state = AppState::new(
         config,

@@ -13,7 +13,10 @@ use crate::mail::EmailJobs;
 /// built from `state.app().clone()` when it is an application use-case.
 pub fn registry(state: &AppState) -> Registry {
     Registry::new()
-        .with(EMAIL_JOB, EmailJobs::new(Arc::clone(state.mailer())))
+        .with(
+            EMAIL_JOB,
+            EmailJobs::new(Arc::clone(state.mailer())).per_second(state.config().mail_per_second),
+        )
         .with(
             iln_app::rounds::DATES_JOB,
             iln_app::rounds::DateJobs::new(state.app().clone()),

@@ -65,6 +65,10 @@ pub struct WebConfig {
     pub trust_proxy_headers: bool,
     /// Where people write to the program coordinators; None means the sender of the emails.
     pub contact_email: Option<String>,
+    /// Where replies to our emails go (a Reply-To header); None: to the sender.
+    pub mail_reply_to: Option<String>,
+    /// The most emails handed to the mail server per second; 0 is no limit.
+    pub mail_per_second: u32,
 }
 
 /// How email leaves: the transport email jobs hand messages to.
@@ -81,7 +85,7 @@ pub enum MailTransportConfig {
 pub fn router(state: AppState) -> Router {
     use routes::{
         account, admin, apply, checkins, dashboard, desk, matching, pages, partnerships, people,
-        review, rounds, topics,
+        review, rounds, topics, unsubscribe,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -166,6 +170,10 @@ pub fn router(state: AppState) -> Router {
             get(topics::new_form).post(topics::create),
         )
         .route("/checkin", get(checkins::show).post(checkins::answer))
+        .route(
+            "/unsubscribe",
+            get(unsubscribe::show).post(unsubscribe::change),
+        )
         .route("/desk", get(desk::show))
         .route("/desk/message", post(desk::message))
         .route("/topics/{id}", get(topics::show))
@@ -211,12 +219,14 @@ fn panic_page(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// Builds the configured mail transport.
 pub fn mailer_from_config(config: &WebConfig) -> Result<Arc<dyn mail::Mailer>, WebError> {
     Ok(match &config.mail_transport {
-        MailTransportConfig::Smtp { url } => {
-            Arc::new(mail::SmtpMailer::new(config.mail_from.clone(), url)?)
-        }
-        MailTransportConfig::Files { dir } => {
-            Arc::new(mail::FileMailer::new(config.mail_from.clone(), dir.clone()))
-        }
+        MailTransportConfig::Smtp { url } => Arc::new(
+            mail::SmtpMailer::new(config.mail_from.clone(), url)?
+                .with_reply_to(config.mail_reply_to.clone()),
+        ),
+        MailTransportConfig::Files { dir } => Arc::new(
+            mail::FileMailer::new(config.mail_from.clone(), dir.clone())
+                .with_reply_to(config.mail_reply_to.clone()),
+        ),
     })
 }
 

@@ -76,6 +76,20 @@ pub trait Mailer: Send + Sync + 'static {
 /// link lines are wrapped safely, and a `=` in a link is always written `=3D`, so a decoder never
 /// mistakes a token's characters for an escape.
 pub fn build_message(from: &str, email: &OutgoingEmail) -> Result<Message, MailError> {
+    build_message_replying(from, None, email)
+}
+
+/// Whether `text` is an address a message can carry, such as `ILN <team@example.org>`.
+pub fn is_mailbox(text: &str) -> bool {
+    text.parse::<Mailbox>().is_ok()
+}
+
+/// [`build_message`] with replies going to `reply_to` when given.
+pub fn build_message_replying(
+    from: &str,
+    reply_to: Option<&str>,
+    email: &OutgoingEmail,
+) -> Result<Message, MailError> {
     let from: Mailbox =
         from.parse()
             .map_err(|e: lettre::address::AddressError| MailError::Address {
@@ -89,11 +103,20 @@ pub fn build_message(from: &str, email: &OutgoingEmail) -> Result<Message, MailE
             address: email.to.clone(),
             reason: e.to_string(),
         })?;
-    let builder = Message::builder()
+    let mut builder = Message::builder()
         .from(from)
         .to(to)
         .subject(&email.subject)
         .message_id(email.message_id.clone());
+    if let Some(reply_to) = reply_to {
+        let reply_to: Mailbox = reply_to
+            .parse()
+            .map_err(|e: lettre::address::AddressError| MailError::Address {
+                address: reply_to.to_owned(),
+                reason: e.to_string(),
+            })?;
+        builder = builder.reply_to(reply_to);
+    }
     let message = match &email.html_body {
         Some(html) => builder.multipart(
             MultiPart::alternative()
@@ -122,6 +145,7 @@ pub fn build_message(from: &str, email: &OutgoingEmail) -> Result<Message, MailE
 /// install works without a mail server and the operator can open the files.
 pub struct FileMailer {
     from: String,
+    reply_to: Option<String>,
     dir: PathBuf,
     transport: AsyncFileTransport<Tokio1Executor>,
 }
@@ -131,16 +155,23 @@ impl FileMailer {
         let dir = dir.into();
         Self {
             from: from.into(),
+            reply_to: None,
             transport: AsyncFileTransport::new(&dir),
             dir,
         }
+    }
+
+    /// Replies to every message go to `reply_to` (None: to the sender).
+    pub fn with_reply_to(mut self, reply_to: Option<String>) -> Self {
+        self.reply_to = reply_to;
+        self
     }
 }
 
 impl Mailer for FileMailer {
     fn send<'a>(&'a self, email: &'a OutgoingEmail) -> SendFuture<'a> {
         Box::pin(async move {
-            let message = build_message(&self.from, email)?;
+            let message = build_message_replying(&self.from, self.reply_to.as_deref(), email)?;
             // Created on each send, so deleting the folder while the server runs heals itself.
             tokio::fs::create_dir_all(&self.dir)
                 .await
@@ -161,6 +192,7 @@ impl Mailer for FileMailer {
 /// for STARTTLS), as lettre understands it.
 pub struct SmtpMailer {
     from: String,
+    reply_to: Option<String>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
 }
 
@@ -172,15 +204,22 @@ impl SmtpMailer {
             .build();
         Ok(Self {
             from: from.into(),
+            reply_to: None,
             transport,
         })
+    }
+
+    /// Replies to every message go to `reply_to` (None: to the sender).
+    pub fn with_reply_to(mut self, reply_to: Option<String>) -> Self {
+        self.reply_to = reply_to;
+        self
     }
 }
 
 impl Mailer for SmtpMailer {
     fn send<'a>(&'a self, email: &'a OutgoingEmail) -> SendFuture<'a> {
         Box::pin(async move {
-            let message = build_message(&self.from, email)?;
+            let message = build_message_replying(&self.from, self.reply_to.as_deref(), email)?;
             self.transport.send(message).await.map(|_| ()).map_err(|e| {
                 if e.is_permanent() {
                     MailError::Rejected(e.to_string())
@@ -273,11 +312,40 @@ impl Mailer for MemoryMailer {
 /// retried with backoff.
 pub struct EmailJobs {
     mailer: Arc<dyn Mailer>,
+    /// The earliest moment the next message may go, when sending is rate-limited: shared by
+    /// every job this handler runs, so N concurrent jobs still keep to the rate.
+    pace: Option<(Duration, Mutex<tokio::time::Instant>)>,
 }
 
 impl EmailJobs {
     pub fn new(mailer: Arc<dyn Mailer>) -> Self {
-        Self { mailer }
+        Self { mailer, pace: None }
+    }
+
+    /// At most `per_second` messages a second (0: no limit).
+    pub fn per_second(mut self, per_second: u32) -> Self {
+        self.pace = (per_second > 0).then(|| {
+            (
+                Duration::from_secs(1) / per_second,
+                Mutex::new(tokio::time::Instant::now()),
+            )
+        });
+        self
+    }
+
+    /// Waits for this message's slot.
+    async fn wait_turn(&self) {
+        let Some((gap, next)) = &self.pace else {
+            return;
+        };
+        let slot = {
+            let mut next = next.lock().unwrap_or_else(PoisonError::into_inner);
+            let now = tokio::time::Instant::now();
+            let slot = (*next).max(now);
+            *next = slot + *gap;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
     }
 }
 
@@ -293,6 +361,7 @@ impl Handler for EmailJobs {
                 html_body: payload.html_body,
                 message_id: Some(payload.message_id),
             };
+            self.wait_turn().await;
             self.mailer.send(&email).await.map_err(|error| match error {
                 MailError::Rejected(_) | MailError::Address { .. } | MailError::Build(_) => {
                     JobError::Permanent(error.to_string())

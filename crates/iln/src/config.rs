@@ -15,13 +15,15 @@ pub const DEFAULT_MAIL_DIR: &str = "mail";
 
 /// Environment variables and the configuration keys they set. Only these are read, so other
 /// `ILN_*` variables (`ILN_PASSWORD`, test settings) never reach the configuration.
-const ENV_KEYS: [(&str, &str); 9] = [
+const ENV_KEYS: [(&str, &str); 11] = [
     ("ILN_DATABASE_URL", "database_url"),
     ("ILN_BIND", "bind"),
     ("ILN_BASE_URL", "base_url"),
     ("ILN_SECURE_COOKIES", "secure_cookies"),
     ("ILN_TRUST_PROXY_HEADERS", "trust_proxy_headers"),
     ("ILN_MAIL_FROM", "mail.from"),
+    ("ILN_MAIL_REPLY_TO", "mail.reply_to"),
+    ("ILN_MAIL_PER_SECOND", "mail.per_second"),
     ("ILN_MAIL_SMTP_URL", "mail.smtp_url"),
     ("ILN_MAIL_DIR", "mail.dir"),
     ("ILN_CONTACT_EMAIL", "contact_email"),
@@ -61,6 +63,13 @@ pub struct MailConfig {
     #[serde(default)]
     pub smtp_url: Option<String>,
     pub dir: PathBuf,
+    /// Where replies go (a Reply-To header); absent: to the sender.
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    /// The most emails handed to the mail server per second, for servers that limit senders;
+    /// 0 (the default) is no limit.
+    #[serde(default)]
+    pub per_second: u32,
 }
 
 /// Values given on the command line, which win over everything else.
@@ -146,6 +155,13 @@ impl Config {
         {
             bail!("invalid configuration: contact_email {contact:?}: {error}");
         }
+        if let Some(reply_to) = &self.mail.reply_to
+            && !iln_web::mail::is_mailbox(reply_to)
+        {
+            bail!(
+                "invalid configuration: mail.reply_to {reply_to:?} is not an address, such as \"ILN coordinators <team@example.org>\""
+            );
+        }
         if self.mail.smtp_url.as_deref().is_some_and(str::is_empty) {
             bail!(
                 "invalid configuration: mail.smtp_url is empty; remove it to write emails to files"
@@ -194,6 +210,8 @@ impl Config {
             },
             trust_proxy_headers: self.trust_proxy_headers,
             contact_email: self.contact_email.clone(),
+            mail_reply_to: self.mail.reply_to.clone(),
+            mail_per_second: self.mail.per_second,
         }
     }
 }

@@ -259,11 +259,20 @@ fn check_key(table: &str, expression: &str, columns: &BTreeSet<String>) -> Strin
 /// The expressions of every `CHECK (…)` in a `CREATE TABLE` statement, which is the only place
 /// SQLite keeps them.
 fn sqlite_checks(create_table: &str) -> Vec<String> {
+    // SQLite keeps the statement as written, comments included; an apostrophe in a comment
+    // ("the check-in's day") must not read as a quote.
+    let create_table = &without_comments(create_table);
     let upper = create_table.to_ascii_uppercase();
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(at) = upper[from..].find("CHECK") {
         let start = from + at + "CHECK".len();
+        // The keyword, not a name that contains it (a table called checkins).
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        if word(upper[..from + at].chars().next_back()) || word(upper[start..].chars().next()) {
+            from = start;
+            continue;
+        }
         let Some(open) = create_table[start..].find('(') else {
             break;
         };
@@ -289,6 +298,26 @@ fn sqlite_checks(create_table: &str) -> Vec<String> {
         from = end.max(start);
     }
     found
+}
+
+/// The SQL without its `--` comments (outside quoted strings).
+fn without_comments(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+        } else if c == '-' && !quoted && chars.peek() == Some(&'-') {
+            // Up to the end of the line; the newline itself stays.
+            while chars.peek().is_some_and(|next| *next != '\n') {
+                chars.next();
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// "on delete cascade", or nothing for the default (no action).

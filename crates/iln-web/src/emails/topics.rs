@@ -22,6 +22,7 @@ struct TopicEmail<'a> {
     body_html: String,
     resources: &'a [Resource],
     link: &'a str,
+    unsubscribe: &'a str,
 }
 
 pub fn compose(notice: &TopicNotice) -> Composed {
@@ -34,6 +35,7 @@ pub fn compose(notice: &TopicNotice) -> Composed {
             body,
             resources,
             link,
+            unsubscribe,
         } => {
             let heading = match part_of {
                 Some(parent) => format!("{parent}: {title}"),
@@ -60,7 +62,9 @@ pub fn compose(notice: &TopicNotice) -> Composed {
             text.push_str(&format!(
                 "\nThe topic's page, where the round discusses it: {link}\n\
                  \n\
-                 The International Librarians Network\n"
+                 The International Librarians Network\n\
+                 \n\
+                 Rather read topics on the site than by email? Stop topic emails: {unsubscribe}\n"
             ));
             let html = TopicEmail {
                 name,
@@ -70,6 +74,7 @@ pub fn compose(notice: &TopicNotice) -> Composed {
                 body_html: markdown::to_html(body),
                 resources,
                 link,
+                unsubscribe,
             }
             .render()
             // A template of ours that fails to render is a bug; the plain text still goes.

@@ -15,6 +15,7 @@ pub mod people;
 pub mod review;
 pub mod rounds;
 pub mod topics;
+pub mod unsubscribe;
 
 use askama::Template;
 use axum::http::StatusCode;

@@ -475,6 +475,7 @@ fn preview_of(
     part_of: Option<&(i64, String)>,
     reader: &Viewer,
     link: String,
+    unsubscribe: String,
 ) -> Preview {
     let notice = Notice::Topics(TopicNotice::Released {
         name: reader.user.display_name.to_string(),
@@ -484,6 +485,7 @@ fn preview_of(
         body: topic.body.clone(),
         resources: topic.resources.clone(),
         link,
+        unsubscribe,
     });
     let Composed {
         subject,
@@ -603,12 +605,15 @@ fn again(
                 Some(id) => format!("/topics/{id}"),
                 None => format!("/rounds/{}/topics", context.round.id),
             });
+            // Each reader's email carries their own link; the preview shows where it leads.
+            let unsubscribe = state.app().links().url("/unsubscribe?t=each-reader-s-own");
             let preview = preview_of(
                 &topic,
                 &context.round,
                 context.part_of.as_ref(),
                 &admin.0,
                 link,
+                unsubscribe,
             );
             ok(&form_page(
                 &admin.0,

@@ -96,6 +96,8 @@ impl TestApp {
             },
             trust_proxy_headers,
             contact_email: None,
+            mail_reply_to: None,
+            mail_per_second: 0,
         };
         let state = AppState::new(config, store.clone(), clock.clone(), mailer.clone());
         Self {

@@ -380,3 +380,80 @@ async fn the_jobs_page_shows_failures_and_retries_and_cancels_them() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn replies_go_to_the_configured_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mail_dir = dir.path().join("mail");
+    let mailer = FileMailer::new("ILN <noreply@iln.test>", &mail_dir)
+        .with_reply_to(Some("ILN coordinators <team@iln.test>".to_owned()));
+    mailer
+        .send(&OutgoingEmail {
+            to: "ada@example.org".to_owned(),
+            subject: "Discussion topic".to_owned(),
+            text_body: "Hello".to_owned(),
+            html_body: Some("<p>Hello</p>".to_owned()),
+            message_id: Some("<m2@iln.mail>".to_owned()),
+        })
+        .await
+        .unwrap();
+    let file = std::fs::read_dir(&mail_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let text = std::fs::read_to_string(file.path()).unwrap();
+    assert!(
+        text.contains("Reply-To: \"ILN coordinators\" <team@iln.test>")
+            || text.contains("Reply-To: ILN coordinators <team@iln.test>"),
+        "{text}"
+    );
+    // Both parts: plain text and HTML.
+    assert!(text.contains("multipart/alternative"), "{text}");
+    assert!(!iln_web::mail::is_mailbox("not an address"));
+}
+
+/// Pacing on tokio's paused clock: the third of three messages at two a second goes a
+/// second after the first, however fast the transport is. Virtual time, not a stopwatch.
+#[tokio::test(start_paused = true)]
+async fn the_sending_rate_is_kept() {
+    use iln_app::jobs::Handler as _;
+    use iln_web::mail::{EmailJobs, MemoryMailer};
+
+    let mailer = std::sync::Arc::new(MemoryMailer::new());
+    let jobs = EmailJobs::new(mailer.clone()).per_second(2);
+    let payload = serde_json::json!({
+        "v": 1,
+        "message_id": "<m@iln.mail>",
+        "to": "ada@example.org",
+        "subject": "Hello",
+        "text_body": "Hello",
+        "html_body": null
+    });
+    let job = iln_store::Job {
+        id: iln_store::JobId(1),
+        kind: iln_store::EMAIL_JOB.to_owned(),
+        payload: payload.to_string(),
+        payload_version: iln_store::EMAIL_PAYLOAD_VERSION,
+        run_at: jiff::Timestamp::UNIX_EPOCH,
+        status: JobStatus::Running,
+        attempts: 1,
+        max_attempts: 5,
+        lease_owner: None,
+        lease_until: None,
+        idempotency_key: None,
+        last_error: None,
+        created_at: jiff::Timestamp::UNIX_EPOCH,
+        updated_at: jiff::Timestamp::UNIX_EPOCH,
+        finished_at: None,
+    };
+    let start = tokio::time::Instant::now();
+    for _ in 0..3 {
+        jobs.run(&job).await.unwrap();
+    }
+    assert_eq!(mailer.sent().len(), 3);
+    assert_eq!(
+        tokio::time::Instant::now() - start,
+        std::time::Duration::from_secs(1)
+    );
+}

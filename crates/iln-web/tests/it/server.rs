@@ -64,6 +64,8 @@ async fn the_real_server_serves_pages_and_delivers_mail_to_files() {
         },
         trust_proxy_headers: false,
         contact_email: None,
+        mail_reply_to: None,
+        mail_per_second: 0,
     };
     let clock = Arc::new(ManualClock::new(
         Timestamp::from_second(1_800_000_000).unwrap(),

@@ -513,3 +513,50 @@ async fn the_resources_board_takes_links_with_a_note() {
     assert!(page.body.contains("Directory of Free Arab Journals"));
     assert!(page.body.contains("Hide this post"));
 }
+
+#[tokio::test]
+async fn a_reader_stops_topic_emails_from_the_link_without_signing_in() {
+    let app = TestApp::new().await;
+    let (round, _topic, mut admin) = released_topic(&app).await;
+    app.deliver().await;
+    let link = app.link_in_mail("applicant0@example.org", "/unsubscribe");
+    let mut visitor = app.browser();
+    let page = visitor.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Stop topic emails"), "{}", page.body);
+    let token = link.split("t=").nth(1).unwrap().to_owned();
+    let stopped = visitor
+        .post("/unsubscribe", &[("t", token.as_str()), ("topics", "off")])
+        .await;
+    assert!(
+        stopped.body.contains("no more topic emails"),
+        "{}",
+        stopped.body
+    );
+    let forged = visitor
+        .post("/unsubscribe", &[("t", "forged"), ("topics", "off")])
+        .await;
+    assert!(forged.body.contains("This link does not work"));
+
+    // The next topic reaches the other readers, not this one.
+    let saved = admin
+        .post(
+            &format!("/rounds/{round}/topics/new"),
+            &topic_fields("Technology & Libraries", "2027-03-15", "save"),
+        )
+        .await;
+    let path = saved.location().split('?').next().unwrap().to_owned();
+    admin
+        .post(&format!("{path}/release"), &[("confirm", "yes")])
+        .await;
+    app.deliver().await;
+    let to: Vec<String> = app
+        .mailer
+        .sent()
+        .into_iter()
+        .filter(|m| m.subject == "Discussion topic: Technology & Libraries")
+        .map(|m| m.to)
+        .collect();
+    assert_eq!(to.len(), 3, "{to:?}");
+    assert!(!to.contains(&"applicant0@example.org".to_owned()));
+}
