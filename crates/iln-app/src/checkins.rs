@@ -343,6 +343,45 @@ async fn follow_up(
     Ok(started)
 }
 
+/// Emails the members `who` picks the words of a ladder step (the reminder, the offer), once
+/// each: keyed by partnership, step and member.
+async fn tell(
+    tx: &mut Tx,
+    app: &App,
+    partnership: &PartnershipRecord,
+    step: LadderStep,
+    who: impl Fn(UserId) -> bool,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let link = app.links().url("/partnership");
+    for member in partnership.members.iter().filter(|m| who(m.user)) {
+        let name = member.profile.name.clone();
+        let partners = others(partnership, member.user);
+        let notice = match step {
+            LadderStep::Offered => CheckInNotice::Offer {
+                name,
+                partners,
+                link: link.clone(),
+            },
+            _ => CheckInNotice::Reminder {
+                name,
+                partners,
+                link: link.clone(),
+            },
+        };
+        if let Some(email) = compose(app, notice, &member.profile.email) {
+            let key = format!(
+                "ladder-email:{}:{}:{}",
+                partnership.id,
+                step.number(),
+                member.user
+            );
+            tx.enqueue_email_once(&email, now, &key, now).await?;
+        }
+    }
+    Ok(())
+}
+
 /// One step of a partnership's ladder, unless it stopped.
 async fn run_step(
     tx: &mut Tx,
@@ -363,25 +402,9 @@ async fn run_step(
     let Some(round) = tx.round(partnership.round).await? else {
         return Ok(false);
     };
-    let link = app.links().url("/partnership");
     match step {
         LadderStep::Reminded => {
-            for member in &partnership.members {
-                let notice = CheckInNotice::Reminder {
-                    name: member.profile.name.clone(),
-                    partners: others(&partnership, member.user),
-                    link: link.clone(),
-                };
-                if let Some(email) = compose(app, notice, &member.profile.email) {
-                    tx.enqueue_email_once(
-                        &email,
-                        now,
-                        &format!("ladder-email:{partnership_id}:1:{}", member.user),
-                        now,
-                    )
-                    .await?;
-                }
-            }
+            tell(tx, app, &partnership, step, |_| true, now).await?;
             queue_step(
                 tx,
                 partnership_id,
@@ -397,26 +420,16 @@ async fn run_step(
             queue_step(tx, partnership_id, LadderStep::Offered, now + wait, now).await?;
         }
         LadderStep::Offered => {
-            for member in partnership
-                .members
-                .iter()
-                .filter(|m| ladder.waiting.is_none_or(|w| w == m.user))
-            {
-                let notice = CheckInNotice::Offer {
-                    name: member.profile.name.clone(),
-                    partners: others(&partnership, member.user),
-                    link: link.clone(),
-                };
-                if let Some(email) = compose(app, notice, &member.profile.email) {
-                    tx.enqueue_email_once(
-                        &email,
-                        now,
-                        &format!("ladder-email:{partnership_id}:3:{}", member.user),
-                        now,
-                    )
-                    .await?;
-                }
-            }
+            let waiting = ladder.waiting;
+            tell(
+                tx,
+                app,
+                &partnership,
+                step,
+                |user| waiting.is_none_or(|w| w == user),
+                now,
+            )
+            .await?;
         }
     }
     tx.set_ladder_step(partnership_id, step, now).await?;

@@ -139,6 +139,18 @@ async fn visible_post(tx: &mut Tx, actor: &Actor, id: PostId) -> Result<PostReco
     Ok(post)
 }
 
+/// The actor's own post, not deleted: what its author may change.
+async fn own_live_post(tx: &mut Tx, actor: &Actor, id: PostId) -> Result<PostRecord, PostsError> {
+    let post = visible_post(tx, actor, id).await?;
+    if Some(post.author) != actor.user_id() {
+        return Err(PostsError::NotYours);
+    }
+    if post.deleted_at.is_some() {
+        return Err(PostsError::Deleted);
+    }
+    Ok(post)
+}
+
 /// The author changes their post's words.
 pub async fn edit(
     app: &App,
@@ -149,13 +161,7 @@ pub async fn edit(
     let body = PostBody::parse(body)?;
     let now = app.now();
     let mut tx = app.begin().await?;
-    let post = visible_post(&mut tx, actor, id).await?;
-    if Some(post.author) != actor.user_id() {
-        return Err(PostsError::NotYours);
-    }
-    if post.deleted_at.is_some() {
-        return Err(PostsError::Deleted);
-    }
+    let post = own_live_post(&mut tx, actor, id).await?;
     tx.update_post(id, &body, now).await?;
     audit(&mut tx, actor, AuditAction::PostEdit, target(id), None, now).await?;
     tx.commit().await?;
@@ -166,13 +172,7 @@ pub async fn edit(
 pub async fn delete(app: &App, actor: &Actor, id: PostId) -> Result<PostRecord, PostsError> {
     let now = app.now();
     let mut tx = app.begin().await?;
-    let post = visible_post(&mut tx, actor, id).await?;
-    if Some(post.author) != actor.user_id() {
-        return Err(PostsError::NotYours);
-    }
-    if post.deleted_at.is_some() {
-        return Err(PostsError::Deleted);
-    }
+    let post = own_live_post(&mut tx, actor, id).await?;
     tx.delete_post(id, now).await?;
     audit(
         &mut tx,

@@ -14,7 +14,8 @@ pub fn answer_words(answer: CheckInAnswer) -> &'static str {
     }
 }
 
-fn names(partners: &[String]) -> String {
+/// "Ana", "Ana and Ben", "Ana, Ben and Chidi": the partners named in a sentence.
+pub fn names(partners: &[String]) -> String {
     match partners {
         [] => "your partner".to_owned(),
         [one] => one.clone(),

@@ -10,9 +10,10 @@ use iln_app::checkins::{self, AnswerError, CheckInView};
 use iln_domain::checkin::CheckInAnswer;
 use serde::Deserialize;
 
+use super::common::query_value;
 use super::ok;
 use crate::auth::MaybeViewer;
-use crate::emails::checkins::answer_words;
+use crate::emails::checkins::{answer_words, names};
 use crate::error::WebError;
 use crate::forms::HtmlForm;
 use crate::security::CsrfToken;
@@ -32,24 +33,6 @@ struct CheckInPage {
     partners: String,
     /// Set after an answer, or instead of the form when the link cannot be used.
     message: Option<(&'static str, String)>,
-}
-
-fn query_value(query: Option<&str>, name: &str) -> String {
-    query
-        .and_then(|q| {
-            form_urlencoded::parse(q.as_bytes())
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.trim().to_owned())
-        })
-        .unwrap_or_default()
-}
-
-fn names(partners: &[String]) -> String {
-    match partners {
-        [] => "your partner".to_owned(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 fn refusal(error: AnswerError) -> Result<(&'static str, String), WebError> {

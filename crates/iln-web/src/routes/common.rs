@@ -27,6 +27,17 @@ pub fn unreadable_notes(rows: &[UnreadableRow]) -> Vec<String> {
     rows.iter().map(|row| capitalise(&row.what)).collect()
 }
 
+/// The value of `name` in a query string, trimmed; empty when absent or malformed.
+pub fn query_value(query: Option<&str>, name: &str) -> String {
+    query
+        .and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.trim().to_owned())
+        })
+        .unwrap_or_default()
+}
+
 pub fn current_commitments() -> &'static [&'static str] {
     CommitmentsVersion::current().commitments()
 }

@@ -19,7 +19,7 @@ use iln_domain::round::RoundState;
 use iln_store::{PartnershipMember, PartnershipRecord, RoundId, UserId};
 use serde::Deserialize;
 
-use super::common::load_round;
+use super::common::{load_round, query_value};
 use super::{FORM_INVALID, ok, page};
 use crate::auth::Viewer;
 use crate::emails::checkins::answer_words;
@@ -69,16 +69,6 @@ struct DeskPage {
     reach_out: Vec<DeskPerson>,
     notice: Option<&'static str>,
     error: Option<String>,
-}
-
-fn query_value(query: Option<&str>, name: &str) -> String {
-    query
-        .and_then(|q| {
-            form_urlencoded::parse(q.as_bytes())
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.trim().to_owned())
-        })
-        .unwrap_or_default()
 }
 
 fn person(member: &PartnershipMember) -> DeskPerson {

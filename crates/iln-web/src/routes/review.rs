@@ -24,7 +24,7 @@ use iln_store::{
 };
 use serde::Deserialize;
 
-use super::common::{listed, load_round, unreadable_notes};
+use super::common::{listed, load_round, query_value, unreadable_notes};
 use super::ok;
 use crate::auth::Viewer;
 use crate::error::WebError;
@@ -121,16 +121,6 @@ struct QueuePage {
     /// Applications in the filter that this release cannot read, named above the list.
     unreadable: Vec<String>,
     notice: Option<String>,
-}
-
-fn query_value(query: Option<&str>, name: &str) -> String {
-    query
-        .and_then(|q| {
-            form_urlencoded::parse(q.as_bytes())
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.trim().to_owned())
-        })
-        .unwrap_or_default()
 }
 
 pub async fn queue(

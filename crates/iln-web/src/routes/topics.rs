@@ -19,7 +19,7 @@ use iln_domain::topic::{Resource, Topic, TopicError, TopicForm};
 use iln_store::{PostId, PostRecord, RoundId, RoundRecord, Thread, TopicId, TopicRecord};
 use serde::Deserialize;
 
-use super::common::{FieldErrors, is_coordinator, load_round, load_round_at};
+use super::common::{FieldErrors, is_coordinator, load_round, load_round_at, query_value};
 use super::{FORM_INVALID, ok, page};
 use crate::auth::{Admin, Viewer};
 use crate::emails::WebComposer;
@@ -531,12 +531,6 @@ fn form_page(
     }
 }
 
-fn query_part_of(query: Option<&str>) -> Option<i64> {
-    form_urlencoded::parse(query?.as_bytes())
-        .find(|(key, _)| key == "part_of")
-        .and_then(|(_, value)| value.parse().ok())
-}
-
 async fn parent_of(
     state: &AppState,
     round: RoundId,
@@ -559,7 +553,12 @@ pub async fn new_form(
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
     let round = load_round_at(&state, &id).await?;
-    let part_of = parent_of(&state, round.id, query_part_of(query.as_deref())).await?;
+    let part_of = parent_of(
+        &state,
+        round.id,
+        query_value(query.as_deref(), "part_of").parse().ok(),
+    )
+    .await?;
     let form = TopicForm {
         release_time: "09:00".to_owned(),
         ..TopicForm::default()

@@ -7,6 +7,7 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use super::common::query_value;
 use super::ok;
 use crate::auth::MaybeViewer;
 use crate::error::WebError;
@@ -25,23 +26,13 @@ struct UnsubscribePage {
     done: bool,
 }
 
-fn token_of(query: Option<&str>) -> String {
-    query
-        .and_then(|q| {
-            form_urlencoded::parse(q.as_bytes())
-                .find(|(key, _)| key == "t")
-                .map(|(_, value)| value.trim().to_owned())
-        })
-        .unwrap_or_default()
-}
-
 pub async fn show(
     State(state): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
     CsrfToken(csrf): CsrfToken,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    let token = token_of(query.as_deref());
+    let token = query_value(query.as_deref(), "t");
     let off = state.store().topics_off_for(&token).await?;
     ok(&UnsubscribePage {
         nav: Nav::new(viewer.as_ref(), &csrf),
