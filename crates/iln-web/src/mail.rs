@@ -15,6 +15,7 @@ use iln_app::jobs::{Handler, HandlerFuture, JobError};
 use iln_store::{EmailPayload, Job, OutboxEmail};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// A message ready to hand to a transport.
@@ -188,6 +189,9 @@ impl Mailer for FileMailer {
     }
 }
 
+/// The most SMTP connections one process keeps open, shared by its worker slots.
+pub const SMTP_CONNECTIONS: u32 = 32;
+
 /// Delivers through an SMTP server given by URL (`smtp://`, `smtps://`, with `?tls=required`
 /// for STARTTLS), as lettre understands it.
 pub struct SmtpMailer {
@@ -201,6 +205,10 @@ impl SmtpMailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailError::Config(e.to_string()))?
             .timeout(Some(Duration::from_secs(30)))
+            // Each message waits on the server's replies (and, since lettre writes the final
+            // dot apart from the data, on its delayed acknowledgement), so throughput comes
+            // from sending on several connections at once: enough for every worker slot.
+            .pool_config(PoolConfig::new().max_size(SMTP_CONNECTIONS))
             .build();
         Ok(Self {
             from: from.into(),

@@ -534,8 +534,11 @@ async fn active_discussions(
         .begin()
         .await
         .context("could not start writing the demo discussions")?;
-    let mut hour = 24 * 30;
     for (n, topic) in released.iter().enumerate() {
+        // After the topic went out, most of a day apart, never later than now.
+        let out = topic.released_at.unwrap_or(now);
+        let after = |hours: i64| (out + jiff::SignedDuration::from_hours(hours)).min(now);
+        let mut hour = 6;
         for (k, text) in thread_posts.iter().enumerate().skip(n % 2).step_by(2) {
             let Some(&author) = members.get((n * 7 + k * 3) % members.len().max(1)) else {
                 continue;
@@ -547,11 +550,11 @@ async fn active_discussions(
                 author,
                 &body,
                 None,
-                hours_ago(hour),
+                after(hour),
             )
             .await
             .context("could not add a demo post")?;
-            hour -= 20;
+            hour += 20;
         }
         // About half the partnerships talked each released topic over.
         for partnership in partnerships.iter().filter(|p| p.is_running()).step_by(2) {
@@ -559,7 +562,7 @@ async fn active_discussions(
                 topic.id,
                 partnership.id,
                 partnership.members.first().map(|m| m.user),
-                hours_ago(hour.max(1)),
+                after(30),
             )
             .await
             .context("could not mark a demo topic discussed")?;

@@ -37,12 +37,18 @@ pub struct WorkerArgs {
     /// given back to the queue for another worker
     #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub grace: u64,
+
+    /// How many jobs the worker runs at once. Sending an email mostly waits on the mail
+    /// server, so many slots send many at once (one SMTP connection each, up to 32)
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub slots: u16,
 }
 
 impl WorkerArgs {
     pub fn options(&self) -> iln_app::jobs::WorkerOptions {
         let mut options = iln_app::jobs::WorkerOptions::new();
         options.grace = std::time::Duration::from_secs(self.grace);
+        options.concurrency = usize::from(self.slots);
         options
     }
 }
