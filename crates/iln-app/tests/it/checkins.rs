@@ -17,7 +17,10 @@ use crate::app_tests;
 use crate::support::TestApp;
 use crate::topics::active_round;
 
-app_tests!(a_quiet_partnership_climbs_the_ladder_and_contact_stops_it,);
+app_tests!(
+    a_quiet_partnership_climbs_the_ladder_and_contact_stops_it,
+    a_round_runs_from_publication_through_two_topics_and_both_check_ins,
+);
 
 fn days(n: i64) -> SignedDuration {
     SignedDuration::from_hours(24 * n)
@@ -238,4 +241,136 @@ async fn a_quiet_partnership_climbs_the_ladder_and_contact_stops_it(t: &TestApp)
         CHECKIN_JOB
     );
     assert_eq!(run(t, &format!("checkin:{round}:14")).await, 6);
+}
+
+/// Issue 8's walk, in one test on an injected clock: from publication through two topics and
+/// both check-ins. Topics reach each reader at 09:00 in their zone (Kolkata's half hour, New
+/// York's and London's change to summer time between the two); "not yet" climbs to the
+/// re-pair offer step by step; "yes" stops nothing because nothing started; the flags are on
+/// exactly the partnership that went quiet.
+async fn a_round_runs_from_publication_through_two_topics_and_both_check_ins(t: &TestApp) {
+    use iln_app::topics::{self, ReleaseJobs, email_key, release_job_key};
+    use iln_domain::topic::TopicForm;
+    use jiff::{Timestamp, Zoned};
+
+    let (round, readers) = active_round(t).await;
+    let published = t.app.now();
+    let nine = |day: &str, zone: &str| -> Timestamp {
+        format!("{day}T09:00[{zone}]")
+            .parse::<Zoned>()
+            .unwrap()
+            .timestamp()
+    };
+    let topic = |title: &str, day: &str| TopicForm {
+        title: title.to_owned(),
+        body: "Talk it over.".to_owned(),
+        release_on: day.to_owned(),
+        release_time: "09:00".to_owned(),
+        resources: String::new(),
+    };
+    let first = topics::create(
+        &t.app,
+        &Actor::Cli,
+        round,
+        None,
+        &topic("Getting to know you", "2027-03-01"),
+    )
+    .await
+    .unwrap();
+    let second = topics::create(
+        &t.app,
+        &Actor::Cli,
+        round,
+        None,
+        &topic("Technology & Libraries", "2027-04-05"),
+    )
+    .await
+    .unwrap();
+    let partnerships = t.store.round_partnerships(round).await.unwrap();
+    let (healthy, quiet) = (&partnerships[0], &partnerships[1]);
+
+    // Both check-ins, a week and two weeks after the introductions.
+    t.clock.set(published + days(7));
+    assert_eq!(run(t, &format!("checkin:{round}:7")).await, 6);
+    let secret = |email: String| async move {
+        let mail = mail_to(t, &email).await;
+        secret_in(
+            &mail
+                .iter()
+                .rev()
+                .find(|m| m.text_body.contains("/checkin?t="))
+                .unwrap()
+                .text_body,
+        )
+    };
+    checkins::answer(
+        &t.app,
+        &secret(healthy.members[0].profile.email.clone()).await,
+        CheckInAnswer::InTouch,
+    )
+    .await
+    .unwrap();
+    checkins::answer(
+        &t.app,
+        &secret(quiet.members[0].profile.email.clone()).await,
+        CheckInAnswer::NotYet,
+    )
+    .await
+    .unwrap();
+    let step = |n: i64, p: PartnershipId| format!("ladder:{p}:{n}");
+    assert_eq!(run(t, &step(1, quiet.id)).await, 1);
+    t.clock.advance(days(3));
+    assert_eq!(run(t, &step(2, quiet.id)).await, 1);
+    let ladders = t.store.round_ladders(round).await.unwrap();
+    let flagged: Vec<PartnershipId> = ladders
+        .iter()
+        .filter(|l| l.stopped_at.is_none() && l.step >= LadderStep::Flagged)
+        .map(|l| l.partnership)
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![quiet.id],
+        "only the quiet partnership is flagged"
+    );
+    t.clock.set(published + days(14));
+    assert_eq!(run(t, &format!("checkin:{round}:14")).await, 6);
+    t.clock.advance(days(3));
+    assert_eq!(run(t, &step(3, quiet.id)).await, 1);
+    assert_eq!(
+        t.store.ladder(quiet.id).await.unwrap().unwrap().step,
+        LadderStep::Offered
+    );
+    assert!(t.store.ladder(healthy.id).await.unwrap().is_none());
+
+    // The two topics, each at 09:00 in every reader's zone.
+    let releases = ReleaseJobs::new(t.app.clone());
+    for (id, day) in [(first, "2027-03-01"), (second, "2027-04-05")] {
+        let at = job(t, &release_job_key(id)).await.run_at;
+        t.clock.set(at);
+        assert_eq!(releases.run_for(id).await.unwrap(), Some(readers.len()));
+        for (reader, zone) in &readers {
+            assert_eq!(
+                job(t, &email_key(id, *reader)).await.run_at,
+                nine(day, zone),
+                "{zone}"
+            );
+        }
+    }
+    let kolkata = job(t, &email_key(first, readers[0].0)).await.run_at;
+    assert_eq!(
+        kolkata,
+        "2027-03-01T03:30:00Z".parse::<Timestamp>().unwrap()
+    );
+    let new_york = (
+        job(t, &email_key(first, readers[1].0)).await.run_at,
+        job(t, &email_key(second, readers[1].0)).await.run_at,
+    );
+    assert_eq!(
+        new_york,
+        (
+            "2027-03-01T14:00:00Z".parse().unwrap(),
+            "2027-04-05T13:00:00Z".parse().unwrap()
+        ),
+        "09:00 before and after New York's clocks change"
+    );
 }
