@@ -1,6 +1,7 @@
 //! `iln worker` and `iln serve --no-worker` as real processes: the web alone runs no jobs, a
 //! worker alone delivers them; two workers on one PostgreSQL database with a slow SMTP server
-//! deliver each of 60 messages exactly once; and SIGTERM gives a running job its grace period,
+//! deliver each of 60 messages exactly once, and release one topic (queued twice) to each reader
+//! once; and SIGTERM gives a running job its grace period,
 //! then hands it back.
 
 use std::collections::BTreeMap;
@@ -314,6 +315,205 @@ async fn two_workers_on_postgres_deliver_each_of_60_slow_messages_exactly_once()
         "{ids:?}"
     );
     assert_eq!(emails_done(&store).await, 60);
+    store.close().await;
+    schema.finish().await;
+}
+
+/// A published round of `people` participants (in pairs) with one topic whose release time
+/// has come, and its release job queued twice, as a scheduler that ran twice would.
+async fn round_with_a_due_topic(store: &Store, people: usize) -> iln_store::TopicId {
+    use iln_domain::account::{DisplayName, Role};
+    use iln_domain::application::{Application, ApplicationForm, InterestCatalogue};
+    use iln_domain::round::{RoundForm, RoundSettings, RoundState};
+    use iln_domain::topic::{Topic, TopicForm};
+    use iln_store::{
+        ApplicationStatus, NewJob, NewPartnership, NewPartnershipMember, NewUser, PartnerProfile,
+    };
+
+    let now = iln_domain::clock::Clock::now(&iln_domain::clock::SystemClock);
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let day = |offset: i64| {
+        today
+            .checked_add(jiff::Span::new().days(offset))
+            .expect("a date")
+            .to_string()
+    };
+    let settings = RoundSettings::parse(&RoundForm {
+        name: "Worker round".to_owned(),
+        opens: day(-60),
+        closes: day(-40),
+        matching: day(-35),
+        starts: day(-30),
+        languages: "en".to_owned(),
+        ..RoundForm::default()
+    })
+    .expect("settings");
+    let round = store.create_round(&settings, now).await.expect("round");
+    let mut members = Vec::new();
+    for i in 0..people {
+        let address = format!("reader{i}@example.org");
+        let user = store
+            .create_user(
+                &NewUser {
+                    email: Email::parse(&address).expect("an address"),
+                    display_name: DisplayName::parse(&format!("Reader {i}")).expect("a name"),
+                    password_hash: None,
+                    role: Role::Participant,
+                    countries: Vec::new(),
+                    email_verified: true,
+                    time_zone: None,
+                },
+                now,
+            )
+            .await
+            .expect("user");
+        let application = Application::parse(
+            &ApplicationForm {
+                name: format!("Reader {i}"),
+                email: address,
+                country: ["KE", "BR"][i % 2].to_owned(),
+                city: "Capital".to_owned(),
+                institution: "Library".to_owned(),
+                sector: "public".to_owned(),
+                role: "Librarian".to_owned(),
+                career_stage: "mid".to_owned(),
+                interests: vec!["Open access".to_owned()],
+                languages: vec!["en".to_owned()],
+                communication: vec!["email".to_owned()],
+                match_preference: "any".to_owned(),
+                goals: "Talk".to_owned(),
+                consent: "on".to_owned(),
+                ..ApplicationForm::default()
+            },
+            &InterestCatalogue::default_topics(),
+        )
+        .expect("answers");
+        let id = store
+            .submit_application(round, user, &application, now)
+            .await
+            .expect("application");
+        store
+            .set_application_status(id, ApplicationStatus::Approved, None, now)
+            .await
+            .expect("approve");
+        members.push(NewPartnershipMember {
+            user,
+            application: Some(id),
+            country: application.country,
+            sector: application.sector,
+            profile: PartnerProfile::of(&application),
+        });
+    }
+    let partnerships: Vec<NewPartnership> = members
+        .chunks(2)
+        .map(|pair| NewPartnership {
+            round,
+            run: None,
+            score: 50,
+            explanation: "A pair".to_owned(),
+            members: pair.to_vec(),
+        })
+        .collect();
+    store
+        .create_partnerships(&partnerships, true, now)
+        .await
+        .expect("partnerships");
+    store
+        .set_round_state(round, RoundState::Active, now)
+        .await
+        .expect("active");
+    // Released the day before yesterday at 09:00: due in every zone already.
+    let topic = Topic::parse(
+        &TopicForm {
+            title: "Conferences & Events".to_owned(),
+            body: "Tell your partner about the best event you went to.".to_owned(),
+            release_on: day(-2),
+            release_time: "09:00".to_owned(),
+            resources: String::new(),
+        },
+        &settings,
+    )
+    .expect("topic");
+    let mut tx = store.begin().await.expect("tx");
+    let id = tx
+        .create_topic(round, None, &topic, None, now)
+        .await
+        .expect("topic");
+    for key in [
+        iln_app::topics::release_job_key(id),
+        format!("{}@again", iln_app::topics::release_job_key(id)),
+    ] {
+        let job = NewJob::new(
+            iln_app::topics::RELEASE_JOB,
+            iln_app::topics::RELEASE_PAYLOAD_VERSION,
+            &iln_app::topics::ReleasePayload {
+                v: iln_app::topics::RELEASE_PAYLOAD_VERSION,
+                topic: id.0,
+            },
+            now,
+        )
+        .expect("job")
+        .key(key);
+        tx.enqueue_job(&job, now).await.expect("enqueue");
+    }
+    tx.commit().await.expect("commit");
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_on_postgres_release_one_topic_and_each_reader_gets_it_once() {
+    let Some(schema) = Schema::create("topic_workers").await else {
+        return;
+    };
+    let scratch = Scratch::new();
+    let (code, _, stderr) = run(scratch
+        .iln()
+        .env("ILN_DATABASE_URL", &schema.url)
+        .arg("migrate"));
+    assert_eq!(code, 0, "{stderr}");
+    let store = Store::connect(&schema.url).await.expect("open PostgreSQL");
+    let readers = 20;
+    round_with_a_due_topic(&store, readers).await;
+    let (port, received) = slow_smtp(Duration::from_millis(200));
+    let worker = || {
+        let mut command = scratch.iln();
+        command
+            .env("ILN_DATABASE_URL", &schema.url)
+            .env("ILN_MAIL_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
+            .arg("worker");
+        start_worker_prepared(command)
+    };
+    let mut first = worker();
+    let mut second = worker();
+    let started = Instant::now();
+    while received.ids().len() < readers {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "only {} of {readers} arrived",
+            received.ids().len()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Time for a second release's emails to show up, if there were any.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    terminate(&mut first);
+    terminate(&mut second);
+    let ids = received.ids();
+    assert_eq!(ids.len(), readers, "each reader once: {ids:?}");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), readers, "{ids:?}");
+    // Both release jobs ran, on whichever worker claimed them; one of them released.
+    let releases = store
+        .list_jobs_of_kind(iln_app::topics::RELEASE_JOB, 10, 0)
+        .await
+        .expect("jobs");
+    assert_eq!(releases.len(), 2);
+    assert!(
+        releases.iter().all(|j| j.status == JobStatus::Done),
+        "{releases:?}"
+    );
     store.close().await;
     schema.finish().await;
 }
