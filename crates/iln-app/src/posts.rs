@@ -82,7 +82,7 @@ pub async fn post_in_topic(
     let mut tx = app.begin().await?;
     let record = tx.topic(topic).await?.ok_or(AppError::NotFound)?;
     may_write(&mut tx, actor, record.round).await?;
-    if record.released_at.is_none() && now < record.topic.release.earliest() {
+    if !record.is_out(now) {
         return Err(PostsError::NotReleased);
     }
     let id = tx
@@ -230,7 +230,7 @@ pub async fn mark_discussed(
     let now = app.now();
     let mut tx = app.begin().await?;
     let record = tx.topic(topic).await?.ok_or(AppError::NotFound)?;
-    if record.released_at.is_none() && now < record.topic.release.earliest() {
+    if !record.is_out(now) {
         return Err(PostsError::NotReleased);
     }
     // The member's partnership in the topic's round; the latest if there were two.

@@ -38,6 +38,12 @@ impl TopicRecord {
         }
     }
 
+    /// Whether it is out anywhere: released, or its first moment (09:00 at UTC+14) has come
+    /// even if the release job has not run yet. Threads and discussed marks open then.
+    pub fn is_out(&self, now: Timestamp) -> bool {
+        self.released_at.is_some() || now >= self.topic.release.earliest()
+    }
+
     /// Whether a reader in `zone` can see it now: the same moment their email is due, so
     /// the page never shows a topic before it reaches them (and never waits for the job).
     pub fn is_out_for(&self, zone: &TimeZoneName, now: Timestamp) -> bool {
