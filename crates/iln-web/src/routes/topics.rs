@@ -326,7 +326,7 @@ async fn render_topic(
             (p.id.0, TopicView::new(&p.topic, None, released))
         })
         .collect();
-    let out = record.released_at.is_some() || now >= record.topic.release.earliest();
+    let out = record.is_out(now);
     let marks = store.topic_discussions(record.id).await?;
     let mine = store
         .round_partnerships(round.id)
@@ -887,6 +887,11 @@ pub async fn post_in_topic(
     }
 }
 
+/// Back to a post, in its place in its thread.
+fn back_to(post: &PostRecord) -> Response {
+    Redirect::to(&format!("{}#post-{}", thread_path(post), post.id)).into_response()
+}
+
 /// Where a post lives: its topic's page, or its round's resources board.
 fn thread_path(post: &PostRecord) -> String {
     match post.thread {
@@ -904,7 +909,7 @@ pub async fn edit_post(
 ) -> Result<Response, WebError> {
     let actor = Actor::user(&viewer.user);
     match posts::edit(state.app(), &actor, PostId(id), &input.body).await {
-        Ok(post) => Ok(Redirect::to(&format!("{}#post-{id}", thread_path(&post))).into_response()),
+        Ok(post) => Ok(back_to(&post)),
         Err(error) => {
             let words = post_refusal(error)?;
             let post = state
@@ -953,11 +958,11 @@ pub async fn delete_post(
         .ok_or(WebError::NotFound)?;
     if input.confirm != "yes" {
         // Only the "Yes, delete it" button says yes.
-        return Ok(Redirect::to(&format!("{}#post-{id}", thread_path(&post))).into_response());
+        return Ok(back_to(&post));
     }
     let actor = Actor::user(&viewer.user);
     match posts::delete(state.app(), &actor, PostId(id)).await {
-        Ok(post) => Ok(Redirect::to(&format!("{}#post-{id}", thread_path(&post))).into_response()),
+        Ok(post) => Ok(back_to(&post)),
         Err(error) => Err(post_refusal(error).map_or_else(|e| e, WebError::Conflict)),
     }
 }
@@ -986,7 +991,7 @@ pub async fn hide_post(
         }
     };
     match posts::set_hidden(state.app(), &actor, PostId(id), hidden).await {
-        Ok(post) => Ok(Redirect::to(&format!("{}#post-{id}", thread_path(&post))).into_response()),
+        Ok(post) => Ok(back_to(&post)),
         Err(error) => Err(post_refusal(error).map_or_else(|e| e, WebError::Conflict)),
     }
 }
