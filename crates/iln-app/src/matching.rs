@@ -13,10 +13,12 @@ use iln_domain::audit::AuditAction;
 use iln_domain::proposal::{self, MatchRequest, Proposal, ProposalError};
 use iln_domain::round::{AdminAction, Milestone, RoundState};
 use iln_store::{
-    ApplicationId, ApplicationRecord, MatchOptions, MatchRun, MatchRunId, MatchRunKind, NewEmail,
+    ApplicationId, ApplicationRecord, LadderRecord, MatchOptions, MatchRun, MatchRunId, MatchRunKind, NewEmail,
     NewMatchRun, NewPartnership, NewPartnershipMember, PartnerProfile, PartnershipId,
     PartnershipRecord, RoundId, RoundRecord, StoreError, Tx, UserId, matching_applicant,
 };
+
+use jiff::Timestamp;
 
 use crate::notify::{Composed, Notice};
 use crate::rounds::{apply_due_dates, record_transition, round_now};
@@ -270,6 +272,7 @@ pub async fn prepare(
         mode: options.mode,
         locks,
         forbidden,
+        priority: BTreeSet::new(),
     })
 }
 
@@ -697,6 +700,35 @@ pub struct Alone {
     pub user: UserId,
     pub application: Option<ApplicationId>,
     pub name: String,
+    /// Since when they have been waiting for a partner who never replied (the start of the
+    /// ladder of the partnership that ended), if that is how they came to be alone. These
+    /// people go first in a re-match. See [`mark_waiting`].
+    pub waiting_since: Option<Timestamp>,
+}
+
+/// Whether `ladder` shows that `user` was left waiting: no contact ever stopped it, and it
+/// names them as the one waiting, or names nobody (nobody answered, so both were offered).
+pub fn left_waiting(ladder: &LadderRecord, user: UserId) -> bool {
+    ladder.stopped_at.is_none() && ladder.waiting.is_none_or(|w| w == user)
+}
+
+/// Fills in [`Alone::waiting_since`] from the ladders of the round's ended partnerships, and
+/// puts those who waited first, longest wait first; the others keep their order.
+pub fn mark_waiting(
+    alone: &mut [Alone],
+    partnerships: &[PartnershipRecord],
+    ladders: &BTreeMap<PartnershipId, LadderRecord>,
+) {
+    for person in alone.iter_mut() {
+        person.waiting_since = partnerships
+            .iter()
+            .filter(|p| !p.is_running() && p.has_member(person.user))
+            .filter_map(|p| ladders.get(&p.id))
+            .filter(|l| left_waiting(l, person.user))
+            .map(|l| l.started_at)
+            .min();
+    }
+    alone.sort_by_key(|a| (a.waiting_since.is_none(), a.waiting_since));
 }
 
 /// The people of a round left alone, from its partnerships, each once.
@@ -716,6 +748,7 @@ pub fn left_alone(partnerships: &[PartnershipRecord]) -> Vec<Alone> {
             user: m.user,
             application: m.application,
             name: m.profile.name.clone(),
+            waiting_since: None,
         })
         .collect()
 }
@@ -753,10 +786,17 @@ struct RematchPeople {
 
 async fn rematch_people(tx: &mut Tx, round: RoundId) -> Result<RematchPeople, MatchingError> {
     let partnerships = tx.round_partnerships(round).await?;
-    let alone = left_alone(&partnerships);
+    let mut alone = left_alone(&partnerships);
     if alone.is_empty() {
         return Err(MatchingError::NobodyAlone);
     }
+    let mut ladders = BTreeMap::new();
+    for p in partnerships.iter().filter(|p| !p.is_running()) {
+        if let Some(ladder) = tx.ladder(p.id).await? {
+            ladders.insert(p.id, ladder);
+        }
+    }
+    mark_waiting(&mut alone, &partnerships, &ladders);
     let mut records: BTreeMap<ApplicationId, ApplicationRecord> = BTreeMap::new();
     for id in alone.iter().filter_map(|a| a.application) {
         if let Some(record) = tx.application(id).await? {
@@ -848,6 +888,15 @@ async fn rematch_request(
             .into_iter()
             .filter(|(a, b)| records.contains_key(a) && records.contains_key(b))
             .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+        // Those a silent partner left waiting go first.
+        priority: people
+            .alone
+            .iter()
+            .filter(|a| a.waiting_since.is_some())
+            .filter_map(|a| a.application)
+            .filter(|id| records.contains_key(id))
+            .map(|id| id.to_string())
             .collect(),
     })
 }

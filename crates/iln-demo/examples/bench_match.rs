@@ -71,6 +71,7 @@ fn main() {
         mode,
         locks: Vec::new(),
         forbidden: Vec::new(),
+        priority: BTreeSet::new(),
     };
 
     let t = Instant::now();

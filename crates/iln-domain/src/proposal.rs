@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use iln_matching::candidates::{CandidateOptions, solve_grouped};
+use iln_matching::candidates::{CandidateOptions, GroupedScores, solve_grouped};
 use iln_matching::trio::{self, Leftover, UnmatchedReason};
 use iln_matching::{Mode, SolveError, verify};
 use jiff::Timestamp;
@@ -81,6 +81,11 @@ pub struct MatchRequest {
     pub locks: Vec<(String, String)>,
     /// Pairs an admin said never to form, by applicant id.
     pub forbidden: Vec<(String, String)>,
+    /// People who go first, by applicant id: a re-match's people who were left waiting by a
+    /// partner who never replied. The run pairs as many of them as it can before it looks at
+    /// anything else (within the mode's first aim: as many partnerships as possible, for the
+    /// modes that have it), and they take the places in running pairs first.
+    pub priority: BTreeSet<String>,
 }
 
 impl MatchRequest {
@@ -96,6 +101,7 @@ impl MatchRequest {
             mode: MatchMode::default(),
             locks: Vec::new(),
             forbidden: Vec::new(),
+            priority: BTreeSet::new(),
         }
     }
 }
@@ -117,6 +123,8 @@ pub enum ProposalError {
     NotPaired(String),
     #[error("{0:?} and {1:?} are in the same partnership; swapping them changes nothing")]
     SamePartnership(String, String),
+    #[error("too many people to put first: their head start would not fit the engine's weights")]
+    TooManyToPutFirst,
     #[error("scoring failed: {0}")]
     Scorer(#[from] ScorerError),
     #[error("the matching engine failed: {0}")]
@@ -375,8 +383,20 @@ pub fn run(request: &MatchRequest) -> Result<Proposal, ProposalError> {
         mode: request.mode.engine(),
         ..CandidateOptions::default()
     };
+    let mut first = vec![false; n];
+    for id in &request.priority {
+        first[lookup("priority", id)?] = true;
+    }
     // The engine rules out whole groups of pairs on the scorer's bounds before scoring any.
-    let priced = solve_grouped(&scorer.grouped(&free), &options)?;
+    let grouped = scorer.grouped(&free);
+    let priced = if free.iter().any(|&i| first[i]) {
+        let bonus = priority_bonus(request.weights.max_score(), free.len())
+            .ok_or(ProposalError::TooManyToPutFirst)?;
+        let bonuses: Vec<i64> = free.iter().map(|&i| if first[i] { bonus } else { 0 }).collect();
+        solve_grouped(&Prioritised::new(&grouped, bonuses), &options)?
+    } else {
+        solve_grouped(&grouped, &options)?
+    };
     // The pricing pass only returns once a scan of every allowed pair under the final duals
     // found none it could improve, which is exactly what `check_all_pairs` would repeat; so
     // the independent check left to do is the certificate on the graph that was solved.
@@ -423,7 +443,15 @@ pub fn run(request: &MatchRequest) -> Result<Proposal, ProposalError> {
                 }
             }
         }
-        options.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        // Those who go first take the places first; then the best fit.
+        let goes_first = |slot: usize| first[single[slot].0];
+        options.sort_unstable_by(|a, b| {
+            goes_first(b.1)
+                .cmp(&goes_first(a.1))
+                .then(b.0.cmp(&a.0))
+                .then(a.1.cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+        });
         let mut placed = vec![false; single.len()];
         let mut taken = vec![false; locked_pairs.len()];
         for (_, slot, p) in options {
@@ -505,6 +533,80 @@ pub fn run(request: &MatchRequest) -> Result<Proposal, ProposalError> {
         candidate_pairs: priced.stats.candidate_edges,
         priced_pairs: priced.stats.added_edges,
     })
+}
+
+/// The points added to every pair for each member who goes first: more than the largest
+/// total any matching of `people` can reach, so covering one more of them always outweighs
+/// every score. `None` when that would pass the engine's weight limit.
+fn priority_bonus(max_score: i64, people: usize) -> Option<i64> {
+    let pairs = i64::try_from(people / 2 + 1).ok()?;
+    let bonus = max_score.max(1).checked_mul(pairs)?.checked_add(1)?;
+    // A pair can carry two bonuses on top of its score.
+    let heaviest = bonus.checked_mul(2)?.checked_add(max_score)?;
+    (heaviest <= iln_matching::MAX_WEIGHT / 4).then_some(bonus)
+}
+
+/// Scores with a bonus for each member who goes first. The bounds grow by the largest bonus
+/// in each group, so they stay bounds and the engine's pruning stays exact.
+struct Prioritised<'a, S> {
+    inner: &'a S,
+    bonus: Vec<i64>,
+    group_bonus: Vec<i64>,
+}
+
+impl<'a, S: GroupedScores> Prioritised<'a, S> {
+    fn new(inner: &'a S, bonus: Vec<i64>) -> Self {
+        let mut group_bonus = vec![0; inner.group_count()];
+        for (person, &b) in bonus.iter().enumerate() {
+            if let Some(slot) = group_bonus.get_mut(inner.group_of(person)) {
+                *slot = (*slot).max(b);
+            }
+        }
+        Prioritised {
+            inner,
+            bonus,
+            group_bonus,
+        }
+    }
+
+    fn of(&self, person: usize) -> i64 {
+        self.bonus.get(person).copied().unwrap_or(0)
+    }
+
+    fn of_group(&self, group: usize) -> i64 {
+        self.group_bonus.get(group).copied().unwrap_or(0)
+    }
+}
+
+impl<S: GroupedScores> GroupedScores for Prioritised<'_, S> {
+    fn len(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn score(&self, u: usize, v: usize) -> Option<i64> {
+        Some(self.inner.score(u, v)? + self.of(u) + self.of(v))
+    }
+
+    fn group_count(&self) -> usize {
+        self.inner.group_count()
+    }
+
+    fn group_of(&self, person: usize) -> usize {
+        self.inner.group_of(person)
+    }
+
+    fn person_bound(&self, person: usize, group: usize) -> Option<i64> {
+        Some(self.inner.person_bound(person, group)? + self.of(person) + self.of_group(group))
+    }
+
+    fn group_bound(&self, a: usize, b: usize) -> Option<i64> {
+        Some(self.inner.group_bound(a, b)? + self.of_group(a) + self.of_group(b))
+    }
+
+    fn lowest(&self) -> Option<i64> {
+        // Bonuses are never negative, so the inner lowest is still at most every score.
+        self.inner.lowest()
+    }
 }
 
 /// Builds a partnership from global indices: a pair, or a pair plus its third member.

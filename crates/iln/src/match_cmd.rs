@@ -169,6 +169,7 @@ pub fn run(
         mode,
         locks: Vec::new(),
         forbidden: Vec::new(),
+        priority: std::collections::BTreeSet::new(),
     };
     let result = proposal::run(&request).map_err(MatchError::Proposal)?;
 

@@ -7,6 +7,7 @@
 use iln_app::Actor;
 use iln_app::checkins::{self, AnswerError, CHECKIN_JOB, CheckInJobs, FOLLOWUP_JOB, LADDER_JOB};
 use iln_app::contacts::{self, ContactInput};
+use iln_app::matching;
 use iln_domain::account::Role;
 use iln_domain::checkin::{CheckInAnswer, LadderReason, LadderStep};
 use iln_domain::contact::ContactWay;
@@ -241,6 +242,50 @@ async fn a_quiet_partnership_climbs_the_ladder_and_contact_stops_it(t: &TestApp)
         CHECKIN_JOB
     );
     assert_eq!(run(t, &format!("checkin:{round}:14")).await, 6);
+
+    // B's waiting member takes the offer and ends the partnership; the re-match lists them
+    // first, as waiting since the ladder started, and gives them the first place. Their
+    // silent partner is alone too, but was not the one left waiting.
+    let started = t.store.ladder(b.id).await.unwrap().unwrap().started_at;
+    let taker = Actor::User {
+        id: waiting.user,
+        role: Role::Participant,
+        countries: Vec::new(),
+    };
+    matching::end_partnership(&t.app, &taker, b.id, "My partner never replied")
+        .await
+        .unwrap();
+    let now = t.store.round_partnerships(round).await.unwrap();
+    let mut alone = matching::left_alone(&now);
+    let ladders = t
+        .store
+        .round_ladders(round)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.partnership, l))
+        .collect();
+    matching::mark_waiting(&mut alone, &now, &ladders);
+    let order: Vec<_> = alone.iter().map(|a| (a.user, a.waiting_since)).collect();
+    assert_eq!(
+        order,
+        vec![(waiting.user, Some(started)), (other.user, None)]
+    );
+    let run_id = matching::rematch(&t.app, &Actor::Cli, round).await.unwrap();
+    let proposal = t.store.match_run(run_id).await.unwrap().unwrap().proposal;
+    let placed = |user: iln_store::UserId| {
+        let id = alone
+            .iter()
+            .find(|a| a.user == user)
+            .and_then(|a| a.application)
+            .unwrap()
+            .to_string();
+        proposal
+            .partnerships
+            .iter()
+            .any(|p| p.members.iter().any(|m| m.id == id))
+    };
+    assert!(placed(waiting.user), "{proposal:?}");
 }
 
 /// Issue 8's walk, in one test on an injected clock: from publication through two topics and

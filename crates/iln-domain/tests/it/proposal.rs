@@ -88,6 +88,7 @@ fn request(applicants: Vec<Applicant>) -> MatchRequest {
         mode: MatchMode::BestTotal,
         locks: Vec::new(),
         forbidden: Vec::new(),
+        priority: BTreeSet::new(),
     }
 }
 
@@ -629,4 +630,108 @@ proptest::proptest! {
             proptest::prop_assert!(errors.iter().all(|e| proposal::APPLICANT_COLUMNS.contains(&e.column)));
         }
     }
+}
+
+/// The most people of `first` any matching of allowed pairs covers, and the largest total
+/// among the matchings that cover that many, from the engine's plain solver on the complete
+/// graph with a head start for each of them large enough to outweigh every score.
+fn exact_with_priority(req: &MatchRequest, first: &BTreeSet<usize>) -> (usize, i64) {
+    let profiles: Vec<MatchProfile> = req.applicants.iter().map(|a| a.profile.clone()).collect();
+    let scorer = iln_domain::scoring::Scorer::new(
+        &profiles,
+        req.weights,
+        &req.program_languages,
+        req.round_start,
+        &[],
+    )
+    .unwrap();
+    let n = profiles.len();
+    let bonus = req.weights.max_score() * i64::try_from(n).unwrap() + 1;
+    let extra = |u: usize| if first.contains(&u) { bonus } else { 0 };
+    let mut graph = Graph::new(n);
+    for u in 0..n {
+        for v in u + 1..n {
+            if let Some(w) = scorer.score(u, v) {
+                graph.add_edge(u, v, w + extra(u) + extra(v)).unwrap();
+            }
+        }
+    }
+    let m = iln_matching::solve(&graph, Options::new(Mode::MaxWeight)).unwrap();
+    let covered = m
+        .pairs()
+        .into_iter()
+        .flat_map(|(u, v)| [u, v])
+        .filter(|u| first.contains(u))
+        .count();
+    (
+        covered,
+        m.weight() - bonus * i64::try_from(covered).unwrap(),
+    )
+}
+
+#[test]
+fn people_who_go_first_are_paired_before_anyone_else() {
+    let mut gained = 0;
+    for seed in [3, 8, 13, 21] {
+        let mut req = request(applicants(23, seed));
+        req.leftover = LeftoverPolicy::NextRound;
+        let plain = proposal::run(&req).unwrap();
+        // Put first everyone the plain run left single, and every seventh person.
+        let mut first: BTreeSet<usize> = plain
+            .unmatched
+            .iter()
+            .map(|u| position(&req, &u.id))
+            .collect();
+        first.extend((0..23).step_by(7));
+        req.priority = first
+            .iter()
+            .map(|&i| req.applicants[i].id.clone())
+            .collect();
+        let p = proposal::run(&req).unwrap();
+        assert_rules_hold(&req, &p);
+        assert!(p.certified, "seed {seed}");
+        let paired: BTreeSet<String> = p
+            .partnerships
+            .iter()
+            .flat_map(|p| p.key())
+            .collect();
+        let covered = req.priority.iter().filter(|id| paired.contains(*id)).count();
+        let (most, total) = exact_with_priority(&req, &first);
+        assert_eq!((covered, p.total), (most, total), "seed {seed}");
+        // Going first costs the total at most; it never adds points of its own.
+        assert!(p.total <= plain.total);
+        let covered_before = req
+            .priority
+            .iter()
+            .filter(|id| plain.partnerships.iter().any(|q| q.key().contains(id)))
+            .count();
+        assert!(covered >= covered_before);
+        gained += covered - covered_before;
+    }
+    // Someone the plain run left single was paired once they went first.
+    assert!(gained > 0);
+}
+
+#[test]
+fn someone_who_goes_first_takes_the_one_place_in_a_running_pair() {
+    // p000-p001 is running; p004 and p005 live in one country, so they cannot pair, and only
+    // one of them can join the running pair.
+    let mut people = six();
+    people[5].profile.country = people[4].profile.country;
+    people.drain(2..4);
+    let mut req = request(people);
+    req.locks = vec![("p000".into(), "p001".into())];
+    for who in ["p004", "p005"] {
+        req.priority = BTreeSet::from([who.to_owned()]);
+        let p = proposal::run(&req).unwrap();
+        let trio = p.partnerships.iter().find(|p| p.is_trio()).unwrap();
+        assert!(trio.key().contains(&who.to_owned()), "{who}: {p:?}");
+        assert_eq!(p.unmatched.len(), 1);
+        assert_ne!(p.unmatched[0].id, who);
+    }
+    req.priority = BTreeSet::from(["nobody".to_owned()]);
+    assert!(matches!(
+        proposal::run(&req),
+        Err(ProposalError::UnknownApplicant { list: "priority", .. })
+    ));
 }

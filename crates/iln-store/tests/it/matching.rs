@@ -173,6 +173,7 @@ async fn runs_round_trip_newest_first(db: &TestDb) {
         mode: MatchMode::Fairness,
         locks: Vec::new(),
         forbidden: Vec::new(),
+        priority: BTreeSet::new(),
     };
     let proposal = proposal::run(&request).unwrap();
     let options = MatchOptions {

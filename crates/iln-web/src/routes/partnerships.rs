@@ -276,7 +276,14 @@ async fn round_page_with(
     let zone = viewer.time_zone();
     let partnerships = store.round_partnerships(round.id).await?;
     let contacts = store.last_contacts(round.id).await?;
-    let alone = matching::left_alone(&partnerships);
+    let mut alone = matching::left_alone(&partnerships);
+    let ladders = store
+        .round_ladders(round.id)
+        .await?
+        .into_iter()
+        .map(|l| (l.partnership, l))
+        .collect();
+    matching::mark_waiting(&mut alone, &partnerships, &ladders);
     let latest = store
         .latest_match_runs(round.id, MatchRunKind::Rematch, 1)
         .await?;
@@ -310,7 +317,17 @@ async fn round_page_with(
                 ended: ending_text(p, &zone),
             })
             .collect(),
-        alone: alone.iter().map(|a| a.name.clone()).collect(),
+        alone: alone
+            .iter()
+            .map(|a| match a.waiting_since {
+                Some(since) => format!(
+                    "{}: waiting for a partner who never replied, since {}; goes first",
+                    a.name,
+                    zone.format_date(since)
+                ),
+                None => a.name.clone(),
+            })
+            .collect(),
         rematch: current
             .map(|run| {
                 run.proposal
