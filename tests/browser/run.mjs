@@ -62,7 +62,7 @@ function findLink(to, pathPart, after) {
     .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
   for (const file of files.reverse()) {
     const raw = readFileSync(file, 'utf8');
-    if (!raw.toLowerCase().includes(to.toLowerCase())) continue;
+    if (to && !raw.toLowerCase().includes(to.toLowerCase())) continue;
     const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
     const m = text.match(new RegExp(`https?://[^\\s"<>]*${pathPart}[^\\s"<>]*`));
     if (m) return m[0];
@@ -76,7 +76,7 @@ async function waitForLink(to, pathPart, after) {
     if (link) return link;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no email to ${to} with a ${pathPart} link arrived in ${mailDir}`);
+  throw new Error(`no email to ${to || 'anyone'} with a ${pathPart} link arrived in ${mailDir}`);
 }
 
 // Playwright gives every launch a fresh, empty profile of its own, as these machines need.
@@ -301,6 +301,43 @@ try {
   await ap.getByRole('link', { name: /release it now/i }).click();
   await ap.waitForLoadState();
   await checkAccessibility(ap, 'release a topic now (confirmation)');
+  // Released now, it is emailed to every participant of the round; each email carries a link
+  // that turns topic emails off without signing in.
+  const released = Date.now();
+  await ap.getByRole('button', { name: /yes, release it now/i }).click();
+  await ap.waitForLoadState();
+  const unsubscribe = await waitForLink('', '/unsubscribe', released);
+  // From the admin's desk, ask a quiet partnership now; its members get the check-in email.
+  const asked = Date.now();
+  await ap.goto(base + '/desk');
+  await ap.getByRole('button', { name: /ask them now if they are in touch/i }).first().click();
+  await ap.waitForLoadState();
+  if (!(await ap.getByText(/the check-in question is on its way/i).count())) problems.push('asking a partnership now did not say so');
+  await checkAccessibility(ap, 'desk after asking a partnership');
+  const checkinLink = await waitForLink('', '/checkin', asked);
+  // Someone opens the emailed links on a phone and at a desk, without signing in.
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
+    const vctx = await browser.newContext({ viewport });
+    const vp = await vctx.newPage();
+    vp.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${vp.url()}: ${msg.text()}`); });
+    await vp.goto(checkinLink);
+    await checkAccessibility(vp, `check-in question (${viewport.width}px)`);
+    if (viewport.width < 1000) {
+      if (!(await vp.getByRole('heading', { name: /have you heard from/i }).count())) problems.push('the check-in link does not ask the question');
+      await vp.getByRole('button', { name: /yes, we are in touch/i }).click();
+      await vp.waitForLoadState();
+      if (!(await vp.getByText(/we have noted that you are in touch/i).count())) problems.push('answering the check-in did not say thank you');
+      await checkAccessibility(vp, 'check-in answered');
+    } else if (!(await vp.getByText(/you answered already/i).count())) problems.push('a used check-in link does not say it was answered');
+    await vp.goto(unsubscribe);
+    await checkAccessibility(vp, `topic emails switch (${viewport.width}px)`);
+    const off = vp.getByRole('button', { name: /stop topic emails/i });
+    const on = vp.getByRole('button', { name: /send me topic emails again/i });
+    if (await off.count()) await off.click(); else await on.click();
+    await vp.waitForLoadState();
+    if (!(await vp.getByText(/^done:/i).count())) problems.push('switching topic emails did not say done');
+    await vctx.close();
+  }
 
   await ap.goto(base + '/rounds');
   await ap.getByRole('link', { name: /demo round \(in review\)/i }).first().click();
@@ -333,4 +370,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);

@@ -278,6 +278,87 @@ async fn send_checkins(
     Ok(sent)
 }
 
+/// Why a coordinator's "ask them now" was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum AskError {
+    /// The partnership has ended, or its round is not running.
+    #[error("the partnership is not running")]
+    NotRunning,
+    /// Introduced less than a day ago: there is nothing to ask yet.
+    #[error("the partnership is less than a day old")]
+    TooSoon,
+    /// Its members were asked today already (by the schedule or by a coordinator).
+    #[error("its members were asked today already")]
+    AskedToday,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<StoreError> for AskError {
+    fn from(error: StoreError) -> Self {
+        AskError::App(AppError::Store(error))
+    }
+}
+
+/// A coordinator asks a partnership's members "Have you heard from your partner?" now,
+/// instead of waiting for the next scheduled check-in: the same email, links and ladder as
+/// the schedule's, as a check-in job queued to run at once, with its audit entry, in one
+/// transaction. A country coordinator may ask a partnership with a member of their
+/// countries; anyone else gets not found. Gives the check-in's day (days since the
+/// introductions), which also keys it, so asking twice in a day sends nothing twice.
+pub async fn ask_now(
+    app: &App,
+    actor: &Actor,
+    partnership: PartnershipId,
+) -> Result<i64, AskError> {
+    let now = app.now();
+    let mut tx = app.begin().await?;
+    let record = tx
+        .partnership(partnership)
+        .await?
+        .filter(|p| p.members.iter().any(|m| actor.covers_country(m.country)))
+        .ok_or(AppError::NotFound)?;
+    let round = tx.round(record.round).await?.ok_or(AppError::NotFound)?;
+    if !record.is_running() || round.round.at(now).state != RoundState::Active {
+        return Err(AskError::NotRunning);
+    }
+    let day = now.duration_since(record.created_at).as_hours() / 24;
+    if day < 1 {
+        return Err(AskError::TooSoon);
+    }
+    if tx
+        .checkins_of(partnership)
+        .await?
+        .iter()
+        .any(|c| c.day == day)
+    {
+        return Err(AskError::AskedToday);
+    }
+    let payload = CheckInPayload {
+        v: PAYLOAD_VERSION,
+        round: record.round.0,
+        day,
+        partnership: Some(partnership.0),
+    };
+    let key = format!("checkin:{}:{day}:p{partnership}", record.round);
+    if tx.job_by_key(&key).await?.is_some() {
+        return Err(AskError::AskedToday);
+    }
+    tx.enqueue_job(&job(CHECKIN_JOB, &payload, now)?.key(key), now)
+        .await?;
+    audit(
+        &mut tx,
+        actor,
+        AuditAction::CheckInAsk,
+        Some(format!("partnership:{partnership}")),
+        Some(format!("day {day}")),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(day)
+}
+
 /// Starts a partnership's ladder and queues its first step, unless it has one.
 async fn start_ladder(
     tx: &mut Tx,

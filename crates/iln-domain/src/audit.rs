@@ -53,11 +53,12 @@ pub enum AuditAction {
     LadderStep,
     DeskMessage,
     TopicEmails,
+    CheckInAsk,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 48] = [
+    pub const ALL: [AuditAction; 49] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -106,6 +107,7 @@ impl AuditAction {
         AuditAction::LadderStep,
         AuditAction::DeskMessage,
         AuditAction::TopicEmails,
+        AuditAction::CheckInAsk,
     ];
 
     /// The stable id stored in the log.
@@ -159,6 +161,7 @@ impl AuditAction {
             AuditAction::LadderStep => "checkin.ladder_step",
             AuditAction::DeskMessage => "desk.message",
             AuditAction::TopicEmails => "topic.emails",
+            AuditAction::CheckInAsk => "checkin.ask",
         }
     }
 

@@ -189,6 +189,18 @@ fn job_from_row(row: &AnyRow) -> Result<Job, StoreError> {
 }
 
 impl Tx {
+    /// The job holding idempotency key `key`, inside the transaction.
+    pub async fn job_by_key(&mut self, key: &str) -> Result<Option<Job>, StoreError> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE idempotency_key = $1");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(key)
+            .fetch_optional(self.conn())
+            .await?
+            .as_ref()
+            .map(job_from_row)
+            .transpose()
+    }
+
     /// Queues `job` as part of the action this transaction writes: it exists exactly when the
     /// action commits. With an idempotency key that a job already has, nothing is written and
     /// that job's id comes back (whatever its status), never an error.

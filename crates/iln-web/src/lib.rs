@@ -176,6 +176,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/desk", get(desk::show))
         .route("/desk/message", post(desk::message))
+        .route("/desk/ask", post(desk::ask))
         .route("/topics/{id}", get(topics::show))
         .route(
             "/topics/{id}/edit",

@@ -620,7 +620,7 @@ async fn active_discussions(
                 .context("could not add a demo check-in")?;
                 let answer = match (quiet, quiet_seen, k, day) {
                     (false, _, 0, 7) => Some(CheckInAnswer::InTouch),
-                    (true, 0, 0, 7) => Some(CheckInAnswer::NotYet),
+                    (true, 0 | 2, 0, 7) => Some(CheckInAnswer::NotYet),
                     _ => None,
                 };
                 if let Some(answer) = answer {
@@ -649,6 +649,11 @@ async fn active_discussions(
                     LadderStep::Flagged,
                 )),
                 1 => Some((LadderReason::NoAnswer, None, LadderStep::Offered)),
+                2 => Some((
+                    LadderReason::NotYet,
+                    partnership.members.first().map(|m| m.user),
+                    LadderStep::Offered,
+                )),
                 _ => None,
             };
             if let Some((reason, waiting, step)) = ladder {
@@ -658,6 +663,19 @@ async fn active_discussions(
                 tx.set_ladder_step(partnership.id, step, now)
                     .await
                     .context("could not move a demo ladder")?;
+                // The third took the offer of a new partner, so the partnerships page has
+                // someone waiting who goes first in the re-match.
+                if quiet_seen == 2 {
+                    let took = (started + jiff::SignedDuration::from_hours(24 * 11)).min(now);
+                    tx.end_partnership(
+                        partnership.id,
+                        waiting,
+                        "My partner never replied; I would like a new partner.",
+                        took,
+                    )
+                    .await
+                    .context("could not end a demo partnership")?;
+                }
             }
             quiet_seen += 1;
         }

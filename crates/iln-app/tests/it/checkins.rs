@@ -19,6 +19,7 @@ use crate::support::TestApp;
 use crate::topics::active_round;
 
 app_tests!(
+    a_coordinator_asks_a_partnership_now_once_a_day_within_their_countries,
     a_quiet_partnership_climbs_the_ladder_and_contact_stops_it,
     a_round_runs_from_publication_through_two_topics_and_both_check_ins,
 );
@@ -417,5 +418,79 @@ async fn a_round_runs_from_publication_through_two_topics_and_both_check_ins(t: 
             "2027-04-05T13:00:00Z".parse().unwrap()
         ),
         "09:00 before and after New York's clocks change"
+    );
+}
+
+async fn a_coordinator_asks_a_partnership_now_once_a_day_within_their_countries(t: &TestApp) {
+    use iln_app::checkins::ask_now;
+    use iln_domain::country::CountryCode;
+
+    let (round, _) = active_round(t).await;
+    let published = t.app.now();
+    let partnership = t.store.round_partnerships(round).await.unwrap()[0].clone();
+    let theirs = partnership.members[0].country;
+    let coordinator = |countries: Vec<CountryCode>| Actor::User {
+        id: partnership.members[0].user,
+        role: Role::CountryCoordinator,
+        countries,
+    };
+    // Introduced just now: nothing to ask yet.
+    let early = ask_now(&t.app, &Actor::Cli, partnership.id).await;
+    assert!(matches!(early, Err(checkins::AskError::TooSoon)), "{early:?}");
+
+    t.clock.set(published + days(3));
+    // Someone of neither member's country, and a participant, get not found.
+    let elsewhere = CountryCode::parse("JP").unwrap();
+    for outsider in [
+        coordinator(vec![elsewhere]),
+        Actor::User {
+            id: partnership.members[0].user,
+            role: Role::Participant,
+            countries: Vec::new(),
+        },
+    ] {
+        let refused = ask_now(&t.app, &outsider, partnership.id).await;
+        assert!(
+            matches!(
+                refused,
+                Err(checkins::AskError::App(iln_app::AppError::NotFound))
+            ),
+            "{refused:?}"
+        );
+    }
+    // The coordinator of one member's country asks; the job runs at once, asks both.
+    let day = ask_now(&t.app, &coordinator(vec![theirs]), partnership.id)
+        .await
+        .unwrap();
+    assert_eq!(day, 3);
+    let key = format!("checkin:{round}:3:p{}", partnership.id);
+    assert_eq!(job(t, &key).await.run_at, t.app.now());
+    let log = t.store.list_audit(1, 0).await.unwrap();
+    assert_eq!(log[0].action, "checkin.ask");
+    assert_eq!(run(t, &key).await, 2, "both members are asked");
+    for member in &partnership.members {
+        let mail = mail_to(t, &member.profile.email).await;
+        let asks = mail
+            .iter()
+            .filter(|m| m.text_body.contains("/checkin?t="))
+            .count();
+        assert_eq!(asks, 1, "{mail:?}");
+    }
+    // Asked today already: refused, and nothing more is queued or sent.
+    let again = ask_now(&t.app, &Actor::Cli, partnership.id).await;
+    assert!(
+        matches!(again, Err(checkins::AskError::AskedToday)),
+        "{again:?}"
+    );
+    assert_eq!(run(t, &key).await, 0);
+    // An ended partnership is not asked.
+    iln_app::matching::end_partnership(&t.app, &Actor::Cli, partnership.id, "Moved")
+        .await
+        .unwrap();
+    t.clock.set(published + days(4));
+    let ended = ask_now(&t.app, &Actor::Cli, partnership.id).await;
+    assert!(
+        matches!(ended, Err(checkins::AskError::NotRunning)),
+        "{ended:?}"
     );
 }

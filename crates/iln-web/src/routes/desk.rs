@@ -12,11 +12,12 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use iln_app::Actor;
+use iln_app::checkins::{self, AskError};
 use iln_app::desk::{self, DeskError};
 use iln_domain::checkin::{CheckInAnswer, LadderStep};
 use iln_domain::country::CountryCode;
 use iln_domain::round::RoundState;
-use iln_store::{PartnershipMember, PartnershipRecord, RoundId, UserId};
+use iln_store::{PartnershipId, PartnershipMember, PartnershipRecord, RoundId, UserId};
 use serde::Deserialize;
 
 use super::common::{load_round, query_value};
@@ -86,8 +87,14 @@ pub async fn show(
     CsrfToken(csrf): CsrfToken,
     RawQuery(query): RawQuery,
 ) -> Result<Response, WebError> {
-    let notice = (query_value(query.as_deref(), "done") == "sent")
-        .then_some("Your message is on its way, and noted in the audit log.");
+    let notice = match query_value(query.as_deref(), "done").as_str() {
+        "sent" => Some("Your message is on its way, and noted in the audit log."),
+        "asked" => Some(
+            "The check-in question is on its way to the partners. Their answers show here, \
+             and \u{201c}not yet\u{201d} or no answer starts the reminders.",
+        ),
+        _ => None,
+    };
     render(&state, &viewer, &csrf, query.as_deref(), notice, None).await
 }
 
@@ -322,4 +329,44 @@ pub async fn message(
         }
         Err(DeskError::App(error)) => Err(error.into()),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AskForm {
+    round: String,
+    partnership: String,
+}
+
+/// Asks a partnership's members the check-in question now.
+pub async fn ask(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    HtmlForm(form): HtmlForm<AskForm>,
+) -> Result<Response, WebError> {
+    viewer.country_scope()?;
+    let (Ok(round), Ok(partnership)) = (form.round.parse::<i64>(), form.partnership.parse::<i64>())
+    else {
+        return Err(WebError::NotFound);
+    };
+    let actor = Actor::user(&viewer.user);
+    let words = match checkins::ask_now(state.app(), &actor, PartnershipId(partnership)).await {
+        Ok(_) => {
+            state.wake_outbox();
+            return Ok(Redirect::to(&format!("/desk?round={round}&done=asked")).into_response());
+        }
+        Err(AskError::NotRunning) => {
+            "That partnership is no longer running, so nobody was asked.".to_owned()
+        }
+        Err(AskError::TooSoon) => {
+            "They were introduced less than a day ago: give them a day before asking.".to_owned()
+        }
+        Err(AskError::AskedToday) => {
+            "They were asked today already; their answers will show here.".to_owned()
+        }
+        Err(AskError::App(error)) => return Err(error.into()),
+    };
+    let query = format!("round={round}");
+    render(&state, &viewer, &csrf, Some(&query), None, Some(words)).await
 }

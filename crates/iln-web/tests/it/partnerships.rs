@@ -445,3 +445,84 @@ async fn the_desk_flags_quiet_partnerships_for_the_coordinators_of_their_countri
     member.sign_in(&waiting.profile.email).await;
     assert_eq!(member.get("/desk").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_coordinator_asks_a_quiet_partnership_from_the_desk() {
+    let app = TestApp::new().await;
+    let round = published(&app, 4).await;
+    let partnerships = app.store.round_partnerships(round).await.unwrap();
+    let (quiet, other) = (&partnerships[0], &partnerships[1]);
+    let member = &quiet.members[0];
+    app.user(
+        "coord@example.org",
+        Role::CountryCoordinator,
+        &[member.country.as_str()],
+    )
+    .await;
+    app.clock.advance(jiff::SignedDuration::from_hours(24 * 3));
+    let asked = |p: &iln_store::PartnershipRecord| {
+        let emails: Vec<String> = p.members.iter().map(|m| m.profile.email.clone()).collect();
+        app.mailer
+            .sent()
+            .into_iter()
+            .filter(|m| emails.contains(&m.to) && m.subject == "Have you heard from your ILN partner?")
+            .count()
+    };
+
+    let mut coordinator = app.browser();
+    coordinator.sign_in("coord@example.org").await;
+    let desk = coordinator.get(&format!("/desk?round={round}&days=2")).await;
+    assert!(
+        desk.body.contains("Ask them now if they are in touch"),
+        "{}",
+        desk.body
+    );
+    let form = |p: &iln_store::PartnershipRecord| {
+        vec![
+            ("round", round.to_string()),
+            ("partnership", p.id.to_string()),
+        ]
+    };
+    let fields = form(quiet);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sent = coordinator.post("/desk/ask", &pairs).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let page = coordinator.get(&format!("/desk?round={round}&done=asked")).await;
+    assert!(page.body.contains("The check-in question is on its way"));
+    app.deliver().await;
+    assert_eq!(asked(quiet), quiet.members.len(), "every member is asked");
+    assert!(
+        app.store
+            .list_audit(5, 0)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "checkin.ask")
+    );
+
+    // Again the same day: told so, and nobody gets it twice.
+    let again = coordinator.post("/desk/ask", &pairs).await;
+    // Refused forms answer 200 with the message, as everywhere on the site.
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("asked today already"), "{}", again.body);
+    app.deliver().await;
+    assert_eq!(asked(quiet), quiet.members.len());
+
+    // A partnership with nobody of the coordinator's countries is not found; nonsense too.
+    if other.members.iter().all(|m| m.country != member.country) {
+        let fields = form(other);
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = coordinator.post("/desk/ask", &pairs).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND);
+        assert_eq!(asked(other), 0);
+    }
+    let nonsense = coordinator
+        .post("/desk/ask", &[("round", "x"), ("partnership", "1; drop")])
+        .await;
+    assert_eq!(nonsense.status, StatusCode::NOT_FOUND);
+    // Participants cannot ask.
+    let mut participant = app.browser();
+    participant.sign_in(&member.profile.email).await;
+    let refused = participant.post("/desk/ask", &pairs).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}

@@ -375,7 +375,9 @@ async fn the_active_round_carries_the_real_programs_topics() {
     let partnerships = store.round_partnerships(active.id).await.unwrap();
     let members: usize = partnerships.iter().map(|p| p.members.len()).sum();
     assert_eq!(members, loader::ACTIVE_ROUND_PARTICIPANTS);
-    assert_eq!(partnerships.iter().filter(|p| !p.is_running()).count(), 1);
+    // One ended early for a reason of its own; one because a partner never replied and the
+    // one left waiting took the offer of a new partner.
+    assert_eq!(partnerships.iter().filter(|p| !p.is_running()).count(), 2);
     let participant = store
         .user_by_email(&Email::parse(demo::PARTICIPANT_EMAIL).unwrap())
         .await
@@ -438,6 +440,16 @@ async fn the_active_round_carries_the_real_programs_topics() {
         ladders
             .iter()
             .any(|l| l.step == iln_domain::checkin::LadderStep::Offered)
+    );
+    // Of the people left alone, the one a silent partner left waiting goes first.
+    let mut alone = iln_app::matching::left_alone(&partnerships);
+    let by_partnership = ladders.iter().map(|l| (l.partnership, l.clone())).collect();
+    iln_app::matching::mark_waiting(&mut alone, &partnerships, &by_partnership);
+    assert_eq!(alone.len(), 4, "{alone:?}");
+    assert!(alone[0].waiting_since.is_some(), "{alone:?}");
+    assert_eq!(
+        alone.iter().filter(|a| a.waiting_since.is_some()).count(),
+        1
     );
     for topic in topics.iter().filter(|t| t.released_at.is_none()) {
         let job = store
