@@ -13,9 +13,10 @@ use iln_domain::audit::AuditAction;
 use iln_domain::proposal::{self, MatchRequest, Proposal, ProposalError};
 use iln_domain::round::{AdminAction, Milestone, RoundState};
 use iln_store::{
-    ApplicationId, ApplicationRecord, LadderRecord, MatchOptions, MatchRun, MatchRunId, MatchRunKind, NewEmail,
-    NewMatchRun, NewPartnership, NewPartnershipMember, PartnerProfile, PartnershipId,
-    PartnershipRecord, RoundId, RoundRecord, StoreError, Tx, UserId, matching_applicant,
+    ApplicationId, ApplicationRecord, LadderRecord, MatchOptions, MatchRun, MatchRunId,
+    MatchRunKind, NewEmail, NewMatchRun, NewPartnership, NewPartnershipMember, PartnerProfile,
+    PartnershipId, PartnershipRecord, RoundId, RoundRecord, StoreError, Tx, UserId,
+    matching_applicant,
 };
 
 use jiff::Timestamp;

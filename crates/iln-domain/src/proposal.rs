@@ -392,7 +392,10 @@ pub fn run(request: &MatchRequest) -> Result<Proposal, ProposalError> {
     let priced = if free.iter().any(|&i| first[i]) {
         let bonus = priority_bonus(request.weights.max_score(), free.len())
             .ok_or(ProposalError::TooManyToPutFirst)?;
-        let bonuses: Vec<i64> = free.iter().map(|&i| if first[i] { bonus } else { 0 }).collect();
+        let bonuses: Vec<i64> = free
+            .iter()
+            .map(|&i| if first[i] { bonus } else { 0 })
+            .collect();
         solve_grouped(&Prioritised::new(&grouped, bonuses), &options)?
     } else {
         solve_grouped(&grouped, &options)?

@@ -436,7 +436,10 @@ async fn a_coordinator_asks_a_partnership_now_once_a_day_within_their_countries(
     };
     // Introduced just now: nothing to ask yet.
     let early = ask_now(&t.app, &Actor::Cli, partnership.id).await;
-    assert!(matches!(early, Err(checkins::AskError::TooSoon)), "{early:?}");
+    assert!(
+        matches!(early, Err(checkins::AskError::TooSoon)),
+        "{early:?}"
+    );
 
     t.clock.set(published + days(3));
     // Someone of neither member's country, and a participant, get not found.

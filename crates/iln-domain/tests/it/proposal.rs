@@ -690,12 +690,12 @@ fn people_who_go_first_are_paired_before_anyone_else() {
         let p = proposal::run(&req).unwrap();
         assert_rules_hold(&req, &p);
         assert!(p.certified, "seed {seed}");
-        let paired: BTreeSet<String> = p
-            .partnerships
+        let paired: BTreeSet<String> = p.partnerships.iter().flat_map(|p| p.key()).collect();
+        let covered = req
+            .priority
             .iter()
-            .flat_map(|p| p.key())
-            .collect();
-        let covered = req.priority.iter().filter(|id| paired.contains(*id)).count();
+            .filter(|id| paired.contains(*id))
+            .count();
         let (most, total) = exact_with_priority(&req, &first);
         assert_eq!((covered, p.total), (most, total), "seed {seed}");
         // Going first costs the total at most; it never adds points of its own.
@@ -732,6 +732,9 @@ fn someone_who_goes_first_takes_the_one_place_in_a_running_pair() {
     req.priority = BTreeSet::from(["nobody".to_owned()]);
     assert!(matches!(
         proposal::run(&req),
-        Err(ProposalError::UnknownApplicant { list: "priority", .. })
+        Err(ProposalError::UnknownApplicant {
+            list: "priority",
+            ..
+        })
     ));
 }

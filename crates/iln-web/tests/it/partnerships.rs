@@ -465,13 +465,17 @@ async fn a_coordinator_asks_a_quiet_partnership_from_the_desk() {
         app.mailer
             .sent()
             .into_iter()
-            .filter(|m| emails.contains(&m.to) && m.subject == "Have you heard from your ILN partner?")
+            .filter(|m| {
+                emails.contains(&m.to) && m.subject == "Have you heard from your ILN partner?"
+            })
             .count()
     };
 
     let mut coordinator = app.browser();
     coordinator.sign_in("coord@example.org").await;
-    let desk = coordinator.get(&format!("/desk?round={round}&days=2")).await;
+    let desk = coordinator
+        .get(&format!("/desk?round={round}&days=2"))
+        .await;
     assert!(
         desk.body.contains("Ask them now if they are in touch"),
         "{}",
@@ -487,7 +491,9 @@ async fn a_coordinator_asks_a_quiet_partnership_from_the_desk() {
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let sent = coordinator.post("/desk/ask", &pairs).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    let page = coordinator.get(&format!("/desk?round={round}&done=asked")).await;
+    let page = coordinator
+        .get(&format!("/desk?round={round}&done=asked"))
+        .await;
     assert!(page.body.contains("The check-in question is on its way"));
     app.deliver().await;
     assert_eq!(asked(quiet), quiet.members.len(), "every member is asked");
