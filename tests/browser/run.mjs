@@ -32,6 +32,8 @@ const demoAccounts = [
     pages: ['/dashboard'] },
 ];
 const checked = [];
+// Pages first checked at one width, checked again at the other by the admin at the end.
+const otherWidth = [];
 
 async function signIn(p, who, secret) {
   await p.goto(base + '/signin');
@@ -202,6 +204,7 @@ try {
         await p.getByRole('link', { name: /resources board/i }).click();
         await p.waitForLoadState();
         await checkAccessibility(p, 'resources board');
+        otherWidth.push(p.url());
         await p.getByLabel(/^address/i).fill('https://doaj.org/');
         await p.getByLabel(/worth a look/i).fill('The Directory of Open Access Journals.');
         await p.getByRole('button', { name: /^share$/i }).click();
@@ -283,9 +286,12 @@ try {
   await ap.getByRole('link', { name: /discussion topics/i }).first().click();
   await ap.waitForLoadState();
   await checkAccessibility(ap, 'admin topic archive');
+  const archiveUrl = ap.url();
+  otherWidth.push(archiveUrl, archiveUrl.replace(/\/topics$/, '/partnerships'));
   await ap.getByRole('link', { name: /write a topic/i }).click();
   await ap.waitForLoadState();
   await checkAccessibility(ap, 'write a topic');
+  otherWidth.push(ap.url());
   await ap.getByLabel(/^title/i).fill('Open access week');
   await ap.getByLabel(/^text/i).fill('## What did your library do?\n\nTell your partner about **one** event.');
   await ap.getByLabel(/release day/i).fill(day(3));
@@ -298,6 +304,7 @@ try {
   await ap.waitForLoadState();
   if (!/\/topics\/\d+/.test(ap.url())) problems.push(`saving a topic did not lead to its page: at ${ap.url()}`);
   await checkAccessibility(ap, 'a saved topic');
+  otherWidth.push(ap.url());
   await ap.getByRole('link', { name: /release it now/i }).click();
   await ap.waitForLoadState();
   await checkAccessibility(ap, 'release a topic now (confirmation)');
@@ -357,6 +364,29 @@ try {
   await ap.goto(`${base}/rounds/${demoRound}/partnerships`);
   await checkAccessibility(ap, 'published partnerships');
   await adminCtx.close();
+
+  // The admin's pages of the months of a round again at phone width, the board at desktop's
+  // other width: every new page passes axe at both.
+  const phoneCtx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const pp = await phoneCtx.newPage();
+  pp.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${pp.url()}: ${msg.text()}`); });
+  await signIn(pp, admin.email, admin.password);
+  for (const url of otherWidth) {
+    const answer = await pp.goto(url);
+    if (!answer || answer.status() !== 200) problems.push(`${url} answered ${answer && answer.status()} at phone width`);
+    await checkAccessibility(pp, `${new URL(url).pathname} (390px)`);
+  }
+  // A topic still to come, and the confirmation before releasing it now.
+  await pp.goto(archiveUrl);
+  await pp.locator('main a[href^="/topics/"]').last().click();
+  await pp.waitForLoadState();
+  const releaseLink = pp.getByRole('link', { name: /release it now/i });
+  if (await releaseLink.count()) {
+    await releaseLink.click();
+    await pp.waitForLoadState();
+    await checkAccessibility(pp, 'release a topic now (confirmation, 390px)');
+  } else problems.push(`the last topic of the archive offers no release: at ${pp.url()}`);
+  await phoneCtx.close();
 } catch (err) {
   failed = true;
   console.error(`browser flow failed: ${err.stack || err}`);

@@ -119,7 +119,14 @@ impl WebError {
             ),
             Self::PayloadTooLarge => (
                 "Too much data",
-                "What you sent is larger than this form accepts.".to_owned(),
+                format!(
+                    "What you sent is larger than any form here accepts ({} KB); a post, for \
+                     one, holds at most {} characters and {} links. Go back to shorten it: \
+                     your browser keeps what you typed.",
+                    crate::security::MAX_BODY_BYTES / 1024,
+                    crate::words::count(iln_domain::post::BODY_MAX_LEN),
+                    iln_domain::post::LINKS_MAX
+                ),
             ),
             Self::BadRequest(why) => ("Something is wrong with the request", capitalise(why)),
             Self::CrossSite => (

@@ -308,6 +308,19 @@ fn next_step(next: &NextStep) -> String {
     }
 }
 
+/// A count as people write it, with a comma between thousands: "5,000", "12,345,678".
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -331,6 +344,20 @@ mod tests {
             ..RoundForm::default()
         };
         Round::new(RoundSettings::parse(&form).unwrap_or_else(|e| panic!("{e:?}")))
+    }
+
+    #[test]
+    fn counts_have_commas_between_thousands() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (5000, "5,000"),
+            (12_345_678, "12,345,678"),
+        ];
+        for (n, words) in cases {
+            assert_eq!(count(n), words);
+        }
     }
 
     #[test]

@@ -468,6 +468,18 @@ async fn readers_discuss_a_topic_edit_and_delete_their_posts_and_coordinators_hi
         .post(&format!("{topic}/posts"), &[("body", huge.as_str())])
         .await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        page.body.contains("at most 5,000 characters"),
+        "{}",
+        page.body
+    );
+    // So is one of 10,000 links, even the shortest links there are.
+    let wall = "http://a ".repeat(10_000);
+    let page = ana
+        .post(&format!("{topic}/posts"), &[("body", wall.as_str())])
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.body.contains("20 links"), "{}", page.body);
 }
 
 #[tokio::test]
