@@ -15,5 +15,6 @@ pub mod proposal;
 pub mod round;
 pub mod scoring;
 pub mod status;
+pub mod survey;
 pub mod timezone;
 pub mod topic;

@@ -573,7 +573,7 @@ impl RoundSettings {
     }
 
     /// The first instant of `date` in the round's zone.
-    fn start_of(&self, date: Date) -> Timestamp {
+    pub fn start_of(&self, date: Date) -> Timestamp {
         date.to_zoned(self.time_zone.to_jiff())
             .map(|z| z.timestamp())
             // Only dates at the very edge of jiff's range fail; they never come from a form
@@ -582,7 +582,7 @@ impl RoundSettings {
     }
 
     /// The first instant after `date` in the round's zone.
-    fn end_of(&self, date: Date) -> Timestamp {
+    pub fn end_of(&self, date: Date) -> Timestamp {
         date.tomorrow()
             .map(|d| self.start_of(d))
             .unwrap_or(Timestamp::MAX)

@@ -10,4 +10,5 @@ mod proposal;
 mod round;
 mod scoring;
 mod status;
+mod survey;
 mod timezone;
