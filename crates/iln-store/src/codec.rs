@@ -319,6 +319,34 @@ mod fixtures {
         assert_eq!(written, expected);
     }
 
+    /// Surveys came after versions too: a survey as built and a set of answers, v1 only.
+    #[test]
+    fn surveys_and_their_answers_load_and_write_back_exactly() {
+        use iln_domain::survey::{AnswerValue, QuestionKind, Response, Survey};
+
+        let text = fixture!("survey", "v1");
+        let survey: Survey = from_document("survey", text).expect("a survey loads");
+        assert_eq!(survey.questions.len(), 4);
+        assert!(matches!(survey.questions[3].kind, QuestionKind::Text));
+        let answers_text = fixture!("survey-answers", "v1");
+        let answers: Response = from_document("answers", answers_text).expect("answers load");
+        assert_eq!(
+            answers.answers.get(&survey.questions[0].key),
+            Some(&AnswerValue::Rating(4))
+        );
+        for (text, written) in [
+            (text, super::document("survey", &survey).expect("writes")),
+            (
+                answers_text,
+                super::document("answers", &answers).expect("writes"),
+            ),
+        ] {
+            let expected: serde_json::Value = serde_json::from_str(text).expect("fixture is JSON");
+            let written: serde_json::Value = serde_json::from_str(&written).expect("JSON");
+            assert_eq!(written, expected);
+        }
+    }
+
     #[test]
     fn today_writes_the_v1_fixtures_exactly() {
         let settings: RoundSettings =

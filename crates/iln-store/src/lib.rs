@@ -33,6 +33,7 @@ mod posts;
 mod preferences;
 mod rounds;
 mod sessions;
+mod surveys;
 mod tokens;
 mod topics;
 mod users;
@@ -47,7 +48,7 @@ pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun, matching_a
 pub use model::{
     ApplicationId, AuditEntry, AuditId, EmailId, EmailStatus, JobId, MatchRunId, NewAuditEntry,
     NewEmail, NewPerson, NewUser, OutboxEmail, PartnershipId, PeopleScope, Person, PersonId,
-    PostId, RoundId, TokenPurpose, TopicId, User, UserId,
+    PostId, RoundId, SurveyId, TokenPurpose, TopicId, User, UserId,
 };
 pub use outbox::{EMAIL_JOB, EMAIL_PAYLOAD_VERSION, EmailPayload, new_message_id};
 pub use partnerships::{
@@ -57,4 +58,5 @@ pub use partnerships::{
 pub use posts::{PostRecord, Thread};
 pub use rounds::RoundRecord;
 pub use store::{Backend, Store, StoreOptions, Tx};
+pub use surveys::{InvitationRecord, ResponseRecord, SurveyRecord};
 pub use topics::TopicRecord;

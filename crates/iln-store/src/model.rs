@@ -76,6 +76,10 @@ id_type!(
     /// A post's id (a topic's thread or the resources board).
     PostId
 );
+id_type!(
+    /// A survey's id.
+    SurveyId
+);
 
 /// An account to create.
 #[derive(Debug, Clone)]

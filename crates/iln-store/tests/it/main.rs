@@ -18,6 +18,7 @@ mod people;
 mod rounds;
 mod schema;
 mod sessions;
+mod surveys;
 mod tokens;
 mod trouble;
 mod users;
