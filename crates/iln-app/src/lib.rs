@@ -26,6 +26,7 @@ pub mod matching;
 pub mod notify;
 pub mod posts;
 pub mod rounds;
+pub mod surveys;
 pub mod topics;
 
 use std::sync::Arc;

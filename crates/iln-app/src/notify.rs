@@ -21,6 +21,7 @@ pub enum Notice {
     Topics(crate::topics::TopicNotice),
     CheckIns(crate::checkins::CheckInNotice),
     Desk(crate::desk::DeskNotice),
+    Surveys(crate::surveys::SurveyNotice),
 }
 
 /// An email's words, as the composer wrote them.

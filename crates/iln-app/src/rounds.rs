@@ -211,6 +211,11 @@ pub async fn record_transition(
     // this, the store leaves it alone (it is running) and it finishes by itself.
     tx.cancel_job_by_key(&date_job_key(id, transition.from), now)
         .await?;
+    // A round closed before its partnerships end was cancelled: its surveys stay unsent. One
+    // closed at or after the end keeps them, so the end-of-round survey still goes out.
+    if transition.to == RoundState::Closed && now < before.round.settings.ends_at() {
+        crate::surveys::call_off_round(tx, id, now).await?;
+    }
     let after = Round {
         settings: before.round.settings.clone(),
         state: transition.to,
@@ -360,6 +365,10 @@ pub async fn create(app: &App, actor: &Actor, form: &RoundForm) -> Result<RoundI
     )
     .await?;
     schedule_dates(&mut tx, id, &Round::new(settings), now).await?;
+    // Its mid-round and end-of-round surveys, from the previous round's or the defaults.
+    if let Some(record) = tx.round(id).await? {
+        crate::surveys::set_up_round(&mut tx, &record, now).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

@@ -54,11 +54,15 @@ pub enum AuditAction {
     DeskMessage,
     TopicEmails,
     CheckInAsk,
+    SurveyCreate,
+    SurveyUpdate,
+    SurveyOpen,
+    SurveyAnswer,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 49] = [
+    pub const ALL: [AuditAction; 53] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -108,6 +112,10 @@ impl AuditAction {
         AuditAction::DeskMessage,
         AuditAction::TopicEmails,
         AuditAction::CheckInAsk,
+        AuditAction::SurveyCreate,
+        AuditAction::SurveyUpdate,
+        AuditAction::SurveyOpen,
+        AuditAction::SurveyAnswer,
     ];
 
     /// The stable id stored in the log.
@@ -162,6 +170,10 @@ impl AuditAction {
             AuditAction::DeskMessage => "desk.message",
             AuditAction::TopicEmails => "topic.emails",
             AuditAction::CheckInAsk => "checkin.ask",
+            AuditAction::SurveyCreate => "survey.create",
+            AuditAction::SurveyUpdate => "survey.update",
+            AuditAction::SurveyOpen => "survey.open",
+            AuditAction::SurveyAnswer => "survey.answer",
         }
     }
 

@@ -255,6 +255,21 @@ impl Tx {
             .collect()
     }
 
+    /// Gives an invitation a new link (a reminder's); the old one stops working.
+    pub async fn replace_survey_link(
+        &mut self,
+        invitation: i64,
+        token_hash: &str,
+    ) -> Result<(), StoreError> {
+        self.exec_one(
+            sqlx::query("UPDATE survey_invitations SET token_hash = $1 WHERE id = $2")
+                .bind(token_hash)
+                .bind(invitation),
+            || format!("survey invitation {invitation}"),
+        )
+        .await
+    }
+
     /// Counts a reminder sent to an invitation.
     pub async fn count_survey_reminder(&mut self, invitation: i64) -> Result<(), StoreError> {
         self.exec_one(

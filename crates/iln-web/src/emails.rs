@@ -6,6 +6,7 @@ mod applications;
 pub mod checkins;
 mod matching;
 mod rounds;
+mod surveys;
 mod topics;
 
 use iln_app::notify::{Composed, Composer, Notice};
@@ -23,6 +24,7 @@ impl Composer for WebComposer {
             Notice::Topics(notice) => topics::compose(notice),
             Notice::CheckIns(notice) => checkins::compose(notice),
             Notice::Desk(notice) => checkins::compose_desk(notice),
+            Notice::Surveys(notice) => surveys::compose(notice),
         };
         // Every email has both parts: where an area writes plain text only, the HTML part
         // is that text, escaped, in paragraphs, with its addresses as links.

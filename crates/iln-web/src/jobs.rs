@@ -38,6 +38,14 @@ pub fn registry(state: &AppState) -> Registry {
             iln_app::checkins::CheckInJobs::new(state.app().clone()),
         )
         .with(
+            iln_app::surveys::OPEN_JOB,
+            iln_app::surveys::SurveyJobs::new(state.app().clone()),
+        )
+        .with(
+            iln_app::surveys::REMINDER_JOB,
+            iln_app::surveys::SurveyJobs::new(state.app().clone()),
+        )
+        .with(
             iln_app::housekeeping::PURGE_JOB,
             iln_app::housekeeping::PurgeJobs::new(state.app().clone()),
         )

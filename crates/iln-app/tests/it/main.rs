@@ -16,5 +16,6 @@ mod housekeeping;
 mod jobs;
 mod matching;
 mod rounds;
+mod surveys;
 mod topics;
 mod transaction;
