@@ -85,7 +85,7 @@ pub enum MailTransportConfig {
 pub fn router(state: AppState) -> Router {
     use routes::{
         account, admin, apply, checkins, dashboard, desk, matching, pages, partnerships, people,
-        review, rounds, topics, unsubscribe,
+        review, rounds, surveys, topics, unsubscribe,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -170,6 +170,22 @@ pub fn router(state: AppState) -> Router {
             get(topics::new_form).post(topics::create),
         )
         .route("/checkin", get(checkins::show).post(checkins::answer))
+        .route("/survey", get(surveys::take).post(surveys::answer))
+        .route("/rounds/{id}/surveys", get(surveys::list))
+        .route(
+            "/rounds/{id}/surveys/new",
+            get(surveys::new_form).post(surveys::create),
+        )
+        .route("/surveys/{id}", get(surveys::results))
+        .route("/surveys/{id}/results.csv", get(surveys::results_csv))
+        .route(
+            "/surveys/{id}/edit",
+            get(surveys::edit_form).post(surveys::update),
+        )
+        .route(
+            "/surveys/{id}/open",
+            get(surveys::open_form).post(surveys::open),
+        )
         .route(
             "/unsubscribe",
             get(unsubscribe::show).post(unsubscribe::change),

@@ -14,6 +14,7 @@ pub mod partnerships;
 pub mod people;
 pub mod review;
 pub mod rounds;
+pub mod surveys;
 pub mod topics;
 pub mod unsubscribe;
 

@@ -16,4 +16,5 @@ mod round_e2e;
 mod rounds;
 mod security;
 mod server;
+mod surveys;
 mod topics;

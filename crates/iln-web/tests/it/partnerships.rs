@@ -9,7 +9,7 @@ use crate::helpers::TestApp;
 use crate::matching::{matching_round, run_fields};
 
 /// A published round of `n` applicants, and a signed-in admin's browser.
-async fn published(app: &TestApp, n: usize) -> RoundId {
+pub async fn published(app: &TestApp, n: usize) -> RoundId {
     let (round, _) = matching_round(app, n).await;
     app.user("admin@example.org", Role::Admin, &[]).await;
     let mut admin = app.browser();
