@@ -339,7 +339,7 @@ fn participants(
 }
 
 /// The respondent value the answers of the holder of `secret` are kept under.
-fn respondent(secret: &str) -> String {
+pub fn respondent(secret: &str) -> String {
     secret_hash(&format!("survey-response:{secret}"))
 }
 

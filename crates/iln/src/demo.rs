@@ -240,6 +240,7 @@ async fn current_round(
         .create_round(&settings, now)
         .await
         .context("could not create the demo round")?;
+    round_surveys(store, round, now).await?;
     store
         .set_round_state(round, RoundState::Open, now)
         .await
@@ -422,8 +423,8 @@ async fn past_round(
     user_of_person: &mut [Option<UserId>],
     now: jiff::Timestamp,
 ) -> anyhow::Result<()> {
-    published_round(store, network, user_of_person, now, &PAST).await?;
-    Ok(())
+    let (round, settings) = published_round(store, network, user_of_person, now, &PAST).await?;
+    past_surveys(store, round, &settings, now).await
 }
 
 /// How many demo people take part in the active round.
@@ -473,6 +474,7 @@ async fn active_round(
     now: jiff::Timestamp,
 ) -> anyhow::Result<()> {
     let (round, settings) = published_round(store, network, user_of_person, now, &ACTIVE).await?;
+    round_surveys(store, round, now).await?;
     active_topics(store, round, &settings, now).await?;
     active_discussions(store, round, now).await
 }
@@ -1041,5 +1043,219 @@ async fn active_topics(
     tx.commit()
         .await
         .context("could not save the demo topics")?;
+    Ok(())
+}
+
+/// Gives a demo round the surveys a new round gets (the previous round's or the defaults),
+/// with their jobs: they open by themselves on their days.
+async fn round_surveys(
+    store: &Store,
+    round: iln_store::RoundId,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    let mut tx = store
+        .begin()
+        .await
+        .context("could not start adding a demo round's surveys")?;
+    let record = tx
+        .round(round)
+        .await
+        .context("could not read a demo round")?
+        .context("a demo round vanished")?;
+    iln_app::surveys::set_up_round(&mut tx, &record, now)
+        .await
+        .context("could not add a demo round's surveys")?;
+    tx.commit()
+        .await
+        .context("could not save a demo round's surveys")?;
+    Ok(())
+}
+
+/// A number from `seed` that looks random (splitmix64): the demo's answers are the same on
+/// every load.
+fn mix(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The past round's two surveys, answered as the real program's were: about 60% of the
+/// participants answered; most kept in touch by email; most joined to build their network;
+/// and satisfaction rises with how often partners were in touch. The mid-round survey was
+/// named, the end-of-round one anonymous. They were sent back then, so nothing is queued.
+async fn past_surveys(
+    store: &Store,
+    round: iln_store::RoundId,
+    settings: &iln_domain::round::RoundSettings,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    use iln_domain::survey::{self, AnswerValue, QuestionKey, Response};
+
+    let partnerships = store
+        .round_partnerships(round)
+        .await
+        .context("could not read the past round's partnerships")?;
+    let [mid, end] = survey::defaults(settings);
+    let key = |k: &str| QuestionKey::parse(k).context("a default question key");
+    let improvements_mid = [
+        "More topics on digital skills, please.",
+        "It took us a while to find a time zone that works; a tip sheet would help.",
+        "I would like to know who else is in my city.",
+        "The topics are great conversation starters.",
+    ];
+    let improvements_end = [
+        "Longer rounds: we were just getting going.",
+        "A video call at the start with everyone would help.",
+        "Let us choose a topic of our own.",
+        "More reminders in the first weeks.",
+        "Nothing: it was wonderful.",
+    ];
+    let mut tx = store
+        .begin()
+        .await
+        .context("could not start writing the past surveys")?;
+    for (k, s) in [&mid, &end].into_iter().enumerate() {
+        let opened = s.opens_at(settings).min(now);
+        let id = tx
+            .create_survey(round, s, None, opened)
+            .await
+            .context("could not add a past survey")?;
+        tx.mark_survey_opened(id, opened)
+            .await
+            .context("could not open a past survey")?;
+        let k = u64::try_from(k).unwrap_or(0);
+        for (pi, p) in partnerships.iter().enumerate() {
+            // Partnerships that ended early were not asked after they ended.
+            if p.ended.as_ref().is_some_and(|e| e.at < opened) {
+                continue;
+            }
+            // How often this pair was in touch: weekly, fortnightly, monthly, less, never.
+            let pair = mix(u64::try_from(pi).unwrap_or(0) * 31 + 7);
+            let frequency = match pair % 20 {
+                0..=3 => 0,
+                4..=8 => 1,
+                9..=13 => 2,
+                14..=17 => 3,
+                _ => 4,
+            };
+            for (mi, m) in p.members.iter().enumerate() {
+                let seed = mix(pair ^ ((u64::try_from(mi).unwrap_or(0) + 1) * 1_000 + k * 77));
+                let secret = iln_app::accounts::new_secret();
+                let hash = iln_app::accounts::secret_hash(&secret);
+                tx.invite_to_survey(id, m.user, m.country, &hash, opened)
+                    .await
+                    .context("could not invite to a past survey")?;
+                // About six in ten answered; those in touch more often answered more.
+                if seed % 100 >= 75 - 8 * frequency {
+                    continue;
+                }
+                let Some(invitation) = tx
+                    .invitation_by_hash(&hash)
+                    .await
+                    .context("could not read a past invitation")?
+                else {
+                    continue;
+                };
+                let noise = i64::try_from((seed >> 8) % 3).unwrap_or(1) - 1;
+                let satisfaction = (5 - i64::try_from(frequency).unwrap_or(0) + noise).clamp(1, 5);
+                let rating = |v: i64| AnswerValue::Rating(u8::try_from(v.clamp(1, 5)).unwrap_or(3));
+                let mut answers = Response::default();
+                answers
+                    .answers
+                    .insert(key("satisfaction")?, rating(satisfaction));
+                answers.answers.insert(
+                    key("contact_frequency")?,
+                    AnswerValue::Choice(survey::CONTACT_OPTIONS[frequency as usize].to_owned()),
+                );
+                let pick = |options: &[&str], shares: &[u64], salt: u64| -> Vec<String> {
+                    options
+                        .iter()
+                        .zip(shares)
+                        .enumerate()
+                        .filter(|(i, (_, share))| {
+                            mix(seed ^ (salt + u64::try_from(*i).unwrap_or(0))) % 100 < **share
+                        })
+                        .map(|(_, (o, _))| (*o).to_owned())
+                        .collect()
+                };
+                let text_at = (seed >> 16).is_multiple_of(4);
+                if k == 0 {
+                    let ways = pick(&survey::WAY_OPTIONS, &[88, 30, 25, 18, 6, 2], 11);
+                    if !ways.is_empty() && frequency < 4 {
+                        answers
+                            .answers
+                            .insert(key("contact_ways")?, AnswerValue::Choices(ways));
+                    }
+                    let reasons = pick(&survey::REASON_OPTIONS, &[86, 64, 45, 38, 12], 23);
+                    if !reasons.is_empty() {
+                        answers
+                            .answers
+                            .insert(key("reasons")?, AnswerValue::Choices(reasons));
+                    }
+                    answers.answers.insert(
+                        key("topics_useful")?,
+                        rating(3 + noise + i64::from(frequency < 2)),
+                    );
+                    if text_at {
+                        answers.answers.insert(
+                            key("improve_mid")?,
+                            AnswerValue::Text(
+                                improvements_mid[(seed as usize >> 3) % improvements_mid.len()]
+                                    .to_owned(),
+                            ),
+                        );
+                    }
+                } else {
+                    let mut outcomes = pick(&survey::OUTCOME_OPTIONS[..4], &[30, 45, 35, 25], 37);
+                    if outcomes.is_empty() {
+                        outcomes.push(survey::OUTCOME_OPTIONS[4].to_owned());
+                    }
+                    answers
+                        .answers
+                        .insert(key("outcomes")?, AnswerValue::Choices(outcomes));
+                    let stay = match frequency {
+                        0 | 1 => "Yes",
+                        2 => "Maybe",
+                        _ if seed.is_multiple_of(2) => "Maybe",
+                        _ => "No",
+                    };
+                    answers
+                        .answers
+                        .insert(key("stay_in_touch")?, AnswerValue::Choice(stay.to_owned()));
+                    answers.answers.insert(
+                        key("recommend")?,
+                        rating(satisfaction + i64::from(seed.is_multiple_of(3))),
+                    );
+                    if text_at {
+                        answers.answers.insert(
+                            key("improve_end")?,
+                            AnswerValue::Text(
+                                improvements_end[(seed as usize >> 3) % improvements_end.len()]
+                                    .to_owned(),
+                            ),
+                        );
+                    }
+                }
+                let at = (opened
+                    + jiff::SignedDuration::from_hours(2 + i64::try_from(seed % 200).unwrap_or(0)))
+                .min(now);
+                tx.save_response(
+                    id,
+                    invitation.id,
+                    &iln_app::surveys::respondent(&secret),
+                    (!s.anonymous).then_some(m.user),
+                    m.country,
+                    &answers,
+                    at,
+                )
+                .await
+                .context("could not add a past answer")?;
+            }
+        }
+    }
+    tx.commit()
+        .await
+        .context("could not save the past surveys")?;
     Ok(())
 }

@@ -460,3 +460,94 @@ async fn the_active_round_carries_the_real_programs_topics() {
         assert_eq!(job.run_at, topic.topic.release.earliest());
     }
 }
+
+/// The past round's surveys were answered as the real program's were: about six in ten,
+/// most by people who kept in touch by email, with satisfaction rising with contact. The
+/// other rounds have their surveys waiting for their days, copied from the past round.
+#[tokio::test]
+async fn the_past_round_carries_answered_surveys_that_tie_satisfaction_to_contact() {
+    use iln_domain::survey::{AnswerValue, QuestionKey};
+
+    let scratch = Scratch::new();
+    let store = migrated(&scratch).await.unwrap();
+    loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    let rounds = store.list_rounds().await.unwrap();
+    let round = |name: &str| {
+        rounds
+            .iter()
+            .find(|r| r.round.settings.name.as_str() == name)
+            .unwrap()
+            .id
+    };
+    let past = store
+        .round_surveys(round(loader::PAST_ROUND_NAME))
+        .await
+        .unwrap();
+    assert_eq!(past.len(), 2);
+    let key = |k: &str| QuestionKey::parse(k).unwrap();
+    for survey in &past {
+        assert!(survey.opened_at.is_some());
+        let invited = store.survey_invitations(survey.id).await.unwrap();
+        let answers = store.survey_responses(survey.id).await.unwrap();
+        let rate = answers.len() * 100 / invited.len();
+        assert!(
+            (50..=70).contains(&rate),
+            "{}: {rate}% answered",
+            survey.survey.title
+        );
+        assert_eq!(
+            answers.iter().all(|a| a.user.is_none()),
+            survey.survey.anonymous
+        );
+        // Average satisfaction by how often partners were in touch.
+        let mut by_frequency: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
+        for a in &answers {
+            let (Some(AnswerValue::Choice(f)), Some(AnswerValue::Rating(s))) = (
+                a.response.answers.get(&key("contact_frequency")),
+                a.response.answers.get(&key("satisfaction")),
+            ) else {
+                panic!("{a:?}");
+            };
+            let slot = by_frequency.entry(f.clone()).or_default();
+            slot.0 += u32::from(*s);
+            slot.1 += 1;
+        }
+        let average = |f: &str| {
+            let (sum, n) = by_frequency[f];
+            f64::from(sum) / f64::from(n)
+        };
+        assert!(
+            average("Every week") > average("Every month") + 0.5
+                && average("Every month") > average("We have not been in touch") + 0.5,
+            "{by_frequency:?}"
+        );
+    }
+    // Most kept in touch by email, and most joined to build their network.
+    let mid = past.iter().find(|s| !s.survey.anonymous).unwrap();
+    let answers = store.survey_responses(mid.id).await.unwrap();
+    let chose = |k: &str, option: &str| {
+        answers
+            .iter()
+            .filter(|a| matches!(a.response.answers.get(&key(k)), Some(AnswerValue::Choices(c)) if c.iter().any(|o| o == option)))
+            .count()
+    };
+    assert!(chose("contact_ways", "Email") * 100 / answers.len() > 60);
+    assert!(chose("reasons", "To build my professional network") * 100 / answers.len() > 70);
+    // The others wait for their days, with the same questions (so results compare).
+    for name in [loader::ACTIVE_ROUND_NAME, loader::CURRENT_ROUND_NAME] {
+        let surveys = store.round_surveys(round(name)).await.unwrap();
+        assert_eq!(surveys.len(), 2, "{name}");
+        assert!(surveys.iter().all(|s| s.opened_at.is_none()));
+        for s in &surveys {
+            let job = store
+                .job_by_key(&iln_app::surveys::open_job_key(s.id))
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(job.status, iln_store::JobStatus::Pending);
+        }
+        assert_eq!(surveys[0].survey.questions, past[0].survey.questions);
+    }
+}
