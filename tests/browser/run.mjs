@@ -346,6 +346,58 @@ try {
     await vctx.close();
   }
 
+  // Surveys: the admin opens the active round's mid-round survey now; a participant fills it
+  // in from the emailed link on a phone; the results show it, and the past round's results
+  // show their charts.
+  const surveysUrl = archiveUrl.replace(/\/topics$/, '/surveys');
+  await ap.goto(surveysUrl);
+  await checkAccessibility(ap, 'a round\'s surveys');
+  otherWidth.push(surveysUrl, surveysUrl + '/new');
+  await ap.goto(surveysUrl + '/new');
+  await checkAccessibility(ap, 'the survey builder');
+  await ap.goto(surveysUrl);
+  await ap.locator('main a[href$="/open"]').first().click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'open a survey now (confirmation)');
+  const surveyOpened = Date.now();
+  await ap.getByRole('button', { name: /yes, open it now/i }).click();
+  await ap.waitForLoadState();
+  if (!(await ap.getByText(/the survey is open/i).count())) problems.push('opening a survey did not say so');
+  const surveyLink = await waitForLink('', '/survey\\?t=', surveyOpened);
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
+    const sctx = await browser.newContext({ viewport });
+    const sp = await sctx.newPage();
+    sp.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${sp.url()}: ${msg.text()}`); });
+    await sp.goto(surveyLink);
+    await checkAccessibility(sp, `a survey to fill in (${viewport.width}px)`);
+    if (viewport.width < 1000) {
+      for (const set of await sp.locator('main form fieldset').all()) await set.locator('input').first().check();
+      for (const area of await sp.locator('main form textarea').all()) await area.fill('The topics give us something to talk about.');
+      await sp.getByRole('button', { name: /send my answers/i }).click();
+      await sp.waitForLoadState();
+      if (!(await sp.getByText(/your answers are saved/i).count())) problems.push(`the survey answers were not saved: ${await sp.locator('main').innerText()}`);
+      await checkAccessibility(sp, 'survey answered');
+    } else if (!(await sp.getByText(/you answered before/i).count())) problems.push('an answered survey link does not offer to change the answers');
+    await sctx.close();
+  }
+  await ap.goto(surveysUrl);
+  const resultsLink = ap.locator('main a[href^="/surveys/"]').first();
+  await resultsLink.click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'survey results (just opened)');
+  otherWidth.push(ap.url());
+  if (!(await ap.getByText(/1 of \d+/).count())) problems.push('the results do not count the answer just sent');
+  await ap.goto(base + '/rounds');
+  await ap.getByRole('link', { name: /demo past round/i }).first().click();
+  await ap.waitForLoadState();
+  await ap.getByRole('link', { name: /surveys and their results/i }).click();
+  await ap.waitForLoadState();
+  await ap.locator('main a[href^="/surveys/"]').first().click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'survey results with charts');
+  otherWidth.push(ap.url());
+  if ((await ap.locator('main svg').count()) < 3) problems.push('the past survey results draw fewer than three charts');
+
   await ap.goto(base + '/rounds');
   await ap.getByRole('link', { name: /demo round \(in review\)/i }).first().click();
   await ap.waitForLoadState();
@@ -400,4 +452,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);
