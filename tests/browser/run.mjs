@@ -221,6 +221,19 @@ try {
     }
     await p.goto(base + '/partnership');
     await checkAccessibility(p, `participant My partnership (${viewport.width}px)`);
+    // The certificate of the closed past round, from the dashboard; its PDF downloads.
+    await p.goto(base + '/dashboard');
+    const certificate = p.locator('main a[href$="/certificate"]').first();
+    if (!(await certificate.count())) problems.push('the participant dashboard offers no certificate');
+    else {
+      await certificate.click();
+      await p.waitForLoadState();
+      await checkAccessibility(p, `certificate of participation (${viewport.width}px)`);
+      const pdfHref = await p.locator('main a[href$="/certificate.pdf"]').getAttribute('href');
+      const pdf = await p.request.get(base + pdfHref);
+      const head = (await pdf.body()).subarray(0, 5).toString();
+      if (pdf.status() !== 200 || head !== '%PDF-') problems.push(`the certificate PDF answered ${pdf.status()} starting ${head}`);
+    }
     await ctx.close();
   }
 
@@ -359,6 +372,12 @@ try {
   await ap.locator('main a[href$="/open"]').first().click();
   await ap.waitForLoadState();
   await checkAccessibility(ap, 'open a survey now (confirmation)');
+  await ap.goto(archiveUrl.replace(/\/topics$/, '/close'));
+  await checkAccessibility(ap, 'close a round (confirmation)');
+  otherWidth.push(ap.url());
+  await ap.goto(surveysUrl);
+  await ap.locator('main a[href$="/open"]').first().click();
+  await ap.waitForLoadState();
   const surveyOpened = Date.now();
   await ap.getByRole('button', { name: /yes, open it now/i }).click();
   await ap.waitForLoadState();
@@ -452,4 +471,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);

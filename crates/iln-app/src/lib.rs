@@ -20,6 +20,7 @@ pub mod applications;
 pub mod checkins;
 pub mod contacts;
 pub mod desk;
+pub mod ending;
 pub mod housekeeping;
 pub mod jobs;
 pub mod matching;

@@ -22,6 +22,7 @@ pub enum Notice {
     CheckIns(crate::checkins::CheckInNotice),
     Desk(crate::desk::DeskNotice),
     Surveys(crate::surveys::SurveyNotice),
+    Ending(crate::ending::EndingNotice),
 }
 
 /// An email's words, as the composer wrote them.

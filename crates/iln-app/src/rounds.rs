@@ -211,10 +211,16 @@ pub async fn record_transition(
     // this, the store leaves it alone (it is running) and it finishes by itself.
     tx.cancel_job_by_key(&date_job_key(id, transition.from), now)
         .await?;
-    // A round closed before its partnerships end was cancelled: its surveys stay unsent. One
-    // closed at or after the end keeps them, so the end-of-round survey still goes out.
-    if transition.to == RoundState::Closed && now < before.round.settings.ends_at() {
-        crate::surveys::call_off_round(tx, id, now).await?;
+    if transition.to == RoundState::Closed {
+        // The partnerships end with the round, and everyone in them is thanked (with the
+        // end-of-round survey at a normal end).
+        if transition.from == RoundState::Active {
+            crate::ending::close(tx, app, before, now).await?;
+        }
+        // A round closed before its partnerships end was cancelled: its surveys stay unsent.
+        if now < before.round.settings.ends_at() {
+            crate::surveys::call_off_round(tx, id, now).await?;
+        }
     }
     let after = Round {
         settings: before.round.settings.clone(),

@@ -375,24 +375,58 @@ async fn open(
     round: &RoundRecord,
     now: Timestamp,
 ) -> Result<usize, StoreError> {
+    let invited = invite(tx, stored, round, now).await?;
+    let partnerships = tx.round_partnerships(round.id).await?;
+    let people = participants(&partnerships, round);
+    let mut sent = 0;
+    for (user, secret) in &invited {
+        let Some((_, name, email)) = people.get(user) else {
+            continue;
+        };
+        if let Some((to, notice)) =
+            invite_email(app, round, &stored.survey, name, email, secret, false)
+        {
+            notify::send(tx, app.composer(), &to, &notice, now).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Opens a survey without its invitation emails, giving each person's new link secret: the
+/// end of a round opens its end-of-round survey this way and puts the links in its thanks.
+pub(crate) async fn open_quietly(
+    tx: &mut Tx,
+    _app: &App,
+    stored: &SurveyRecord,
+    round: &RoundRecord,
+    now: Timestamp,
+) -> Result<BTreeMap<UserId, String>, StoreError> {
+    let invited = invite(tx, stored, round, now).await?;
+    tx.cancel_job_by_key(&open_job_key(stored.id), now).await?;
+    Ok(invited)
+}
+
+/// Marks the survey opened and invites everyone it asks who was not invited, giving their
+/// new link secrets; nothing when it had opened before.
+async fn invite(
+    tx: &mut Tx,
+    stored: &SurveyRecord,
+    round: &RoundRecord,
+    now: Timestamp,
+) -> Result<BTreeMap<UserId, String>, StoreError> {
+    let mut invited = BTreeMap::new();
     if !tx.mark_survey_opened(stored.id, now).await? {
-        return Ok(0);
+        return Ok(invited);
     }
     let partnerships = tx.round_partnerships(round.id).await?;
-    let mut invited = 0;
-    for (user, (country, name, email)) in participants(&partnerships, round) {
+    for (user, (country, _, _)) in participants(&partnerships, round) {
         let secret = new_secret();
-        if !tx
+        if tx
             .invite_to_survey(stored.id, user, country, &secret_hash(&secret), now)
             .await?
         {
-            continue;
-        }
-        if let Some((to, notice)) =
-            invite_email(app, round, &stored.survey, &name, &email, &secret, false)
-        {
-            notify::send(tx, app.composer(), &to, &notice, now).await?;
-            invited += 1;
+            invited.insert(user, secret);
         }
     }
     Ok(invited)

@@ -911,8 +911,8 @@ pub const OUTCOME_OPTIONS: [&str; 5] = [
 ];
 
 /// The default mid-round and end-of-round surveys of a round with `settings`: the first
-/// opens halfway through the partnerships for two weeks, the second on their last day for
-/// three, each with two reminders.
+/// opens halfway through the partnerships for two weeks, the second when they end (the day
+/// after their last) for three, each with two reminders.
 pub fn defaults(settings: &RoundSettings) -> [Survey; 2] {
     let term = settings
         .starts
@@ -1003,8 +1003,9 @@ pub fn defaults(settings: &RoundSettings) -> [Survey; 2] {
                 ),
                 text("improve_end", "What should we change for the next round?"),
             ],
-            opens_on: settings.ends,
-            closes_on: day(settings.ends, 21),
+            // The day after the last: the round's close opens it, with the thank-you email.
+            opens_on: day(settings.ends, 1),
+            closes_on: day(settings.ends, 22),
             anonymous: true,
             reminders: vec![7, 14],
         },

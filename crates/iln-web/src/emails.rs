@@ -4,6 +4,7 @@
 mod accounts;
 mod applications;
 pub mod checkins;
+mod ending;
 mod matching;
 mod rounds;
 mod surveys;
@@ -25,6 +26,7 @@ impl Composer for WebComposer {
             Notice::CheckIns(notice) => checkins::compose(notice),
             Notice::Desk(notice) => checkins::compose_desk(notice),
             Notice::Surveys(notice) => surveys::compose(notice),
+            Notice::Ending(notice) => ending::compose(notice),
         };
         // Every email has both parts: where an area writes plain text only, the HTML part
         // is that text, escaped, in paragraphs, with its addresses as links.

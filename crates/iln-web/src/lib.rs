@@ -84,8 +84,8 @@ pub enum MailTransportConfig {
 /// The application with every route and layer, ready to serve or to call with `oneshot`.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        account, admin, apply, checkins, dashboard, desk, matching, pages, partnerships, people,
-        review, rounds, surveys, topics, unsubscribe,
+        account, admin, apply, certificates, checkins, dashboard, desk, matching, pages,
+        partnerships, people, review, rounds, surveys, topics, unsubscribe,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -126,6 +126,9 @@ pub fn router(state: AppState) -> Router {
             get(rounds::edit_form).post(rounds::update),
         )
         .route("/rounds/{id}/action", post(rounds::act))
+        .route("/rounds/{id}/close", get(certificates::close_form))
+        .route("/rounds/{id}/certificate", get(certificates::page))
+        .route("/rounds/{id}/certificate.pdf", get(certificates::download))
         .route(
             "/rounds/{id}/interests",
             get(rounds::interests_form).post(rounds::update_interests),

@@ -344,6 +344,8 @@ pub struct ParticipantDashboard {
     /// The discussion topics out in the reader's rounds, newest first.
     pub topics: Vec<crate::routes::dashboard::DashboardTopic>,
     pub applications: Vec<crate::routes::dashboard::ApplicationLine>,
+    /// The closed rounds they took part in, for their certificates: (round id, name).
+    pub certificates: Vec<(i64, String)>,
 }
 
 #[derive(Template)]

@@ -12,6 +12,7 @@ mod accounts;
 mod actor;
 mod applications;
 mod checkins;
+mod ending;
 mod housekeeping;
 mod jobs;
 mod matching;

@@ -200,7 +200,7 @@ fn the_defaults_ask_the_real_programs_questions_and_copy_into_a_new_round() {
     let [mid, end] = survey::defaults(&first);
     assert_eq!(mid.kind, SurveyKind::MidRound);
     assert_eq!(end.kind, SurveyKind::EndOfRound);
-    assert_eq!(end.opens_on, first.ends);
+    assert_eq!(end.opens_on, first.ends.tomorrow().unwrap());
     assert!(mid.opens_on > first.starts && mid.opens_on < first.ends);
     // The same questions in both, so they can be compared through the round.
     for key in ["satisfaction", "contact_frequency"] {

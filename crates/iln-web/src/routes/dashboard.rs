@@ -75,6 +75,11 @@ pub async fn show(
                 partnership: dashboard_partnership(&state, viewer.id()).await?,
                 topics: dashboard_topics(&state, &viewer).await?,
                 applications: dashboard_applications(&state, viewer.id()).await?,
+                certificates: iln_app::ending::certificates_of(state.app(), viewer.id())
+                    .await?
+                    .into_iter()
+                    .map(|(id, name)| (id.0, name))
+                    .collect(),
             })
         }
     }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod apply;
+pub mod certificates;
 pub mod checkins;
 pub mod common;
 pub mod dashboard;

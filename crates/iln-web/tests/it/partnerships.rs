@@ -532,3 +532,112 @@ async fn a_coordinator_asks_a_quiet_partnership_from_the_desk() {
     let refused = participant.post("/desk/ask", &pairs).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn closing_a_round_asks_first_then_members_get_their_certificate() {
+    let app = TestApp::new().await;
+    let round = published(&app, 4).await;
+    let partnerships = app.store.round_partnerships(round).await.unwrap();
+    let member = &partnerships[0].members[0];
+    let mut admin = app.browser();
+    admin.sign_in("admin@example.org").await;
+    // The round page links to a confirmation that says what closing does; the GET changes
+    // nothing.
+    let page = admin.get(&format!("/rounds/{round}")).await;
+    assert!(
+        page.body
+            .contains(&format!("href=\"/rounds/{round}/close\"")),
+        "{}",
+        page.body
+    );
+    let confirm = admin.get(&format!("/rounds/{round}/close")).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(
+        confirm.body.contains("cancels the rest of the round"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("certificate of participation"));
+    assert!(app.store.round_partnerships(round).await.unwrap()[0].is_running());
+    let mut participant = app.browser();
+    participant.sign_in(&member.profile.email).await;
+    assert_eq!(
+        participant
+            .get(&format!("/rounds/{round}/certificate"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "no certificate while the round runs"
+    );
+    assert_eq!(
+        participant
+            .get(&format!("/rounds/{round}/close"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    let closed = admin
+        .post(
+            &format!("/rounds/{round}/action"),
+            &[("action", "close_round")],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    assert!(
+        app.store
+            .round_partnerships(round)
+            .await
+            .unwrap()
+            .iter()
+            .all(|p| !p.is_running())
+    );
+    app.deliver().await;
+    let thanks = app.link_in_mail(&member.profile.email, "/rounds/");
+    assert!(thanks.ends_with("/certificate"), "{thanks}");
+
+    let dashboard = participant.get("/dashboard").await;
+    assert!(
+        dashboard.body.contains("Certificates of participation"),
+        "{}",
+        dashboard.body
+    );
+    let certificate = participant
+        .get(&format!("/rounds/{round}/certificate"))
+        .await;
+    assert_eq!(certificate.status, StatusCode::OK);
+    assert!(
+        certificate
+            .body
+            .contains(&member.profile.name.replace('\'', "&#39;"))
+    );
+    assert!(certificate.body.contains("No contacts were logged"));
+    let pdf = participant
+        .get(&format!("/rounds/{round}/certificate.pdf"))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+    // Someone of another partnership of the round has their own; a stranger none.
+    let other = &partnerships[1].members[0];
+    let mut them = app.browser();
+    them.sign_in(&other.profile.email).await;
+    let theirs = them.get(&format!("/rounds/{round}/certificate")).await;
+    assert!(!theirs.body.contains(&member.profile.email));
+    app.user("stranger@example.org", Role::Participant, &[])
+        .await;
+    let mut stranger = app.browser();
+    stranger.sign_in("stranger@example.org").await;
+    assert_eq!(
+        stranger
+            .get(&format!("/rounds/{round}/certificate.pdf"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A closed round cannot be closed again.
+    assert_eq!(
+        admin.get(&format!("/rounds/{round}/close")).await.status,
+        StatusCode::CONFLICT
+    );
+}
