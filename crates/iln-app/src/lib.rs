@@ -16,6 +16,7 @@
 //!   [`notify::Composer`] turns into words, queued as email inside the use-case's transaction.
 
 pub mod accounts;
+pub mod alumni;
 pub mod applications;
 pub mod checkins;
 pub mod contacts;

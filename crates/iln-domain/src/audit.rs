@@ -58,11 +58,13 @@ pub enum AuditAction {
     SurveyUpdate,
     SurveyOpen,
     SurveyAnswer,
+    AlumniJoin,
+    AlumniLeave,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 53] = [
+    pub const ALL: [AuditAction; 55] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -116,6 +118,8 @@ impl AuditAction {
         AuditAction::SurveyUpdate,
         AuditAction::SurveyOpen,
         AuditAction::SurveyAnswer,
+        AuditAction::AlumniJoin,
+        AuditAction::AlumniLeave,
     ];
 
     /// The stable id stored in the log.
@@ -174,6 +178,8 @@ impl AuditAction {
             AuditAction::SurveyUpdate => "survey.update",
             AuditAction::SurveyOpen => "survey.open",
             AuditAction::SurveyAnswer => "survey.answer",
+            AuditAction::AlumniJoin => "alumni.join",
+            AuditAction::AlumniLeave => "alumni.leave",
         }
     }
 

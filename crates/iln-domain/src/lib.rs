@@ -2,6 +2,7 @@
 //! applications, scoring and matching proposals. This crate does no I/O: no database, no HTTP, no files, no clock of its own.
 
 pub mod account;
+pub mod alumni;
 pub mod application;
 pub mod audit;
 pub mod checkin;

@@ -786,7 +786,7 @@ impl Store {
 
     /// The applications a WHERE clause (and its ORDER BY) picks; `ids` are bound to `$1`,
     /// `$2`, … in order. Only our own constant clauses are formatted into the SQL.
-    async fn select_applications(
+    pub(crate) async fn select_applications(
         &self,
         clause: &str,
         ids: &[i64],

@@ -18,6 +18,7 @@ pub mod error;
 pub mod model;
 pub mod store;
 
+mod alumni;
 mod applications;
 mod audit;
 mod bulk;
@@ -38,6 +39,7 @@ mod tokens;
 mod topics;
 mod users;
 
+pub use alumni::AlumniRecord;
 pub use applications::{ApplicationFilter, ApplicationNote, ApplicationRecord, ApplicationStatus};
 pub use checkins::{CheckInRecord, LadderRecord};
 pub use codec::{Listing, UnreadableRow};

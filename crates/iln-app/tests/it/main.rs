@@ -10,6 +10,7 @@ mod support;
 
 mod accounts;
 mod actor;
+mod alumni;
 mod applications;
 mod checkins;
 mod ending;

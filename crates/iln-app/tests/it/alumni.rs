@@ -1,0 +1,171 @@
+//! The alumni network on both backends: only people who took part join; the entry shows
+//! what they chose, and search only finds what is shown; suggestions never include someone
+//! already met, nor anyone of a country already known; leaving takes effect at once; a
+//! person's network lists their partners.
+
+use iln_app::Actor;
+use iln_app::alumni::{self, AlumniError};
+use iln_domain::account::Role;
+use iln_domain::alumni::{ListingForm, Search};
+use iln_domain::country::CountryCode;
+
+use crate::app_tests;
+use crate::support::TestApp;
+use crate::topics::active_round;
+
+app_tests!(alumni_join_are_found_get_suggestions_and_leave,);
+
+fn shown_all(bio: &str) -> ListingForm {
+    ListingForm {
+        bio: bio.to_owned(),
+        country: "on".to_owned(),
+        sector: "on".to_owned(),
+        role: "on".to_owned(),
+        interests: "on".to_owned(),
+        languages: "on".to_owned(),
+        rounds: "on".to_owned(),
+    }
+}
+
+async fn alumni_join_are_found_get_suggestions_and_leave(t: &TestApp) {
+    let (round, _) = active_round(t).await;
+    let partnerships = t.store.round_partnerships(round).await.unwrap();
+    let actor = |user| Actor::User {
+        id: user,
+        role: Role::Participant,
+        countries: Vec::new(),
+    };
+    let members: Vec<_> = partnerships
+        .iter()
+        .flat_map(|p| p.members.clone())
+        .collect();
+    let me = &partnerships[0].members[0];
+    let partner = &partnerships[0].members[1];
+
+    // Someone who never took part cannot join; a bio too long is refused.
+    let newcomer = t
+        .store
+        .create_user(
+            &iln_store::NewUser {
+                display_name: iln_domain::account::DisplayName::parse("New").unwrap(),
+                email: iln_domain::account::Email::parse("new@example.org").unwrap(),
+                password_hash: None,
+                role: Role::Participant,
+                countries: Vec::new(),
+                email_verified: true,
+                time_zone: None,
+            },
+            t.app.now(),
+        )
+        .await
+        .unwrap();
+    let never = alumni::join(&t.app, &actor(newcomer), &shown_all("Hi")).await;
+    assert!(
+        matches!(never, Err(AlumniError::NeverTookPart)),
+        "{never:?}"
+    );
+    let long = alumni::join(&t.app, &actor(me.user), &shown_all(&"x".repeat(601))).await;
+    assert!(matches!(long, Err(AlumniError::Invalid(_))), "{long:?}");
+
+    // Everyone joins; the last hides their country.
+    for (n, m) in members.iter().enumerate() {
+        let mut form = shown_all(&format!("Librarian {n}"));
+        if n == members.len() - 1 {
+            form.country.clear();
+        }
+        alumni::join(&t.app, &actor(m.user), &form).await.unwrap();
+    }
+    let everyone = alumni::directory(&t.app, &actor(me.user), &Search::default(), 1)
+        .await
+        .unwrap();
+    assert_eq!(everyone.total, 6);
+    assert!(
+        everyone
+            .entries
+            .iter()
+            .all(|(_, a)| a.rounds == vec!["2027 Round 1".to_owned()])
+    );
+    let hidden = members.last().unwrap();
+    let by_hidden_country = alumni::directory(
+        &t.app,
+        &actor(me.user),
+        &Search {
+            country: Some(hidden.country),
+            ..Search::default()
+        },
+        1,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        by_hidden_country.total, 0,
+        "a hidden country is never searched"
+    );
+    let by_interest = alumni::directory(
+        &t.app,
+        &actor(me.user),
+        &Search {
+            interest: "OPEN".to_owned(),
+            ..Search::default()
+        },
+        9,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (by_interest.total, by_interest.page),
+        (6, 1),
+        "a page past the end is the last"
+    );
+    let coordinator = Actor::User {
+        id: newcomer,
+        role: Role::CountryCoordinator,
+        countries: vec![CountryCode::parse("KE").unwrap()],
+    };
+    assert!(
+        alumni::directory(&t.app, &coordinator, &Search::default(), 1)
+            .await
+            .is_ok()
+    );
+    let outsider = alumni::directory(&t.app, &actor(newcomer), &Search::default(), 1).await;
+    assert!(
+        matches!(outsider, Err(AlumniError::NotJoined)),
+        "{outsider:?}"
+    );
+
+    // Suggestions: never the partner, never their own country, each with a reason.
+    let suggested = alumni::suggestions(&t.app, &actor(me.user)).await.unwrap();
+    assert!(!suggested.is_empty());
+    assert!(
+        suggested
+            .iter()
+            .all(|s| s.user != partner.user && s.user != me.user)
+    );
+    assert!(
+        suggested
+            .iter()
+            .all(|s| s.alumnus.country != me.country && s.alumnus.country != partner.country)
+    );
+    assert!(suggested.iter().all(|s| !s.why.is_empty()));
+    assert!(suggested.windows(2).all(|w| w[0].score >= w[1].score));
+
+    // Leaving takes them out at once.
+    let gone = &partnerships[1].members[0];
+    assert!(alumni::leave(&t.app, &actor(gone.user)).await.unwrap());
+    assert!(!alumni::leave(&t.app, &actor(gone.user)).await.unwrap());
+    let after = alumni::directory(&t.app, &actor(me.user), &Search::default(), 1)
+        .await
+        .unwrap();
+    assert_eq!(after.total, 5);
+    assert!(after.entries.iter().all(|(u, _)| *u != gone.user));
+    let theirs = alumni::suggestions(&t.app, &actor(me.user)).await.unwrap();
+    assert!(theirs.iter().all(|s| s.user != gone.user));
+    let audit = t.store.list_audit(3, 0).await.unwrap();
+    assert_eq!(audit[0].action, "alumni.leave");
+
+    // A person's network: their partner, with country and round.
+    let network = alumni::network(&t.app, &actor(me.user)).await.unwrap();
+    assert_eq!(network.len(), 1);
+    assert_eq!(network[0].name, partner.profile.name);
+    assert_eq!(network[0].country, partner.country);
+}
