@@ -221,6 +221,13 @@ try {
     }
     await p.goto(base + '/partnership');
     await checkAccessibility(p, `participant My partnership (${viewport.width}px)`);
+    // The alumni network: the directory with a search, suggestions, the network, the entry.
+    for (const path of ['/alumni', '/alumni?sector=academic', '/alumni/suggestions', '/network', '/alumni/join']) {
+      const answer = await p.goto(base + path);
+      if (!answer || answer.status() !== 200) problems.push(`participant: ${path} answered ${answer && answer.status()}`);
+      await checkAccessibility(p, `participant ${path} (${viewport.width}px)`);
+    }
+    if (!(await p.goto(base + '/alumni/suggestions')) || !(await p.getByText(/why:/i).count())) problems.push('the suggestions page suggests nobody');
     // The certificate of the closed past round, from the dashboard; its PDF downloads.
     await p.goto(base + '/dashboard');
     const certificate = p.locator('main a[href$="/certificate"]').first();
@@ -471,4 +478,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, the alumni directory, suggestions and network, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);

@@ -32,6 +32,8 @@ pub enum EndingNotice {
         certificate: String,
         /// Their own link to the end-of-round survey, when one opened with the close.
         survey: Option<String>,
+        /// Where to join the alumni directory, absolute.
+        alumni: String,
     },
 }
 
@@ -94,6 +96,7 @@ pub(crate) async fn close(
                 survey: links
                     .get(&m.user)
                     .map(|secret| app.links().url(&format!("/survey?t={secret}"))),
+                alumni: app.links().url("/alumni/join"),
             });
             notify::send(tx, app.composer(), &to, &notice, now).await?;
             thanked += 1;

@@ -84,7 +84,7 @@ pub enum MailTransportConfig {
 /// The application with every route and layer, ready to serve or to call with `oneshot`.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        account, admin, apply, certificates, checkins, dashboard, desk, matching, pages,
+        account, admin, alumni, apply, certificates, checkins, dashboard, desk, matching, pages,
         partnerships, people, review, rounds, surveys, topics, unsubscribe,
     };
     Router::new()
@@ -174,6 +174,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/checkin", get(checkins::show).post(checkins::answer))
         .route("/survey", get(surveys::take).post(surveys::answer))
+        .route("/alumni", get(alumni::directory))
+        .route("/alumni/join", get(alumni::join_form).post(alumni::join))
+        .route("/alumni/leave", post(alumni::leave))
+        .route("/alumni/suggestions", get(alumni::suggestions))
+        .route("/network", get(alumni::network))
         .route("/rounds/{id}/surveys", get(surveys::list))
         .route(
             "/rounds/{id}/surveys/new",

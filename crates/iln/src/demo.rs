@@ -424,7 +424,12 @@ async fn past_round(
     now: jiff::Timestamp,
 ) -> anyhow::Result<()> {
     let (round, settings) = published_round(store, network, user_of_person, now, &PAST).await?;
-    past_surveys(store, round, &settings, now).await
+    past_surveys(store, round, &settings, now).await?;
+    let participant = network
+        .account(demo::PARTICIPANT_EMAIL)
+        .and_then(|account| account.person)
+        .and_then(|person| user_of_person.get(person).copied().flatten());
+    past_alumni(store, round, participant, now).await
 }
 
 /// How many demo people take part in the active round.
@@ -1257,5 +1262,59 @@ async fn past_surveys(
     tx.commit()
         .await
         .context("could not save the past surveys")?;
+    Ok(())
+}
+
+/// About two in five of the past round's participants, the demo participant among them,
+/// joined the alumni directory, each showing what they chose.
+async fn past_alumni(
+    store: &Store,
+    round: iln_store::RoundId,
+    participant: Option<UserId>,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    use iln_domain::alumni::{Listing, Shown};
+
+    let bios = [
+        "Research data librarian; happy to talk about data management plans.",
+        "I run a small public library and love community programmes.",
+        "School librarian interested in reading for pleasure and digital literacy.",
+        "Special collections and digitisation; always keen to compare workflows.",
+        "Health sciences librarian working on systematic reviews.",
+        "",
+    ];
+    let partnerships = store
+        .round_partnerships(round)
+        .await
+        .context("could not read the past round's partnerships")?;
+    let mut tx = store
+        .begin()
+        .await
+        .context("could not start adding the demo alumni")?;
+    let mut n = 0_u64;
+    for m in partnerships.iter().flat_map(|p| &p.members) {
+        n += 1;
+        let seed = mix(n * 131 + 5);
+        if seed % 5 >= 2 && Some(m.user) != participant {
+            continue;
+        }
+        let listing = Listing {
+            bio: bios[usize::try_from(seed >> 8).unwrap_or(0) % bios.len()].to_owned(),
+            shown: Shown {
+                country: !seed.is_multiple_of(7),
+                sector: true,
+                role: seed.is_multiple_of(3),
+                interests: true,
+                languages: seed.is_multiple_of(2),
+                rounds: true,
+            },
+        };
+        tx.save_alumni(m.user, &listing, now)
+            .await
+            .context("could not add a demo alumnus")?;
+    }
+    tx.commit()
+        .await
+        .context("could not save the demo alumni")?;
     Ok(())
 }

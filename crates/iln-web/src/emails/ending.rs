@@ -12,6 +12,7 @@ pub fn compose(notice: &EndingNotice) -> Composed {
             early,
             certificate,
             survey,
+            alumni,
         } => {
             let opening = if *early {
                 format!(
@@ -44,7 +45,10 @@ pub fn compose(notice: &EndingNotice) -> Composed {
                      development. Print it or download it as a PDF (sign in first):\n\
                      {certificate}\n\
                      \n\
-                     Nothing stops you staying in touch with your partner: many do.\n\
+                     Nothing stops you staying in touch with your partner: many do. And the \
+                     network goes on: join the alumni directory to be found by other alumni, \
+                     and to meet librarians from countries you have not met yet:\n\
+                     {alumni}\n\
                      \n\
                      The International Librarians Network\n"
                 ),

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod alumni;
 pub mod apply;
 pub mod certificates;
 pub mod checkins;

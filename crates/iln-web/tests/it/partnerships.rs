@@ -641,3 +641,131 @@ async fn closing_a_round_asks_first_then_members_get_their_certificate() {
         StatusCode::CONFLICT
     );
 }
+
+#[tokio::test]
+async fn alumni_join_search_meet_and_leave_through_the_site() {
+    let app = TestApp::new().await;
+    let round = published(&app, 6).await;
+    let partnerships = app.store.round_partnerships(round).await.unwrap();
+    let me = &partnerships[0].members[0];
+    let partner = &partnerships[0].members[1];
+    let other = &partnerships[1].members[0];
+    let mut browser = app.browser();
+    browser.sign_in(&me.profile.email).await;
+    // Not in the directory yet: the page invites to join instead.
+    let invite = browser.get("/alumni").await;
+    assert!(
+        invite.body.contains("Join the alumni directory"),
+        "{}",
+        invite.body
+    );
+    let form = browser.get("/alumni/join").await;
+    assert!(form.body.contains("What your entry shows"));
+    // A bio too long is refused and kept.
+    let long = "é".repeat(601);
+    let refused = browser
+        .post("/alumni/join", &[("bio", long.as_str()), ("country", "on")])
+        .await;
+    assert!(
+        refused.body.contains("under 600 characters"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains(&long));
+    let joined = browser
+        .post(
+            "/alumni/join",
+            &[
+                ("bio", "Cataloguer who loves maps."),
+                ("country", "on"),
+                ("interests", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER);
+    let mut them = app.browser();
+    them.sign_in(&other.profile.email).await;
+    them.post(
+        "/alumni/join",
+        &[("bio", "Hello from the other side."), ("country", "on")],
+    )
+    .await;
+
+    let directory = browser.get("/alumni").await;
+    assert!(
+        directory.body.contains("Cataloguer who loves maps."),
+        "{}",
+        directory.body
+    );
+    assert!(directory.body.contains("Hello from the other side."));
+    assert!(
+        !directory.body.contains(&me.profile.email),
+        "addresses are never shown"
+    );
+    let by_country = browser
+        .get(&format!("/alumni?country={}", other.country.as_str()))
+        .await;
+    assert!(by_country.body.contains("Hello from the other side."));
+    let nonsense = browser.get("/alumni?language=Klingonese&page=x").await;
+    assert!(
+        nonsense.body.contains("not a language we know"),
+        "{}",
+        nonsense.body
+    );
+
+    // The partner joins too; suggestions never include someone already met.
+    let mut partner_browser = app.browser();
+    partner_browser.sign_in(&partner.profile.email).await;
+    partner_browser
+        .post(
+            "/alumni/join",
+            &[("bio", "My partner's words."), ("country", "on")],
+        )
+        .await;
+    let suggestions = browser.get("/alumni/suggestions").await;
+    assert_eq!(suggestions.status, StatusCode::OK);
+    assert!(
+        !suggestions.body.contains("My partner&#39;s words."),
+        "{}",
+        suggestions.body
+    );
+    if other.country != me.country && other.country != partner.country {
+        assert!(
+            suggestions.body.contains("Hello from the other side."),
+            "{}",
+            suggestions.body
+        );
+        assert!(suggestions.body.contains("Why:"));
+    }
+    let network = browser.get("/network").await;
+    assert!(
+        network
+            .body
+            .contains(&partner.profile.name.replace('\'', "&#39;")),
+        "{}",
+        network.body
+    );
+
+    // Leaving: gone from the directory at once.
+    let left = them.post("/alumni/leave", &[]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    let after = browser.get("/alumni").await;
+    assert!(!after.body.contains("Hello from the other side."));
+    let gone = them.get("/alumni/join?done=left").await;
+    assert!(
+        gone.body.contains("You have left the directory"),
+        "{}",
+        gone.body
+    );
+    // Someone who never took part cannot join.
+    app.user("stranger@example.org", Role::Participant, &[])
+        .await;
+    let mut stranger = app.browser();
+    stranger.sign_in("stranger@example.org").await;
+    let no = stranger.post("/alumni/join", &[("country", "on")]).await;
+    assert!(
+        no.body.contains("for people who have taken part"),
+        "{}",
+        no.body
+    );
+}

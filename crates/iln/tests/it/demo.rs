@@ -551,3 +551,27 @@ async fn the_past_round_carries_answered_surveys_that_tie_satisfaction_to_contac
         assert_eq!(surveys[0].survey.questions, past[0].survey.questions);
     }
 }
+
+/// About two in five past participants joined the alumni directory, the demo participant
+/// among them, so the directory and the suggestions have people to show.
+#[tokio::test]
+async fn past_participants_joined_the_alumni_directory() {
+    let scratch = Scratch::new();
+    let store = migrated(&scratch).await.unwrap();
+    loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    let alumni = store.alumni().await.unwrap();
+    let share = alumni.len() * 100 / loader::PAST_ROUND_PARTICIPANTS;
+    assert!((25..=55).contains(&share), "{share}% joined");
+    let participant = store
+        .user_by_email(&Email::parse(demo::PARTICIPANT_EMAIL).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(alumni.iter().any(|a| a.user == participant.id));
+    assert!(
+        alumni.iter().any(|a| !a.listing.shown.country),
+        "some hide their country"
+    );
+}
