@@ -228,6 +228,23 @@ try {
       await checkAccessibility(p, `participant ${path} (${viewport.width}px)`);
     }
     if (!(await p.goto(base + '/alumni/suggestions')) || !(await p.getByText(/why:/i).count())) problems.push('the suggestions page suggests nobody');
+    // Write to someone through the platform from the directory.
+    await p.goto(base + '/alumni');
+    const writeTo = p.locator('main a[href$="/write"]').first();
+    if (!(await writeTo.count())) problems.push('the directory offers nobody to write to');
+    else {
+      await writeTo.click();
+      await p.waitForLoadState();
+      await checkAccessibility(p, `write through the directory (${viewport.width}px)`);
+      await p.getByLabel(/your message/i).fill('Hello! I saw we both work on open access. Shall we talk?');
+      await p.getByRole('button', { name: /send the message/i }).click();
+      await p.waitForLoadState();
+      if (!(await p.getByText(/your message is on its way/i).count())) problems.push('writing through the directory did not say so');
+      await checkAccessibility(p, `your messages (${viewport.width}px)`);
+      await p.locator('main a[href^="/messages/"]').first().click();
+      await p.waitForLoadState();
+      await checkAccessibility(p, `a message (${viewport.width}px)`);
+    }
     // The certificate of the closed past round, from the dashboard; its PDF downloads.
     await p.goto(base + '/dashboard');
     const certificate = p.locator('main a[href$="/certificate"]').first();
@@ -478,4 +495,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, the alumni directory, suggestions and network, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, the alumni directory, suggestions, network and messages, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);

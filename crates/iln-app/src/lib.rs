@@ -27,6 +27,7 @@ pub mod jobs;
 pub mod matching;
 pub mod notify;
 pub mod posts;
+pub mod relay;
 pub mod rounds;
 pub mod surveys;
 pub mod topics;

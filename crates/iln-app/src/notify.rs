@@ -23,6 +23,7 @@ pub enum Notice {
     Desk(crate::desk::DeskNotice),
     Surveys(crate::surveys::SurveyNotice),
     Ending(crate::ending::EndingNotice),
+    Relay(crate::relay::RelayNotice),
 }
 
 /// An email's words, as the composer wrote them.

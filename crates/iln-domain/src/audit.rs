@@ -60,11 +60,14 @@ pub enum AuditAction {
     SurveyAnswer,
     AlumniJoin,
     AlumniLeave,
+    RelayMessage,
+    RelayBlock,
+    RelayReport,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 55] = [
+    pub const ALL: [AuditAction; 58] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -120,6 +123,9 @@ impl AuditAction {
         AuditAction::SurveyAnswer,
         AuditAction::AlumniJoin,
         AuditAction::AlumniLeave,
+        AuditAction::RelayMessage,
+        AuditAction::RelayBlock,
+        AuditAction::RelayReport,
     ];
 
     /// The stable id stored in the log.
@@ -180,6 +186,9 @@ impl AuditAction {
             AuditAction::SurveyAnswer => "survey.answer",
             AuditAction::AlumniJoin => "alumni.join",
             AuditAction::AlumniLeave => "alumni.leave",
+            AuditAction::RelayMessage => "relay.message",
+            AuditAction::RelayBlock => "relay.block",
+            AuditAction::RelayReport => "relay.report",
         }
     }
 

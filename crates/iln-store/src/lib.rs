@@ -32,6 +32,7 @@ mod partnerships;
 mod people;
 mod posts;
 mod preferences;
+mod relay;
 mod rounds;
 mod sessions;
 mod surveys;
@@ -58,6 +59,7 @@ pub use partnerships::{
     PartnershipRecord, PastPartners,
 };
 pub use posts::{PostRecord, Thread};
+pub use relay::RelayMessage;
 pub use rounds::RoundRecord;
 pub use store::{Backend, Store, StoreOptions, Tx};
 pub use surveys::{InvitationRecord, ResponseRecord, SurveyRecord};

@@ -6,6 +6,7 @@ mod applications;
 pub mod checkins;
 mod ending;
 mod matching;
+mod relay;
 mod rounds;
 mod surveys;
 mod topics;
@@ -27,6 +28,7 @@ impl Composer for WebComposer {
             Notice::Desk(notice) => checkins::compose_desk(notice),
             Notice::Surveys(notice) => surveys::compose(notice),
             Notice::Ending(notice) => ending::compose(notice),
+            Notice::Relay(notice) => relay::compose(notice),
         };
         // Every email has both parts: where an area writes plain text only, the HTML part
         // is that text, escaped, in paragraphs, with its addresses as links.

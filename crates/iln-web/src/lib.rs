@@ -179,6 +179,15 @@ pub fn router(state: AppState) -> Router {
         .route("/alumni/leave", post(alumni::leave))
         .route("/alumni/suggestions", get(alumni::suggestions))
         .route("/network", get(alumni::network))
+        .route(
+            "/alumni/{id}/write",
+            get(alumni::write_form).post(alumni::write),
+        )
+        .route("/messages", get(alumni::inbox))
+        .route("/messages/{id}", get(alumni::show_message))
+        .route("/messages/{id}/reply", post(alumni::reply))
+        .route("/messages/{id}/block", post(alumni::block))
+        .route("/messages/{id}/report", post(alumni::report))
         .route("/rounds/{id}/surveys", get(surveys::list))
         .route(
             "/rounds/{id}/surveys/new",

@@ -13,7 +13,10 @@ use crate::app_tests;
 use crate::support::TestApp;
 use crate::topics::active_round;
 
-app_tests!(alumni_join_are_found_get_suggestions_and_leave,);
+app_tests!(
+    alumni_join_are_found_get_suggestions_and_leave,
+    messages_go_by_relay_replies_show_addresses_and_blocks_hold,
+);
 
 fn shown_all(bio: &str) -> ListingForm {
     ListingForm {
@@ -168,4 +171,148 @@ async fn alumni_join_are_found_get_suggestions_and_leave(t: &TestApp) {
     assert_eq!(network.len(), 1);
     assert_eq!(network[0].name, partner.profile.name);
     assert_eq!(network[0].country, partner.country);
+}
+
+async fn messages_go_by_relay_replies_show_addresses_and_blocks_hold(t: &TestApp) {
+    use iln_app::relay::{self, RelayError};
+
+    let (round, _) = active_round(t).await;
+    let partnerships = t.store.round_partnerships(round).await.unwrap();
+    let actor = |user| Actor::User {
+        id: user,
+        role: Role::Participant,
+        countries: Vec::new(),
+    };
+    let (a, b, c) = (
+        &partnerships[0].members[0],
+        &partnerships[1].members[0],
+        &partnerships[2].members[0],
+    );
+    let outsider = &partnerships[2].members[1];
+    for m in [a, b, c] {
+        alumni::join(&t.app, &actor(m.user), &shown_all("Hello"))
+            .await
+            .unwrap();
+    }
+    let admin = t
+        .store
+        .create_user(
+            &iln_store::NewUser {
+                display_name: iln_domain::account::DisplayName::parse("Admin").unwrap(),
+                email: iln_domain::account::Email::parse("admin@example.org").unwrap(),
+                password_hash: None,
+                role: Role::Admin,
+                countries: Vec::new(),
+                email_verified: true,
+                time_zone: None,
+            },
+            t.app.now(),
+        )
+        .await
+        .unwrap();
+    let _ = admin;
+    let mail = |to: String| async move {
+        t.store
+            .list_jobs_of_kind(iln_store::EMAIL_JOB, 1_000, 0)
+            .await
+            .unwrap()
+            .iter()
+            .map(|j| iln_store::EmailPayload::from_job(j).unwrap())
+            .filter(|e| e.to == to)
+            .collect::<Vec<_>>()
+    };
+
+    // Refusals: empty, to oneself, from or to someone outside the directory.
+    assert!(matches!(
+        relay::write(&t.app, &actor(a.user), b.user, "  ").await,
+        Err(RelayError::Invalid(_))
+    ));
+    assert!(matches!(
+        relay::write(&t.app, &actor(a.user), a.user, "Hi").await,
+        Err(RelayError::NotInDirectory)
+    ));
+    assert!(matches!(
+        relay::write(&t.app, &actor(outsider.user), b.user, "Hi").await,
+        Err(RelayError::NotInDirectory)
+    ));
+    assert!(matches!(
+        relay::write(&t.app, &actor(a.user), outsider.user, "Hi").await,
+        Err(RelayError::NotInDirectory)
+    ));
+
+    // A writes to B: B is told, without A's address.
+    let first = relay::write(&t.app, &actor(a.user), b.user, "Shall we talk about maps?")
+        .await
+        .unwrap();
+    let to_b = mail(b.profile.email.clone()).await;
+    let told = to_b.iter().find(|m| m.text_body.contains("maps")).unwrap();
+    assert!(
+        told.text_body.contains("from_email: None"),
+        "{}",
+        told.text_body
+    );
+    assert!(!told.text_body.contains(&a.profile.email));
+    // Nobody else can read it; A cannot answer their own message.
+    assert!(matches!(
+        relay::message(&t.app, &actor(c.user), first).await,
+        Err(iln_app::AppError::NotFound)
+    ));
+    assert!(matches!(
+        relay::reply(&t.app, &actor(a.user), first, "?").await,
+        Err(RelayError::App(iln_app::AppError::NotFound))
+    ));
+    let before = relay::inbox(&t.app, &actor(a.user)).await.unwrap();
+    assert!(
+        before[0].other_email.is_none(),
+        "no addresses before a reply"
+    );
+    // B replies: A gets B's address, and each now sees the other's.
+    relay::reply(&t.app, &actor(b.user), first, "Yes please!")
+        .await
+        .unwrap();
+    let to_a = mail(a.profile.email.clone()).await;
+    assert!(
+        to_a.iter()
+            .any(|m| m.text_body.contains("Yes please!") && m.text_body.contains(&b.profile.email))
+    );
+    let after = relay::inbox(&t.app, &actor(a.user)).await.unwrap();
+    assert!(
+        after
+            .iter()
+            .all(|l| l.other_email.as_deref() == Some(b.profile.email.as_str()))
+    );
+
+    // Five a day at most: the first message and four more.
+    for n in 0..4 {
+        relay::write(&t.app, &actor(a.user), c.user, &format!("Message {n}"))
+            .await
+            .unwrap();
+    }
+    let sixth = relay::write(&t.app, &actor(a.user), c.user, "One too many").await;
+    assert!(matches!(sixth, Err(RelayError::TooMany)), "{sixth:?}");
+    t.clock.advance(jiff::SignedDuration::from_hours(25));
+    relay::write(&t.app, &actor(a.user), c.user, "A new day")
+        .await
+        .unwrap();
+
+    // C blocks A and reports the message: nothing more from A reaches C; the admin is told.
+    let lines = relay::inbox(&t.app, &actor(c.user)).await.unwrap();
+    let from_a = lines.iter().find(|l| l.received).unwrap().message.id;
+    relay::block(&t.app, &actor(c.user), from_a).await.unwrap();
+    let blocked = relay::write(&t.app, &actor(a.user), c.user, "Please?").await;
+    assert!(matches!(blocked, Err(RelayError::Blocked)), "{blocked:?}");
+    relay::report(&t.app, &actor(c.user), from_a, "Too many messages.")
+        .await
+        .unwrap();
+    assert_eq!(t.store.abuse_report_count().await.unwrap(), 1);
+    let to_admin = mail("admin@example.org".to_owned()).await;
+    assert!(
+        to_admin
+            .iter()
+            .any(|m| m.text_body.contains("Too many messages."))
+    );
+    let long = relay::report(&t.app, &actor(c.user), from_a, &"x".repeat(2_001)).await;
+    assert!(matches!(long, Err(RelayError::NoteTooLong)));
+    // Only the recipient blocks or reports.
+    assert!(relay::block(&t.app, &actor(a.user), from_a).await.is_err());
 }

@@ -24,12 +24,13 @@ use crate::words::Label;
 
 /// An entry as the directory shows it: only what its person chose.
 pub struct EntryView {
+    pub user: i64,
     pub name: String,
     pub details: Vec<(&'static str, String)>,
     pub bio: String,
 }
 
-fn entry_view(a: &Alumnus) -> EntryView {
+fn entry_view(user: iln_store::UserId, a: &Alumnus) -> EntryView {
     let shown = &a.listing.shown;
     let mut details = Vec::new();
     if shown.country {
@@ -58,6 +59,7 @@ fn entry_view(a: &Alumnus) -> EntryView {
         details.push(("Rounds", a.rounds.join(", ")));
     }
     EntryView {
+        user: user.0,
         name: a.name.clone(),
         details,
         bio: a.listing.bio.clone(),
@@ -78,6 +80,7 @@ struct DirectoryPage {
     language: String,
     language_error: Option<String>,
     entries: Vec<EntryView>,
+    me: i64,
     pager: Pager,
 }
 
@@ -182,7 +185,12 @@ pub async fn directory(
         interest,
         language,
         language_error,
-        entries: found.entries.iter().map(|(_, a)| entry_view(a)).collect(),
+        entries: found
+            .entries
+            .iter()
+            .map(|(u, a)| entry_view(*u, a))
+            .collect(),
+        me: viewer.id().0,
         pager: Pager::new(
             i64::try_from(found.page).unwrap_or(1),
             i64::try_from(iln_domain::alumni::PAGE_SIZE).unwrap_or(20),
@@ -311,7 +319,7 @@ pub async fn suggestions(
             suggestions: found
                 .iter()
                 .map(|s| SuggestionView {
-                    entry: entry_view(&s.alumnus),
+                    entry: entry_view(s.user, &s.alumnus),
                     why: s.why.clone(),
                 })
                 .collect(),
@@ -350,4 +358,303 @@ pub async fn network(
         partners,
         countries,
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing through the platform.
+
+fn relay_error_words(error: &iln_app::relay::RelayError) -> Option<String> {
+    use iln_app::relay::RelayError;
+    use iln_domain::post::PostError;
+    Some(match error {
+        RelayError::Invalid(PostError::Empty) => "Write the message first.".to_owned(),
+        RelayError::Invalid(PostError::TooLong) => format!(
+            "Keep the message under {} characters.",
+            iln_domain::post::BODY_MAX_LEN
+        ),
+        RelayError::Invalid(PostError::TooManyLinks) => format!(
+            "A message may hold at most {} links.",
+            iln_domain::post::LINKS_MAX
+        ),
+        RelayError::Invalid(_) => "The message could not be read.".to_owned(),
+        RelayError::NotInDirectory => {
+            "Messages go between people in the alumni directory: join it first, and write to someone listed there."
+                .to_owned()
+        }
+        RelayError::Blocked => "This person does not accept messages from you.".to_owned(),
+        RelayError::TooMany => format!(
+            "You have sent {} messages today, the most a day allows. Try again tomorrow.",
+            iln_app::relay::PER_DAY
+        ),
+        RelayError::NoteTooLong => format!(
+            "Keep the note under {} characters.",
+            iln_app::relay::REPORT_MAX_LEN
+        ),
+        RelayError::App(_) => return None,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "relay_write.html")]
+struct WritePage {
+    nav: Nav,
+    to: i64,
+    name: String,
+    body: String,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct BodyForm {
+    body: String,
+}
+
+async fn listed_name(state: &AppState, user: i64) -> Result<String, WebError> {
+    let user = iln_store::UserId(user);
+    if state.store().alumni_entry(user).await?.is_none() {
+        return Err(WebError::NotFound);
+    }
+    Ok(state
+        .store()
+        .user(user)
+        .await?
+        .ok_or(WebError::NotFound)?
+        .display_name
+        .to_string())
+}
+
+pub async fn write_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    crate::forms::PathId(id): crate::forms::PathId,
+) -> Result<Response, WebError> {
+    let name = listed_name(&state, id).await?;
+    ok(&WritePage {
+        nav: Nav::new(Some(&viewer), &csrf),
+        to: id,
+        name,
+        body: String::new(),
+        error: None,
+    })
+}
+
+pub async fn write(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    crate::forms::PathId(id): crate::forms::PathId,
+    HtmlForm(form): HtmlForm<BodyForm>,
+) -> Result<Response, WebError> {
+    let name = listed_name(&state, id).await?;
+    let actor = Actor::user(&viewer.user);
+    match iln_app::relay::write(state.app(), &actor, iln_store::UserId(id), &form.body).await {
+        Ok(_) => {
+            state.wake_outbox();
+            Ok(Redirect::to("/messages?done=sent").into_response())
+        }
+        Err(iln_app::relay::RelayError::App(e)) => Err(e.into()),
+        Err(error) => page(
+            FORM_INVALID,
+            &WritePage {
+                nav: Nav::new(Some(&viewer), &csrf),
+                to: id,
+                name,
+                body: form.body,
+                error: relay_error_words(&error),
+            },
+        ),
+    }
+}
+
+pub struct LineView {
+    pub id: i64,
+    pub received: bool,
+    pub other: String,
+    pub other_email: Option<String>,
+    pub when: String,
+    pub excerpt: String,
+}
+
+#[derive(Template)]
+#[template(path = "relay_inbox.html")]
+struct InboxPage {
+    nav: Nav,
+    notice: Option<&'static str>,
+    lines: Vec<LineView>,
+}
+
+pub async fn inbox(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    RawQuery(query): RawQuery,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    let zone = viewer.time_zone();
+    let lines = iln_app::relay::inbox(state.app(), &actor)
+        .await?
+        .into_iter()
+        .map(|l| LineView {
+            id: l.message.id,
+            received: l.received,
+            other: l.other,
+            other_email: l.other_email,
+            when: crate::templates::when(l.message.sent_at, &zone),
+            excerpt: l.message.body.chars().take(120).collect(),
+        })
+        .collect();
+    let notice = match query_value(query.as_deref(), "done").as_str() {
+        "sent" => Some("Your message is on its way."),
+        "blocked" => Some("Blocked: nothing more from that person reaches you."),
+        "reported" => Some("Thank you: the network's coordinators have the report."),
+        _ => None,
+    };
+    ok(&InboxPage {
+        nav: Nav::new(Some(&viewer), &csrf),
+        notice,
+        lines,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "relay_message.html")]
+struct MessagePage {
+    nav: Nav,
+    id: i64,
+    received: bool,
+    other: String,
+    other_email: Option<String>,
+    when: String,
+    body: String,
+    reply: String,
+    note: String,
+    error: Option<String>,
+}
+
+async fn message_page(
+    state: &AppState,
+    viewer: &Viewer,
+    csrf: &str,
+    id: i64,
+    reply: String,
+    note: String,
+    error: Option<String>,
+) -> Result<MessagePage, WebError> {
+    let actor = Actor::user(&viewer.user);
+    let m = iln_app::relay::message(state.app(), &actor, id).await?;
+    let received = m.to == viewer.id();
+    let other = if received { m.from } else { m.to };
+    let user = state.store().user(other).await?.ok_or(WebError::NotFound)?;
+    let shown = state.store().relay_replied(viewer.id(), other).await?;
+    Ok(MessagePage {
+        nav: Nav::new(Some(viewer), csrf),
+        id,
+        received,
+        other: user.display_name.to_string(),
+        other_email: shown.then(|| user.email.to_string()),
+        when: crate::templates::when(m.sent_at, &viewer.time_zone()),
+        body: m.body,
+        reply,
+        note,
+        error,
+    })
+}
+
+pub async fn show_message(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    crate::forms::PathId(id): crate::forms::PathId,
+) -> Result<Response, WebError> {
+    ok(&message_page(
+        &state,
+        &viewer,
+        &csrf,
+        id,
+        String::new(),
+        String::new(),
+        None,
+    )
+    .await?)
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    crate::forms::PathId(id): crate::forms::PathId,
+    HtmlForm(form): HtmlForm<BodyForm>,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    match iln_app::relay::reply(state.app(), &actor, id, &form.body).await {
+        Ok(_) => {
+            state.wake_outbox();
+            Ok(Redirect::to("/messages?done=sent").into_response())
+        }
+        Err(iln_app::relay::RelayError::App(e)) => Err(e.into()),
+        Err(error) => page(
+            FORM_INVALID,
+            &message_page(
+                &state,
+                &viewer,
+                &csrf,
+                id,
+                form.body,
+                String::new(),
+                relay_error_words(&error),
+            )
+            .await?,
+        ),
+    }
+}
+
+pub async fn block(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    crate::forms::PathId(id): crate::forms::PathId,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    match iln_app::relay::block(state.app(), &actor, id).await {
+        Ok(()) => Ok(Redirect::to("/messages?done=blocked").into_response()),
+        Err(iln_app::relay::RelayError::App(e)) => Err(e.into()),
+        Err(other) => Err(WebError::BadRequest(other.to_string())),
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ReportForm {
+    note: String,
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    CsrfToken(csrf): CsrfToken,
+    crate::forms::PathId(id): crate::forms::PathId,
+    HtmlForm(form): HtmlForm<ReportForm>,
+) -> Result<Response, WebError> {
+    let actor = Actor::user(&viewer.user);
+    match iln_app::relay::report(state.app(), &actor, id, &form.note).await {
+        Ok(()) => {
+            state.wake_outbox();
+            Ok(Redirect::to("/messages?done=reported").into_response())
+        }
+        Err(iln_app::relay::RelayError::App(e)) => Err(e.into()),
+        Err(error) => page(
+            FORM_INVALID,
+            &message_page(
+                &state,
+                &viewer,
+                &csrf,
+                id,
+                String::new(),
+                form.note,
+                relay_error_words(&error),
+            )
+            .await?,
+        ),
+    }
 }

@@ -769,3 +769,82 @@ async fn alumni_join_search_meet_and_leave_through_the_site() {
         no.body
     );
 }
+
+#[tokio::test]
+async fn alumni_write_reply_block_and_report_through_the_site() {
+    let app = TestApp::new().await;
+    let round = published(&app, 4).await;
+    let partnerships = app.store.round_partnerships(round).await.unwrap();
+    let a = &partnerships[0].members[0];
+    let b = &partnerships[1].members[0];
+    let mut ana = app.browser();
+    ana.sign_in(&a.profile.email).await;
+    ana.post("/alumni/join", &[("country", "on")]).await;
+    let mut ben = app.browser();
+    ben.sign_in(&b.profile.email).await;
+    ben.post("/alumni/join", &[("country", "on")]).await;
+
+    let directory = ana.get("/alumni").await;
+    assert!(
+        directory
+            .body
+            .contains(&format!("/alumni/{}/write", b.user)),
+        "{}",
+        directory.body
+    );
+    let empty = ana
+        .post(&format!("/alumni/{}/write", b.user), &[("body", " ")])
+        .await;
+    assert!(
+        empty.body.contains("Write the message first"),
+        "{}",
+        empty.body
+    );
+    let sent = ana
+        .post(
+            &format!("/alumni/{}/write", b.user),
+            &[("body", "Hello from the map room.")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    app.deliver().await;
+    let link = app.link_in_mail(&b.profile.email, "/messages/");
+    let message = ben.get(&link).await;
+    assert!(
+        message.body.contains("Hello from the map room."),
+        "{}",
+        message.body
+    );
+    assert!(
+        !message.body.contains(&a.profile.email),
+        "no address before a reply"
+    );
+    // Someone else cannot read it.
+    assert_eq!(ana.get("/messages/999").await.status, StatusCode::NOT_FOUND);
+    let replied = ben
+        .post(&format!("{link}/reply"), &[("body", "Hello back!")])
+        .await;
+    assert_eq!(replied.status, StatusCode::SEE_OTHER);
+    let inbox = ana.get("/messages").await;
+    assert!(inbox.body.contains(&b.profile.email), "{}", inbox.body);
+    let reported = ben
+        .post(&format!("{link}/report"), &[("note", "Just testing.")])
+        .await;
+    assert_eq!(reported.status, StatusCode::SEE_OTHER);
+    let blocked = ben.post(&format!("{link}/block"), &[]).await;
+    assert_eq!(blocked.status, StatusCode::SEE_OTHER);
+    let refused = ana
+        .post(&format!("/alumni/{}/write", b.user), &[("body", "Again?")])
+        .await;
+    assert!(
+        refused.body.contains("does not accept messages from you"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        ana.get(&format!("/alumni/{}/write", a.user.0 + 1000))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
