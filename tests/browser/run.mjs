@@ -228,6 +228,12 @@ try {
       await checkAccessibility(p, `participant ${path} (${viewport.width}px)`);
     }
     if (!(await p.goto(base + '/alumni/suggestions')) || !(await p.getByText(/why:/i).count())) problems.push('the suggestions page suggests nobody');
+    // Change the directory entry: the form keeps what it shows and saves it.
+    await p.goto(base + '/alumni/join');
+    await p.getByLabel(/a few words about you/i).fill('Public librarian; happy to talk about reading groups.');
+    await p.getByRole('button', { name: /save my entry|join the directory/i }).click();
+    await p.waitForLoadState();
+    if (!(await p.getByText(/you are in the directory/i).count())) problems.push('saving the directory entry did not say so');
     // Write to someone through the platform from the directory.
     await p.goto(base + '/alumni');
     const writeTo = p.locator('main a[href$="/write"]').first();
