@@ -228,12 +228,22 @@ try {
       await checkAccessibility(p, `participant ${path} (${viewport.width}px)`);
     }
     if (!(await p.goto(base + '/alumni/suggestions')) || !(await p.getByText(/why:/i).count())) problems.push('the suggestions page suggests nobody');
-    // Change the directory entry: the form keeps what it shows and saves it.
+    // Leave the directory and opt in again; then search it with its form.
+    await p.goto(base + '/alumni/join');
+    await p.getByRole('button', { name: /leave the directory/i }).click();
+    await p.waitForLoadState();
+    if (!(await p.getByText(/you have left the directory/i).count())) problems.push('leaving the directory did not say so');
+    await checkAccessibility(p, `left the directory (${viewport.width}px)`);
     await p.goto(base + '/alumni/join');
     await p.getByLabel(/a few words about you/i).fill('Public librarian; happy to talk about reading groups.');
     await p.getByRole('button', { name: /save my entry|join the directory/i }).click();
     await p.waitForLoadState();
     if (!(await p.getByText(/you are in the directory/i).count())) problems.push('saving the directory entry did not say so');
+    await p.goto(base + '/alumni');
+    await p.getByLabel(/^sector/i).selectOption('academic');
+    await p.getByRole('button', { name: /^search$/i }).click();
+    await p.waitForLoadState();
+    if (!/sector=academic/.test(p.url()) || !(await p.locator('main li.card').count())) problems.push(`searching the directory by sector found nobody: at ${p.url()}`);
     // Write to someone through the platform from the directory.
     await p.goto(base + '/alumni');
     const writeTo = p.locator('main a[href$="/write"]').first();
