@@ -271,10 +271,18 @@ impl CommunicationWay {
     /// page's words change.
     fn spellings(self) -> &'static [&'static str] {
         match self {
-            CommunicationWay::Email => &["email"],
-            CommunicationWay::Video => &["video call"],
-            CommunicationWay::Chat => &["chat"],
-            CommunicationWay::SocialMedia => &["social media"],
+            CommunicationWay::Email => &["email", "e-mail", "mail"],
+            CommunicationWay::Video => &[
+                "video call",
+                "video calls",
+                "video",
+                "skype",
+                "zoom",
+                "teams",
+                "google meet",
+            ],
+            CommunicationWay::Chat => &["chat", "instant messaging", "messaging", "whatsapp"],
+            CommunicationWay::SocialMedia => &["social media", "twitter", "facebook", "linkedin"],
         }
     }
 
@@ -340,9 +348,31 @@ impl MatchPreference {
     /// shows. Input parsing, not display.
     fn spellings(self) -> &'static [&'static str] {
         match self {
-            MatchPreference::CareerStage => &["someone at a similar career stage"],
-            MatchPreference::InterestSector => &["someone with similar interests and sector"],
-            MatchPreference::Any => &["open to anyone"],
+            MatchPreference::CareerStage => &[
+                "someone at a similar career stage",
+                "career stage",
+                "by career stage",
+                "similar career stage",
+            ],
+            MatchPreference::InterestSector => &[
+                "someone with similar interests and sector",
+                "interest/sector",
+                "by interest/sector",
+                "interests and sector",
+                "interest and sector",
+                "by interest",
+                "by interest or sector",
+                "interests",
+                "sector",
+            ],
+            MatchPreference::Any => &[
+                "open to anyone",
+                "open to any",
+                "anyone",
+                "no preference",
+                "either",
+                "open",
+            ],
         }
     }
 

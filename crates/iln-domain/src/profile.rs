@@ -66,16 +66,30 @@ impl Sector {
     /// if the page's words change.
     fn spellings(self) -> &'static [&'static str] {
         match self {
-            Sector::Academic => &["academic library"],
-            Sector::Public => &["public library"],
-            Sector::School => &["school library"],
-            Sector::Special => &["special library"],
-            Sector::Government => &["government library"],
-            Sector::National => &["national library"],
-            Sector::Archives => &["archives"],
-            Sector::Museum => &["museum"],
-            Sector::LisEducation => &["library and information science education"],
-            Sector::Vendor => &["vendor or supplier"],
+            // The form's words, then what people type in a spreadsheet or another form.
+            Sector::Academic => &[
+                "academic library",
+                "university library",
+                "university",
+                "college library",
+                "academic libraries",
+                "higher education",
+                "research library",
+            ],
+            Sector::Public => &["public library", "public libraries", "community library"],
+            Sector::School => &["school library", "school libraries", "school"],
+            Sector::Special => &["special library", "special libraries", "corporate library"],
+            Sector::Government => &["government library", "government", "parliamentary library"],
+            Sector::National => &["national library", "national libraries", "state library"],
+            Sector::Archives => &["archives", "archive", "records management"],
+            Sector::Museum => &["museum", "museums", "gallery"],
+            Sector::LisEducation => &[
+                "library and information science education",
+                "lis education",
+                "library school",
+                "lis school",
+            ],
+            Sector::Vendor => &["vendor or supplier", "vendor", "supplier", "publisher"],
             Sector::Other => &["other"],
         }
     }
@@ -122,10 +136,39 @@ impl CareerStage {
     /// Input parsing, not display.
     fn spellings(self) -> &'static [&'static str] {
         match self {
-            CareerStage::Student => &["student"],
-            CareerStage::Early => &["early career (up to 5 years)"],
-            CareerStage::Mid => &["mid career (5 to 15 years)"],
-            CareerStage::Senior => &["senior (more than 15 years)"],
+            // The form's words, then the variants of other forms (Google Forms among them).
+            CareerStage::Student => &["student", "lis student", "still studying", "studying"],
+            CareerStage::Early => &[
+                "early career (up to 5 years)",
+                "early career",
+                "0-5 years",
+                "0 to 5 years",
+                "1-5 years",
+                "up to 5 years",
+                "less than 5 years",
+                "under 5 years",
+                "new professional",
+            ],
+            CareerStage::Mid => &[
+                "mid career (5 to 15 years)",
+                "mid career",
+                "5-15 years",
+                "5 to 15 years",
+                "6-15 years",
+                "5-10 years",
+                "10-15 years",
+            ],
+            CareerStage::Senior => &[
+                "senior (more than 15 years)",
+                "senior",
+                "15+ years",
+                "15+",
+                "more than 15 years",
+                "over 15 years",
+                "15 years or more",
+                "16+ years",
+                "experienced",
+            ],
         }
     }
 

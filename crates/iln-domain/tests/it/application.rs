@@ -340,3 +340,28 @@ proptest::proptest! {
         }
     }
 }
+
+/// Match preferences and ways to communicate as other forms word them.
+#[test]
+fn preferences_and_ways_typed_in_other_forms_are_recognised() {
+    use iln_domain::application::{CommunicationWay, MatchPreference};
+    for (typed, preference) in [
+        ("Open to any", MatchPreference::Any),
+        ("No preference", MatchPreference::Any),
+        ("By career stage", MatchPreference::CareerStage),
+        ("By interest/sector", MatchPreference::InterestSector),
+        ("interest and sector", MatchPreference::InterestSector),
+    ] {
+        assert_eq!(MatchPreference::parse(typed), Ok(preference), "{typed}");
+    }
+    for (typed, way) in [
+        ("E-mail", CommunicationWay::Email),
+        ("Skype", CommunicationWay::Video),
+        ("Zoom", CommunicationWay::Video),
+        ("WhatsApp", CommunicationWay::Chat),
+        ("Twitter", CommunicationWay::SocialMedia),
+    ] {
+        assert_eq!(CommunicationWay::parse(typed), Ok(way), "{typed}");
+    }
+    assert!(MatchPreference::parse("whatever you like").is_err());
+}

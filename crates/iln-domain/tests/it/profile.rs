@@ -92,3 +92,46 @@ proptest::proptest! {
         let _ = CareerStage::parse(&input);
     }
 }
+
+/// What coordinators' spreadsheets and other forms say (a Google Forms export among them):
+/// the variants are read as our values, in any case and with any spacing.
+#[test]
+fn values_typed_in_other_forms_are_recognised() {
+    for (typed, stage) in [
+        ("15+ years", CareerStage::Senior),
+        ("More than 15 years", CareerStage::Senior),
+        ("over 15 YEARS", CareerStage::Senior),
+        ("0-5 years", CareerStage::Early),
+        ("0 - 5 years", CareerStage::Early),
+        ("Up to 5 years", CareerStage::Early),
+        ("5-15 years", CareerStage::Mid),
+        ("5 to 15 years", CareerStage::Mid),
+        ("Mid-career", CareerStage::Mid),
+        ("LIS student", CareerStage::Student),
+        ("Early career (up to 5 years)", CareerStage::Early),
+    ] {
+        assert_eq!(CareerStage::parse(typed), Ok(stage), "{typed}");
+    }
+    for (typed, sector) in [
+        ("Academic library", Sector::Academic),
+        ("University Library", Sector::Academic),
+        ("Public libraries", Sector::Public),
+        ("Library school", Sector::LisEducation),
+        ("Archive", Sector::Archives),
+        ("Vendor", Sector::Vendor),
+    ] {
+        assert_eq!(Sector::parse(typed), Ok(sector), "{typed}");
+    }
+    // Every variant belongs to one value only.
+    for typed in ["senior", "student", "15+ years", "archives", "school"] {
+        let stages = CareerStage::ALL
+            .iter()
+            .filter(|s| CareerStage::parse(typed) == Ok(**s))
+            .count();
+        let sectors = Sector::ALL
+            .iter()
+            .filter(|s| Sector::parse(typed) == Ok(**s))
+            .count();
+        assert!(stages <= 1 && sectors <= 1, "{typed}");
+    }
+}

@@ -211,3 +211,22 @@ fn program_languages_restrict_who_can_pair() {
     assert_eq!(code, 2);
     assert!(err.contains("--languages"), "{err}");
 }
+
+/// A file as people fill it in elsewhere: "USA", "15+ years", "Academic library", "Open to
+/// any". Every row is read, and everyone is paired.
+#[test]
+fn values_typed_in_other_forms_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = format!(
+        "{HEADER}\
+         a1,Ana,ana@example.org,USA,America/New_York,Academic library,15+ years,open access,English,Open to any,\n\
+         a2,Ben,ben@example.org,UK,Europe/London,Public libraries,0-5 years,open access,en,By career stage,\n\
+         a3,Chi,chi@example.org,Nigeria,Africa/Lagos,University Library,5-15 years,open access,English,by interest/sector,\n\
+         a4,Dev,dev@example.org,India,Asia/Kolkata,Library school,More than 15 years,open access,EN,No preference,\n"
+    );
+    let (code, out, err) = iln_match(dir.path(), &csv, &[]);
+    assert_eq!(code, 0, "{err}");
+    for id in ["a1", "a2", "a3", "a4"] {
+        assert!(out.contains(id), "{id} missing from {out}");
+    }
+}
