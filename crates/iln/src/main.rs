@@ -21,6 +21,7 @@ mod admin;
 mod config;
 mod demo;
 mod match_cmd;
+mod rounds_cmd;
 mod serve;
 mod solve;
 
@@ -80,6 +81,9 @@ enum DatabaseCommand {
     /// Manage accounts from the command line
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// The rounds, for scripts: `iln rounds list [--json]`
+    #[command(subcommand)]
+    Rounds(rounds_cmd::RoundsCommand),
 }
 
 fn main() -> ExitCode {
@@ -187,6 +191,13 @@ async fn run(
             let store = open(&config).await?;
             let app = admin::app(&config, store.clone());
             let result = admin::run(&app, command).await;
+            store.close().await;
+            result
+        }
+        DatabaseCommand::Rounds(command) => {
+            let store = open(&config).await?;
+            let app = admin::app(&config, store.clone());
+            let result = rounds_cmd::run(&app, command, &mut std::io::stdout().lock()).await;
             store.close().await;
             result
         }

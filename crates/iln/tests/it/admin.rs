@@ -204,3 +204,35 @@ async fn refused_input_changes_nothing() {
     command.args(["admin", "set-password", "--email", "a@example.org"]);
     assert_one_line_error(&run(&mut command), "no password given");
 }
+
+/// `iln rounds list` shows each round's id, name and state, as a table and as JSON, so a
+/// script can find the round it works on; an empty database says so.
+#[test]
+fn rounds_list_prints_a_table_and_json() {
+    let scratch = Scratch::new();
+    let (code, stdout, stderr) = run(scratch.iln().args(["rounds", "list"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("No rounds yet."), "{stdout}");
+    let (code, _, stderr) = run(scratch.iln().args(["demo"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, table, stderr) = run(scratch.iln().args(["rounds", "list"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        table.contains("Demo round (active)") && table.contains("active"),
+        "{table}"
+    );
+    let (code, json, stderr) = run(scratch.iln().args(["rounds", "list", "--json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let rounds: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let rounds = rounds.as_array().expect("an array");
+    assert_eq!(rounds.len(), 3);
+    let states: Vec<&str> = rounds.iter().filter_map(|r| r["state"].as_str()).collect();
+    for state in ["review", "closed", "active"] {
+        assert!(states.contains(&state), "{states:?}");
+    }
+    assert!(
+        rounds
+            .iter()
+            .all(|r| r["id"].as_i64().is_some_and(|id| id > 0))
+    );
+}
