@@ -22,6 +22,7 @@ pub mod checkins;
 pub mod contacts;
 pub mod desk;
 pub mod ending;
+pub mod export;
 pub mod housekeeping;
 pub mod jobs;
 pub mod matching;

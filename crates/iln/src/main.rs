@@ -20,6 +20,7 @@ macro_rules! say {
 mod admin;
 mod config;
 mod demo;
+mod export_cmd;
 mod match_cmd;
 mod rounds_cmd;
 mod serve;
@@ -84,6 +85,8 @@ enum DatabaseCommand {
     /// The rounds, for scripts: `iln rounds list [--json]`
     #[command(subcommand)]
     Rounds(rounds_cmd::RoundsCommand),
+    /// Write a round's applications, participants or partnerships as CSV
+    Export(export_cmd::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -191,6 +194,13 @@ async fn run(
             let store = open(&config).await?;
             let app = admin::app(&config, store.clone());
             let result = admin::run(&app, command).await;
+            store.close().await;
+            result
+        }
+        DatabaseCommand::Export(args) => {
+            let store = open(&config).await?;
+            let app = admin::app(&config, store.clone());
+            let result = export_cmd::run(&app, &args, &mut std::io::stdout().lock()).await;
             store.close().await;
             result
         }

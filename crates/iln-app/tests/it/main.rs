@@ -14,6 +14,7 @@ mod alumni;
 mod applications;
 mod checkins;
 mod ending;
+mod export;
 mod housekeeping;
 mod jobs;
 mod matching;

@@ -813,21 +813,6 @@ pub async fn results(
     })
 }
 
-/// A spreadsheet cell: quoted when it holds a comma, quote or line break, and a leading
-/// =, +, - or @ made inert so a spreadsheet never runs what a participant typed.
-fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 pub async fn results_csv(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -835,11 +820,7 @@ pub async fn results_csv(
 ) -> Result<Response, WebError> {
     let actor = Actor::user(&viewer.user);
     let (header, rows) = surveys::export(state.app(), &actor, SurveyId(id)).await?;
-    let mut out = String::new();
-    for row in std::iter::once(&header).chain(rows.iter()) {
-        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
+    let out = iln_app::export::csv(&iln_app::export::Table { header, rows });
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

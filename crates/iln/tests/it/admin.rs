@@ -236,3 +236,53 @@ fn rounds_list_prints_a_table_and_json() {
             .all(|r| r["id"].as_i64().is_some_and(|id| id > 0))
     );
 }
+
+/// `iln export` writes a round's data as CSV to standard output or a file, and refuses what
+/// it cannot export with one line.
+#[test]
+fn export_writes_csv_and_refuses_with_one_line() {
+    let scratch = Scratch::new();
+    let (code, _, stderr) = run(scratch.iln().args(["demo"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, csv, stderr) = run(scratch
+        .iln()
+        .args(["export", "applications", "--round", "1"]));
+    assert_eq!(code, 0, "{stderr}");
+    let mut lines = csv.lines();
+    assert!(
+        lines.next().unwrap().starts_with("name,email,country,"),
+        "{csv}"
+    );
+    assert!(lines.count() > 100, "the in-review round's applications");
+    let file = scratch.path().join("pairs.csv");
+    let (code, _, stderr) = run(scratch.iln().args([
+        "export",
+        "partnerships",
+        "--round",
+        "3",
+        "--out",
+        file.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.starts_with("partnership,members,countries,score,"),
+        "{written}"
+    );
+    for (args, needle) in [
+        (
+            vec!["export", "everything", "--round", "1"],
+            "cannot be exported",
+        ),
+        (
+            vec!["export", "applications", "--round", "999"],
+            "there is no round 999",
+        ),
+        (
+            vec!["export", "applications", "--round", "1", "--format", "xlsx"],
+            "only csv",
+        ),
+    ] {
+        assert_one_line_error(&run(scratch.iln().args(&args)), needle);
+    }
+}
