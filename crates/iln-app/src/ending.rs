@@ -71,7 +71,7 @@ pub(crate) async fn close(
     if !early {
         for stored in tx.round_surveys(round.id).await? {
             if stored.survey.kind == SurveyKind::EndOfRound && stored.opened_at.is_none() {
-                links.extend(crate::surveys::open_quietly(tx, app, &stored, round, now).await?);
+                links.extend(crate::surveys::open_quietly(tx, &stored, round, now).await?);
             }
         }
     }

@@ -366,6 +366,13 @@ fn invite_email(
     Some((to, notice))
 }
 
+/// Someone invited just now: their new link's secret, and the name and address to write to.
+struct Invited {
+    secret: String,
+    name: String,
+    email: String,
+}
+
 /// Invites everyone the survey asks, each with their own link, and marks it opened. Gives
 /// how many were invited now (nobody twice).
 async fn open(
@@ -375,17 +382,17 @@ async fn open(
     round: &RoundRecord,
     now: Timestamp,
 ) -> Result<usize, StoreError> {
-    let invited = invite(tx, stored, round, now).await?;
-    let partnerships = tx.round_partnerships(round.id).await?;
-    let people = participants(&partnerships, round);
     let mut sent = 0;
-    for (user, secret) in &invited {
-        let Some((_, name, email)) = people.get(user) else {
-            continue;
-        };
-        if let Some((to, notice)) =
-            invite_email(app, round, &stored.survey, name, email, secret, false)
-        {
+    for person in invite(tx, stored, round, now).await?.values() {
+        if let Some((to, notice)) = invite_email(
+            app,
+            round,
+            &stored.survey,
+            &person.name,
+            &person.email,
+            &person.secret,
+            false,
+        ) {
             notify::send(tx, app.composer(), &to, &notice, now).await?;
             sent += 1;
         }
@@ -397,36 +404,45 @@ async fn open(
 /// end of a round opens its end-of-round survey this way and puts the links in its thanks.
 pub(crate) async fn open_quietly(
     tx: &mut Tx,
-    _app: &App,
     stored: &SurveyRecord,
     round: &RoundRecord,
     now: Timestamp,
 ) -> Result<BTreeMap<UserId, String>, StoreError> {
     let invited = invite(tx, stored, round, now).await?;
     tx.cancel_job_by_key(&open_job_key(stored.id), now).await?;
-    Ok(invited)
+    Ok(invited
+        .into_iter()
+        .map(|(user, p)| (user, p.secret))
+        .collect())
 }
 
-/// Marks the survey opened and invites everyone it asks who was not invited, giving their
-/// new link secrets; nothing when it had opened before.
+/// Marks the survey opened and invites everyone it asks who was not invited; nothing when
+/// it had opened before.
 async fn invite(
     tx: &mut Tx,
     stored: &SurveyRecord,
     round: &RoundRecord,
     now: Timestamp,
-) -> Result<BTreeMap<UserId, String>, StoreError> {
+) -> Result<BTreeMap<UserId, Invited>, StoreError> {
     let mut invited = BTreeMap::new();
     if !tx.mark_survey_opened(stored.id, now).await? {
         return Ok(invited);
     }
     let partnerships = tx.round_partnerships(round.id).await?;
-    for (user, (country, _, _)) in participants(&partnerships, round) {
+    for (user, (country, name, email)) in participants(&partnerships, round) {
         let secret = new_secret();
         if tx
             .invite_to_survey(stored.id, user, country, &secret_hash(&secret), now)
             .await?
         {
-            invited.insert(user, secret);
+            invited.insert(
+                user,
+                Invited {
+                    secret,
+                    name,
+                    email,
+                },
+            );
         }
     }
     Ok(invited)
@@ -702,6 +718,8 @@ pub struct Results {
     pub earlier: BTreeMap<QuestionKey, Vec<Earlier>>,
     /// The countries the numbers cover; None for every country.
     pub scope: Option<Vec<CountryCode>>,
+    /// The invited countries the reader may narrow to, whatever `country` was asked.
+    pub countries: Vec<CountryCode>,
 }
 
 /// The countries `actor` may see results of, narrowed to `country` when given: None for
@@ -746,6 +764,14 @@ pub async fn results(
     let survey = store.survey(id).await?.ok_or(AppError::NotFound)?;
     let round = store.round(survey.round).await?.ok_or(AppError::NotFound)?;
     let invitations = store.survey_invitations(id).await?;
+    let readable = scope_of(actor, None)?;
+    let countries: Vec<CountryCode> = invitations
+        .iter()
+        .map(|i| i.country)
+        .filter(|c| readable.as_ref().is_none_or(|s| s.contains(c)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut rates: BTreeMap<CountryCode, Rate> = BTreeMap::new();
     for i in invitations.iter().filter(|i| in_scope(&i.country)) {
         let rate = rates.entry(i.country).or_insert(Rate {
@@ -812,6 +838,7 @@ pub async fn results(
         earlier,
         survey,
         scope,
+        countries,
     })
 }
 
