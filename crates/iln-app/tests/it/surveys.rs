@@ -381,6 +381,12 @@ async fn a_survey_opens_is_answered_reminded_and_adds_up(t: &TestApp) {
         .await
         .unwrap();
     assert_eq!(theirs.invited, 1);
+    assert_eq!(
+        theirs.countries,
+        vec![india],
+        "a coordinator narrows to their own only"
+    );
+    assert_eq!(results.countries.len(), 6);
     assert!(theirs.by_country.iter().all(|r| r.country == india));
     let elsewhere = surveys::results(
         &t.app,

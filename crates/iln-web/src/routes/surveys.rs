@@ -756,12 +756,10 @@ pub async fn results(
     let actor = Actor::user(&viewer.user);
     let results = surveys::results(state.app(), &actor, SurveyId(id), country).await?;
     let round = load_round(&state, results.survey.round).await?;
-    // The countries to narrow to: those invited that the reader covers.
-    let all = surveys::results(state.app(), &actor, SurveyId(id), None).await?;
-    let countries: Vec<(String, String)> = all
-        .by_country
+    let countries: Vec<(String, String)> = results
+        .countries
         .iter()
-        .map(|r| (r.country.as_str().to_owned(), r.country.name().to_owned()))
+        .map(|c| (c.as_str().to_owned(), c.name().to_owned()))
         .collect();
     let rates = results
         .by_country
