@@ -18,6 +18,28 @@ app_tests!(
     messages_go_by_relay_replies_show_addresses_and_blocks_hold,
 );
 
+/// An account of `role` with a verified address and no password.
+async fn account(t: &TestApp, email: &str, role: Role) -> iln_store::UserId {
+    t.store
+        .create_user(
+            &iln_store::NewUser {
+                display_name: iln_domain::account::DisplayName::parse(
+                    email.split('@').next().unwrap(),
+                )
+                .unwrap(),
+                email: iln_domain::account::Email::parse(email).unwrap(),
+                password_hash: None,
+                role,
+                countries: Vec::new(),
+                email_verified: true,
+                time_zone: None,
+            },
+            t.app.now(),
+        )
+        .await
+        .unwrap()
+}
+
 fn shown_all(bio: &str) -> ListingForm {
     ListingForm {
         bio: bio.to_owned(),
@@ -46,22 +68,7 @@ async fn alumni_join_are_found_get_suggestions_and_leave(t: &TestApp) {
     let partner = &partnerships[0].members[1];
 
     // Someone who never took part cannot join; a bio too long is refused.
-    let newcomer = t
-        .store
-        .create_user(
-            &iln_store::NewUser {
-                display_name: iln_domain::account::DisplayName::parse("New").unwrap(),
-                email: iln_domain::account::Email::parse("new@example.org").unwrap(),
-                password_hash: None,
-                role: Role::Participant,
-                countries: Vec::new(),
-                email_verified: true,
-                time_zone: None,
-            },
-            t.app.now(),
-        )
-        .await
-        .unwrap();
+    let newcomer = account(t, "new@example.org", Role::Participant).await;
     let never = alumni::join(&t.app, &actor(newcomer), &shown_all("Hi")).await;
     assert!(
         matches!(never, Err(AlumniError::NeverTookPart)),
@@ -194,23 +201,8 @@ async fn messages_go_by_relay_replies_show_addresses_and_blocks_hold(t: &TestApp
             .await
             .unwrap();
     }
-    let admin = t
-        .store
-        .create_user(
-            &iln_store::NewUser {
-                display_name: iln_domain::account::DisplayName::parse("Admin").unwrap(),
-                email: iln_domain::account::Email::parse("admin@example.org").unwrap(),
-                password_hash: None,
-                role: Role::Admin,
-                countries: Vec::new(),
-                email_verified: true,
-                time_zone: None,
-            },
-            t.app.now(),
-        )
-        .await
-        .unwrap();
-    let _ = admin;
+    // The admin a report reaches.
+    account(t, "admin@example.org", Role::Admin).await;
     let mail = |to: String| async move {
         t.store
             .list_jobs_of_kind(iln_store::EMAIL_JOB, 1_000, 0)
