@@ -46,11 +46,38 @@ impl CountryCode {
             }
         }
         let wanted = fold(trimmed);
-        if let Some(country) = COUNTRIES.iter().find(|c| fold(c.name) == wanted) {
-            return Ok(country.code);
+        let by_name = |name: &str| -> Option<CountryCode> {
+            COUNTRIES
+                .iter()
+                .find(|c| fold(c.name) == name)
+                .map(|c| c.code)
+                .or_else(|| {
+                    ALIASES
+                        .iter()
+                        .find(|(alias, _)| *alias == name)
+                        .and_then(|(_, code)| COUNTRIES.iter().find(|c| c.code.0 == *code))
+                        .map(|c| c.code)
+                })
+        };
+        if let Some(code) = by_name(&wanted) {
+            return Ok(code);
         }
-        if let Some((_, code)) = ALIASES.iter().find(|(alias, _)| *alias == wanted) {
-            return CountryCode::parse(code);
+        // ISO 3166's formal English names: "Korea, Republic of" reads as "Republic of
+        // Korea"; "Bolivia (Plurinational State of)" and "Tanzania, United Republic of" are
+        // known by the part before the qualifier. The turned-round form is tried first, so
+        // "Congo, Democratic Republic of the" is not taken for the Congo.
+        if let Some((head, tail)) = wanted.split_once(", ") {
+            if let Some(code) = by_name(&format!("{tail} {head}")) {
+                return Ok(code);
+            }
+            if let Some(code) = by_name(head.trim()) {
+                return Ok(code);
+            }
+        }
+        if let Some((head, _)) = wanted.split_once(" (")
+            && let Some(code) = by_name(head.trim())
+        {
+            return Ok(code);
         }
         Err(CountryError::Unknown(trimmed.to_owned()))
     }
@@ -140,7 +167,7 @@ pub fn name_sort_key(name: &str) -> String {
 }
 
 /// Names people type that differ from the table's short name, already folded.
-const ALIASES: [(&str, &str); 24] = [
+const ALIASES: [(&str, &str); 37] = [
     ("usa", "US"),
     ("united states of america", "US"),
     ("america", "US"),
@@ -165,6 +192,20 @@ const ALIASES: [(&str, &str); 24] = [
     ("east timor", "TL"),
     ("democratic republic of the congo", "CD"),
     ("vatican city", "VA"),
+    // ISO 3166's formal names that the rules in `parse` do not reach.
+    ("united kingdom of great britain and northern ireland", "GB"),
+    ("democratic people's republic of korea", "KP"),
+    ("lao people's democratic republic", "LA"),
+    ("syrian arab republic", "SY"),
+    ("brunei darussalam", "BN"),
+    ("state of palestine", "PS"),
+    ("republic of north macedonia", "MK"),
+    ("the former yugoslav republic of macedonia", "MK"),
+    ("united states", "US"),
+    ("virgin islands (british)", "VG"),
+    ("virgin islands (u.s.)", "VI"),
+    ("south korea", "KR"),
+    ("north korea", "KP"),
 ];
 
 const fn c(code: &'static str, name: &'static str, default_time_zone: &'static str) -> Country {

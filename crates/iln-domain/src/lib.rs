@@ -10,6 +10,7 @@ pub mod clock;
 pub mod commitments;
 pub mod contact;
 pub mod country;
+pub mod import;
 pub mod post;
 pub mod profile;
 pub mod proposal;
