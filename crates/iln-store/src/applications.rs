@@ -428,6 +428,36 @@ impl Tx {
         Ok(id)
     }
 
+    /// Inserts an imported application without checking duplicates: an import inserts a
+    /// whole file, then calls [`Tx::refresh_round_duplicates`] once, instead of once a row.
+    pub async fn import_application(
+        &mut self,
+        round: RoundId,
+        user: UserId,
+        application: &Application,
+        consent: Consent,
+        now: Timestamp,
+    ) -> Result<ApplicationId, StoreError> {
+        insert_application(
+            self,
+            round,
+            user,
+            application,
+            InsertTimes {
+                submitted: now,
+                now,
+                consent,
+            },
+            None,
+        )
+        .await
+    }
+
+    /// Recomputes the duplicate flags of the whole round.
+    pub async fn refresh_round_duplicates(&mut self, round: RoundId) -> Result<(), StoreError> {
+        refresh_duplicates(self, round, Near::Round).await
+    }
+
     /// Replaces an application's answers, with the consent given when they were sent again,
     /// and updates the round's duplicate flags.
     pub async fn update_application(
@@ -602,6 +632,29 @@ impl Tx {
         }
         refresh_duplicates(self, into, Near::Round).await?;
         Ok(created.into_iter().map(|(_, id)| id).collect())
+    }
+
+    /// Adds a note that came with an imported row (its left-over columns); written by the
+    /// importing admin, or by no one when the operator imported at the command line.
+    pub async fn add_import_note(
+        &mut self,
+        id: ApplicationId,
+        author: Option<UserId>,
+        body: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.exec(
+            sqlx::query(
+                "INSERT INTO application_notes (application_id, author_id, endorsement, body, \
+                 created_at) VALUES ($1, $2, 0, $3, $4)",
+            )
+            .bind(id.0)
+            .bind(author.map(|a| a.0))
+            .bind(body)
+            .bind(codec::ts(now)),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Adds a coordinator's note (or endorsement) to an application.

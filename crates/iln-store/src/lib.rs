@@ -9,7 +9,8 @@
 //! - `outbox`: email as jobs of kind `email`, each with its Message-ID fixed at enqueue.
 //! - `users`, `tokens`, `sessions`, `audit`, `people`, `rounds`, `applications`: the
 //!   methods of [`Store`] for each table group; `matching` (never-pair list, locks, runs) and
-//!   `partnerships` (published partnerships, previous partners) likewise.
+//!   `partnerships` (published partnerships, previous partners) likewise; `imports` (uploaded
+//!   files waiting for their mapping, saved mappings, partners declared in an imported file).
 //!
 //! Every method takes the current time as a parameter when it needs one: the store never
 //! reads a clock, so expiry is tested by passing timestamps.
@@ -25,6 +26,7 @@ mod bulk;
 mod checkins;
 mod codec;
 mod contacts;
+mod imports;
 mod jobs;
 mod matching;
 mod outbox;
@@ -46,12 +48,13 @@ pub use checkins::{CheckInRecord, LadderRecord};
 pub use codec::{Listing, UnreadableRow};
 pub use contacts::ContactRecord;
 pub use error::StoreError;
+pub use imports::{NewUpload, SavedMapping, Upload};
 pub use jobs::{DEFAULT_MAX_ATTEMPTS, Job, JobFailure, JobStatus, NewJob};
 pub use matching::{MatchOptions, MatchRun, MatchRunKind, NewMatchRun, matching_applicant};
 pub use model::{
     ApplicationId, AuditEntry, AuditId, EmailId, EmailStatus, JobId, MatchRunId, NewAuditEntry,
     NewEmail, NewPerson, NewUser, OutboxEmail, PartnershipId, PeopleScope, Person, PersonId,
-    PostId, RoundId, SurveyId, TokenPurpose, TopicId, User, UserId,
+    PostId, RoundId, SurveyId, TokenPurpose, TopicId, UploadId, User, UserId,
 };
 pub use outbox::{EMAIL_JOB, EMAIL_PAYLOAD_VERSION, EmailPayload, new_message_id};
 pub use partnerships::{

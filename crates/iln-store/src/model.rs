@@ -80,6 +80,10 @@ id_type!(
     /// A survey's id.
     SurveyId
 );
+id_type!(
+    /// An uploaded spreadsheet waiting to be imported.
+    UploadId
+);
 
 /// An account to create.
 #[derive(Debug, Clone)]

@@ -614,6 +614,12 @@ impl Store {
                 .sectors
                 .insert(codec::sector(&row.try_get::<String, _>("sector")?)?);
         }
+        // Partners from before this platform (an imported file said so) are never paired
+        // again either; their countries and sectors are not known, so history is unchanged.
+        for (person, partner) in self.declared_partner_pairs().await? {
+            all.entry(person).or_default().partners.insert(partner);
+            all.entry(partner).or_default().partners.insert(person);
+        }
         Ok(all)
     }
 }

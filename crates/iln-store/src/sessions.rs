@@ -73,7 +73,9 @@ impl Tx {
         let tokens = self
             .exec(sqlx::query("DELETE FROM tokens WHERE expires_at <= $1").bind(codec::ts(now)))
             .await?;
-        Ok(sessions + tokens)
+        // Uploaded files waiting for an import are kept a day at most.
+        let uploads = self.purge_expired_uploads(now).await?;
+        Ok(sessions + tokens + uploads)
     }
 }
 
