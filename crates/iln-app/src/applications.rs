@@ -148,7 +148,7 @@ async fn open_round(tx: &mut Tx, app: &App, id: RoundId) -> Result<RoundRecord, 
 }
 
 /// The person's profile as their application describes them.
-fn profile_of(user: iln_store::UserId, application: &Application) -> NewPerson {
+pub(crate) fn profile_of(user: iln_store::UserId, application: &Application) -> NewPerson {
     NewPerson {
         user: Some(user),
         full_name: application.name.to_string(),

@@ -1,4 +1,5 @@
-//! Housekeeping: the hourly job that deletes expired sign-in sessions and one-time links.
+//! Housekeeping: the hourly job that deletes expired sign-in sessions and one-time links, and
+//! uploaded spreadsheets left unimported for a day.
 //! They are refused once expired anyway; deleting them keeps the tables small and keeps no
 //! secret hash longer than it can be used (the privacy notice says so).
 //!

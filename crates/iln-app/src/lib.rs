@@ -24,6 +24,7 @@ pub mod desk;
 pub mod ending;
 pub mod export;
 pub mod housekeeping;
+pub mod import;
 pub mod jobs;
 pub mod matching;
 pub mod notify;

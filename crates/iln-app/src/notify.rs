@@ -24,6 +24,7 @@ pub enum Notice {
     Surveys(crate::surveys::SurveyNotice),
     Ending(crate::ending::EndingNotice),
     Relay(crate::relay::RelayNotice),
+    Import(crate::import::ImportNotice),
 }
 
 /// An email's words, as the composer wrote them.

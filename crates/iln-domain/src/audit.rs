@@ -63,11 +63,15 @@ pub enum AuditAction {
     RelayMessage,
     RelayBlock,
     RelayReport,
+    /// An admin imported applications from a spreadsheet into a round.
+    ImportApplications,
+    /// An admin saved a spreadsheet mapping for later files.
+    ImportMappingSave,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 58] = [
+    pub const ALL: [AuditAction; 60] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -126,6 +130,8 @@ impl AuditAction {
         AuditAction::RelayMessage,
         AuditAction::RelayBlock,
         AuditAction::RelayReport,
+        AuditAction::ImportApplications,
+        AuditAction::ImportMappingSave,
     ];
 
     /// The stable id stored in the log.
@@ -189,6 +195,8 @@ impl AuditAction {
             AuditAction::RelayMessage => "relay.message",
             AuditAction::RelayBlock => "relay.block",
             AuditAction::RelayReport => "relay.report",
+            AuditAction::ImportApplications => "import.applications",
+            AuditAction::ImportMappingSave => "import.mapping_save",
         }
     }
 

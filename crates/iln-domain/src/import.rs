@@ -379,6 +379,24 @@ pub enum ProblemKind {
     AlreadyApplied,
 }
 
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProblemKind::Missing => f.write_str("is empty, and an application needs it"),
+            ProblemKind::Unknown { text } => {
+                write!(f, "{text:?} is not a value we know; map it to one of ours")
+            }
+            ProblemKind::Invalid { message } => f.write_str(message),
+            ProblemKind::DuplicateInFile { first_line } => {
+                write!(f, "the same email address is on line {first_line}")
+            }
+            ProblemKind::AlreadyApplied => {
+                f.write_str("someone with this email address has applied to the round already")
+            }
+        }
+    }
+}
+
 /// One problem, on a line and (mostly) a field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {

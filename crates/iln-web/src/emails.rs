@@ -5,6 +5,7 @@ mod accounts;
 mod applications;
 pub mod checkins;
 mod ending;
+mod import;
 mod matching;
 mod relay;
 mod rounds;
@@ -29,6 +30,7 @@ impl Composer for WebComposer {
             Notice::Surveys(notice) => surveys::compose(notice),
             Notice::Ending(notice) => ending::compose(notice),
             Notice::Relay(notice) => relay::compose(notice),
+            Notice::Import(notice) => import::compose(notice),
         };
         // Every email has both parts: where an area writes plain text only, the HTML part
         // is that text, escaped, in paragraphs, with its addresses as links.

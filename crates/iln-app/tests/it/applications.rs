@@ -65,7 +65,7 @@ async fn draft_round(t: &TestApp, name: &str) -> RoundId {
 }
 
 /// A round open for applications, its opening recorded (so later actions find no date due).
-async fn open_round(t: &TestApp) -> RoundId {
+pub async fn open_round(t: &TestApp) -> RoundId {
     let id = draft_round(t, "2026 Round 2").await;
     t.clock.advance(days(5));
     DateJobs::new(t.app.clone()).run_for(id).await.unwrap();
@@ -78,7 +78,7 @@ async fn state_of(t: &TestApp, id: RoundId) -> RoundState {
 }
 
 /// An account and the actor it is.
-async fn account(
+pub async fn account(
     t: &TestApp,
     address: &str,
     role: Role,

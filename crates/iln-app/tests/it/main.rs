@@ -16,6 +16,7 @@ mod checkins;
 mod ending;
 mod export;
 mod housekeeping;
+mod import;
 mod jobs;
 mod matching;
 mod rounds;
