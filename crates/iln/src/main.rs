@@ -21,6 +21,7 @@ mod admin;
 mod config;
 mod demo;
 mod export_cmd;
+mod import_cmd;
 mod match_cmd;
 mod rounds_cmd;
 mod serve;
@@ -87,6 +88,9 @@ enum DatabaseCommand {
     Rounds(rounds_cmd::RoundsCommand),
     /// Write a round's applications, participants or partnerships as CSV
     Export(export_cmd::ExportArgs),
+    /// Import applications from a spreadsheet: `iln import applications FILE --round ID`
+    #[command(subcommand)]
+    Import(import_cmd::ImportCommand),
 }
 
 fn main() -> ExitCode {
@@ -125,6 +129,10 @@ fn main() -> ExitCode {
             });
             if !broken_pipe {
                 report(&one_line(&error));
+            }
+            // Input the user must fix (a file with problems) exits with 2, as `match` does.
+            if error.downcast_ref::<import_cmd::InputError>().is_some() {
+                return ExitCode::from(2);
             }
             ExitCode::FAILURE
         }
@@ -201,6 +209,13 @@ async fn run(
             let store = open(&config).await?;
             let app = admin::app(&config, store.clone());
             let result = export_cmd::run(&app, &args, &mut std::io::stdout().lock()).await;
+            store.close().await;
+            result
+        }
+        DatabaseCommand::Import(command) => {
+            let store = open(&config).await?;
+            let app = admin::app(&config, store.clone());
+            let result = import_cmd::run(&app, command, &mut std::io::stdout().lock()).await;
             store.close().await;
             result
         }
