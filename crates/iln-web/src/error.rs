@@ -22,6 +22,9 @@ pub enum WebError {
     MethodNotAllowed,
     #[error("request body too large")]
     PayloadTooLarge,
+    /// An uploaded file over the import's limit.
+    #[error("file too large")]
+    FileTooLarge,
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("cross-site request refused")]
@@ -82,7 +85,7 @@ impl WebError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge | Self::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::CrossSite | Self::CsrfToken | Self::Forbidden => StatusCode::FORBIDDEN,
             Self::SignInRequired(_) => StatusCode::SEE_OTHER,
@@ -126,6 +129,14 @@ impl WebError {
                     crate::security::MAX_BODY_BYTES / 1024,
                     crate::words::count(iln_domain::post::BODY_MAX_LEN),
                     iln_domain::post::LINKS_MAX
+                ),
+            ),
+            Self::FileTooLarge => (
+                "The file is too large",
+                format!(
+                    "A spreadsheet to import holds at most {} MB. Split it into smaller files, \
+                     or leave out columns the import does not need, and upload each part.",
+                    iln_sheet::MAX_FILE_BYTES / (1024 * 1024)
                 ),
             ),
             Self::BadRequest(why) => ("Something is wrong with the request", capitalise(why)),

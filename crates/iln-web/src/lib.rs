@@ -84,8 +84,8 @@ pub enum MailTransportConfig {
 /// The application with every route and layer, ready to serve or to call with `oneshot`.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        account, admin, alumni, apply, certificates, checkins, dashboard, desk, matching, pages,
-        partnerships, people, review, rounds, surveys, topics, unsubscribe,
+        account, admin, alumni, apply, certificates, checkins, dashboard, desk, import, matching,
+        pages, partnerships, people, review, rounds, surveys, topics, unsubscribe,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -188,6 +188,22 @@ pub fn router(state: AppState) -> Router {
         .route("/messages/{id}/reply", post(alumni::reply))
         .route("/messages/{id}/block", post(alumni::block))
         .route("/messages/{id}/report", post(alumni::report))
+        .route(
+            "/rounds/{id}/import",
+            get(import::upload_form)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(security::MAX_IMPORT_BODY_BYTES)),
+        )
+        .route(
+            "/imports/{id}",
+            get(import::review)
+                .post(import::update)
+                .layer(DefaultBodyLimit::max(security::MAX_IMPORT_BODY_BYTES)),
+        )
+        .route("/imports/{id}/mapping.toml", get(import::mapping_file))
+        .route("/imports/{id}/confirm", get(import::confirm))
+        .route("/imports/{id}/commit", post(import::commit))
+        .route("/imports/{id}/discard", post(import::discard))
         .route("/rounds/{id}/surveys", get(surveys::list))
         .route(
             "/rounds/{id}/surveys/new",

@@ -27,6 +27,23 @@ pub const CSRF_FIELD: &str = "csrf";
 /// The largest request body we read: forms here are small, and anything bigger is refused
 /// with 413 before it is parsed.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest body of the import pages: a spreadsheet of up to [`iln_sheet::MAX_FILE_BYTES`]
+/// with its form around it, and the import's review form, which lists rows to leave out.
+pub const MAX_IMPORT_BODY_BYTES: usize = iln_sheet::MAX_FILE_BYTES + 256 * 1024;
+
+/// Whether a path is one of the import pages, which take a file or a long form.
+pub fn is_import_path(path: &str) -> bool {
+    path.starts_with("/imports/") || (path.starts_with("/rounds/") && path.ends_with("/import"))
+}
+
+/// The largest body read for a request to `path`.
+pub fn body_limit(path: &str) -> usize {
+    if is_import_path(path) {
+        MAX_IMPORT_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'none'; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -152,11 +169,18 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         if !same_origin(&parts.headers, state.origin()) {
             return WebError::CrossSite.into_response();
         }
-        let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        let limit = body_limit(parts.uri.path());
+        let bytes = match axum::body::to_bytes(body, limit).await {
             Ok(bytes) => bytes,
+            Err(_) if limit == MAX_IMPORT_BODY_BYTES => {
+                return WebError::FileTooLarge.into_response();
+            }
             Err(_) => return WebError::PayloadTooLarge.into_response(),
         };
-        let sent = form_field(&bytes, CSRF_FIELD);
+        let sent = match multipart_boundary(&parts.headers) {
+            Some(boundary) => multipart_field(bytes.clone(), boundary, CSRF_FIELD).await,
+            None => form_field(&bytes, CSRF_FIELD),
+        };
         let valid = match (&expected, &sent) {
             (Some(expected), Some(sent)) => constant_time_eq(expected, sent),
             _ => false,
@@ -189,6 +213,26 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
         }
     }
     response
+}
+
+/// The boundary of a `multipart/form-data` body (a form with a file), if it is one.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    multer::parse_boundary(content_type).ok()
+}
+
+/// The value of the text field `name` in a `multipart/form-data` body; None when the body
+/// does not parse or has no such field. Our upload form puts the token first, so reading
+/// stops before the file.
+async fn multipart_field(body: Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The first value of `name` in an `application/x-www-form-urlencoded` body.

@@ -277,6 +277,8 @@ struct RoundPage {
     settings: SettingsView,
     commitments: &'static [&'static str],
     accepts_applications: bool,
+    /// Open or in review: an admin may import applications from a spreadsheet.
+    importable: bool,
     signed_in: bool,
     own: Option<OwnApplication>,
     is_admin: bool,
@@ -359,6 +361,10 @@ async fn render_round(
         settings: SettingsView::new(&record.round.settings),
         commitments: current_commitments(),
         accepts_applications: record.round.accepts_applications(),
+        importable: matches!(
+            record.round.state,
+            iln_domain::round::RoundState::Open | iln_domain::round::RoundState::Review
+        ),
         signed_in: viewer.is_some(),
         own,
         is_admin,
