@@ -287,6 +287,55 @@ impl Browser<'_> {
         page
     }
 
+    /// Posts a form with a file (`multipart/form-data`), the CSRF token first as our upload
+    /// form sends it; `csrf: false` leaves the token out.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+        csrf: bool,
+    ) -> Page {
+        let token = self.csrf().await;
+        let boundary = "----iln-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body: Vec<u8> = Vec::new();
+        let text = |name: &str, value: &str, body: &mut Vec<u8>| {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        };
+        if csrf {
+            text("csrf", &token, &mut body);
+        }
+        for (name, value) in fields {
+            text(name, value, &mut body);
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n",
+                file.0
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file.1);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("origin", BASE)
+            .header("sec-fetch-site", "same-origin");
+        let page = self.app.send(request.body(Body::from(body)).unwrap()).await;
+        self.remember(&page);
+        page
+    }
+
     pub async fn sign_in(&mut self, email: &str) -> Page {
         let page = self
             .post("/signin", &[("email", email), ("password", PASSWORD)])

@@ -5,6 +5,7 @@ mod admin;
 mod apply;
 mod database;
 mod helpers;
+mod import;
 mod mail;
 mod matching;
 mod pages;
