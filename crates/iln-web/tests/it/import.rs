@@ -23,6 +23,10 @@ Branch manager,5-15 years,Open access,English,Email,Open to any,Meet colleagues
 Cataloguer,0-5 years,Open access,English,Email,Open to any,Share practice
 ";
 
+#[expect(
+    clippy::unwrap_used,
+    reason = "test helper: a panic here is a failed test"
+)]
 async fn count(app: &TestApp, round: i64) -> usize {
     app.store
         .applications(RoundId(round), &ApplicationFilter::all())
