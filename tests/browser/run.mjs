@@ -461,6 +461,62 @@ try {
   await ap.getByRole('link', { name: /demo round \(in review\)/i }).first().click();
   await ap.waitForLoadState();
   const demoRound = (ap.url().match(/\/rounds\/(\d+)/) || [])[1];
+
+  // Late applications from a Google Form's spreadsheet: upload, say what an unknown answer
+  // means, leave out the row with a bad address, confirm and import, at desk and phone width.
+  await ap.getByRole('link', { name: /import applications from a spreadsheet/i }).click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'import: upload');
+  otherWidth.push(ap.url());
+  const formsCsv = [
+    'Timestamp,Email Address,Your name,Which country do you work in?,City or town,Institution / organisation,Type of library,Job title,Years of experience,Areas of interest,Languages you speak,How would you like to communicate?,Who would you like to be matched with?,What do you hope to gain from the program?',
+    '2017/02/01 10:00:00,ana.lima@example.net,Ana Lima,Brasil,Recife,Universidade Federal de Pernambuco,Academic library,Librarian,15+ years,"Open access, Social media","Portuguese, English","Email, Video calls",Open to any,Learn how others run open access',
+    '2017/02/01 11:00:00,joe.bloggs@example.net,Joe Bloggs,USA,Austin,Austin Public Library,Public library,Branch manager,More than 15 years,Advocacy,English,Email,Open to any,Meet colleagues abroad',
+    '2017/02/01 12:00:00,kim.lee@example,Kim Lee,"Korea, Republic of",Seoul,Seoul National University,Academic library,Cataloguer,0-5 years,Cataloguing and metadata,"Korean, English",Email,Open to any,Share cataloguing practice',
+  ].join('\n') + '\n';
+  await ap.setInputFiles('#file', { name: 'google-form.csv', mimeType: 'text/csv', buffer: Buffer.from(formsCsv) });
+  await ap.getByRole('button', { name: /upload and check/i }).click();
+  await ap.waitForLoadState();
+  const reviewUrl = ap.url();
+  if (!/\/imports\/\d+$/.test(reviewUrl)) throw new Error(`the upload did not lead to its review: at ${reviewUrl}`);
+  await checkAccessibility(ap, 'import: columns, unknown answers and problems');
+  await ap.getByLabel(/country: .brasil/i).selectOption('BR');
+  await ap.getByLabel(/leave out line 4/i).check();
+  await ap.getByRole('button', { name: /check the rows again/i }).click();
+  await ap.waitForLoadState();
+  if (!(await ap.getByText(/2 ready to import/).count())) problems.push(`the import review does not say 2 rows are ready: at ${ap.url()}`);
+  await ap.getByRole('link', { name: /import 2 applications/i }).click();
+  await ap.waitForLoadState();
+  await checkAccessibility(ap, 'import: confirmation');
+  await ap.getByRole('button', { name: /yes, import them/i }).click();
+  await ap.waitForLoadState();
+  if (!(await ap.getByText(/imported 2 applications/i).count())) problems.push(`the import did not say it imported 2: at ${ap.url()}`);
+  {
+    // The same pages at phone width, with a file of one new person, then thrown away.
+    const ictx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const ip = await ictx.newPage();
+    ip.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error on ${ip.url()}: ${msg.text()}`); });
+    await signIn(ip, admin.email, admin.password);
+    await ip.goto(`${base}/rounds/${demoRound}/import`);
+    const one = formsCsv.split('\n')[0] + '\n2017/03/01 09:00:00,mele.tupou@example.net,Mele Tupou,Tonga,Nuku\'alofa,Tonga National Library,National library,Librarian,5-15 years,Literacy programs,"Tongan, English",Chat,Open to any,Share what works\n';
+    await ip.setInputFiles('#file', { name: 'late.csv', mimeType: 'text/csv', buffer: Buffer.from(one) });
+    await ip.getByRole('button', { name: /upload and check/i }).click();
+    await ip.waitForLoadState();
+    await checkAccessibility(ip, 'import: review (390px)');
+    await ip.getByLabel(/languages: .tongan/i).selectOption('other');
+    await ip.getByRole('button', { name: /check the rows again/i }).click();
+    await ip.waitForLoadState();
+    await ip.getByRole('link', { name: /import 1 application/i }).click();
+    await ip.waitForLoadState();
+    await checkAccessibility(ip, 'import: confirmation (390px)');
+    await ip.getByRole('link', { name: /no, go back/i }).click();
+    await ip.waitForLoadState();
+    await ip.getByRole('button', { name: /throw this file away/i }).click();
+    await ip.waitForLoadState();
+    if (!(await ip.getByText(/nothing was imported/i).count())) problems.push(`throwing the file away did not say so: at ${ip.url()}`);
+    await ictx.close();
+  }
+  await ap.goto(`${base}/rounds/${demoRound}`);
   await ap.getByRole('button', { name: /start matching now/i }).click();
   await ap.waitForLoadState();
   await ap.goto(`${base}/rounds/${demoRound}/matching`);
@@ -511,4 +567,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, the alumni directory, suggestions, network and messages, applying to a round and publishing one passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, the alumni directory, suggestions, network and messages, applying to a round, importing applications from a spreadsheet and publishing a round passed; ${checked.length} pages with no serious accessibility violations`);
