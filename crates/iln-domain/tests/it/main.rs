@@ -5,6 +5,7 @@ mod application;
 mod clock;
 mod commitments;
 mod country;
+mod import;
 mod profile;
 mod proposal;
 mod round;
