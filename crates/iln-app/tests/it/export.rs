@@ -67,17 +67,17 @@ async fn a_round_exports_in_each_readers_scope(t: &TestApp) {
     ));
 
     // Formula cells are inert; commas, quotes and line breaks are quoted.
-    let table = Table {
-        header: vec!["a".to_owned(), "b".to_owned()],
-        rows: vec![
+    let table = Table::text(
+        vec!["a".to_owned(), "b".to_owned()],
+        vec![
             vec!["=HYPERLINK(\"x\")".to_owned(), "+1".to_owned()],
             vec!["@SUM(A1)".to_owned(), "\tx".to_owned()],
             vec!["Lagos, Nigeria".to_owned(), "two\nlines".to_owned()],
         ],
-    };
+    );
     let csv = export::csv(&table);
     assert_eq!(
         csv,
-        "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",'+1\r\n'@SUM(A1),'\tx\r\n\"Lagos, Nigeria\",\"two\nlines\"\r\n"
+        "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",'+1\r\n'@SUM(A1),\"'\tx\"\r\n\"Lagos, Nigeria\",\"two\nlines\"\r\n"
     );
 }
