@@ -13,7 +13,7 @@ use crate::partnerships::published;
 
 const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"click\")";
 
-fn header_of<'a>(page: &'a crate::helpers::Page, name: header::HeaderName) -> &'a str {
+fn header_of(page: &crate::helpers::Page, name: header::HeaderName) -> &str {
     page.headers
         .get(name)
         .and_then(|v| v.to_str().ok())
