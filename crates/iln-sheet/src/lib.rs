@@ -109,11 +109,17 @@ pub enum SheetError {
         megabytes(*limit)
     )]
     TooLargeUnpacked { limit: u64 },
-    #[error("the file has more than {limit} rows: split it into smaller files")]
+    #[error(
+        "the file has more than {} rows: split it into smaller files",
+        thousands(*limit)
+    )]
     TooManyRows { limit: usize },
-    #[error("the file has more than {limit} columns")]
+    #[error("the file has more than {} columns", thousands(*limit))]
     TooManyColumns { limit: usize },
-    #[error("the file holds more than {limit} cells: split it into smaller files")]
+    #[error(
+        "the file holds more than {} cells: split it into smaller files",
+        thousands(*limit)
+    )]
     TooManyCells { limit: usize },
     #[error(
         "the file's cells hold more than {} MB of text: split it into smaller files",
@@ -136,6 +142,19 @@ pub enum SheetError {
     Damaged { reason: String },
     #[error("the table cannot be written as a spreadsheet: {reason}")]
     Write { reason: String },
+}
+
+/// 100000 as "100,000".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 fn megabytes(bytes: u64) -> String {
@@ -227,6 +246,12 @@ mod tests {
             "the file is 25 MB; the limit is 20 MB: split it into smaller files"
         );
         assert_eq!(megabytes(1024 * 1024 * 3 / 2), "1.5");
+        assert_eq!(
+            SheetError::TooManyRows { limit: MAX_ROWS }.to_string(),
+            "the file has more than 100,000 rows: split it into smaller files"
+        );
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(5_000_000), "5,000,000");
         let bomb = SheetError::TooLargeUnpacked {
             limit: MAX_UNPACKED_BYTES,
         };
