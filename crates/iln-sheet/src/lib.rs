@@ -64,6 +64,9 @@ pub enum Found {
     BinaryExcel,
     /// A zip archive with no workbook inside.
     Zip,
+    /// A web page or an XML file: older systems save HTML tables with an `.xls` name, and
+    /// Excel 2003 had an XML format.
+    Markup,
 }
 
 impl std::fmt::Display for Found {
@@ -85,6 +88,10 @@ impl std::fmt::Display for Found {
             }
             Found::Zip => {
                 "a zip archive with no workbook inside; upload the CSV or .xlsx file itself"
+            }
+            Found::Markup => {
+                "a web page or XML file, not a spreadsheet; open it in Excel and save it as \
+                 Excel Workbook (.xlsx) or CSV UTF-8"
             }
         })
     }

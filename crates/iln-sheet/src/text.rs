@@ -2,7 +2,7 @@
 //! pages are named, so the person knows how to save the file again), the delimiter read from
 //! the header line (European Excel writes semicolons, some tools tabs), then the rows.
 
-use crate::{MAX_COLUMNS, MAX_ROWS, Sheet, SheetError, SheetRow, check_cells, finish};
+use crate::{Found, MAX_COLUMNS, MAX_ROWS, Sheet, SheetError, SheetRow, check_cells, finish};
 
 /// How many bytes the encoding checks look at: enough to see a pattern, little enough to
 /// stay quick on a 20 MB file.
@@ -17,6 +17,9 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
         return Err(SheetError::Empty);
     }
     check_encoding(text)?;
+    if text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') {
+        return Err(SheetError::NotASpreadsheet(Found::Markup));
+    }
     // Excel understands a first line `sep=;` naming the delimiter; so do we.
     let (delimiter, body, skipped) = match sep_line(text) {
         Some((delimiter, rest)) => (delimiter, rest, 1),

@@ -82,7 +82,15 @@ fn other_encodings_are_named_with_how_to_save_as_utf8() {
 
 #[test]
 fn other_formats_are_named() {
-    let cases: [(&[u8], SheetError); 5] = [
+    let cases: [(&[u8], SheetError); 7] = [
+        (
+            b"<html><body><table><tr><td>Name</td></tr></table>",
+            SheetError::NotASpreadsheet(Found::Markup),
+        ),
+        (
+            b"\xEF\xBB\xBF  <?xml version=\"1.0\"?><Workbook>",
+            SheetError::NotASpreadsheet(Found::Markup),
+        ),
         (b"%PDF-1.7\n...", SheetError::NotASpreadsheet(Found::Pdf)),
         (
             b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
