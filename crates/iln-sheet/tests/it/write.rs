@@ -32,19 +32,9 @@ fn csv_cells_that_would_run_are_inert_and_read_back_as_written() {
     }
     let sheet = read(csv.as_bytes(), "x.csv").unwrap();
     let back: Vec<&str> = sheet.rows.iter().map(|r| r.cells[0].as_str()).collect();
-    // The reader trims; the escaped tab and carriage return come back after the quote.
-    assert_eq!(
-        back,
-        [
-            "=HYPERLINK(\"http://x\",\"y\")",
-            "+1",
-            "-2+3",
-            "@SUM(A1)",
-            "\tx",
-            "\rx",
-            "=1;2"
-        ]
-    );
+    // The escaped tab and carriage return come back too: the reader trims before it takes
+    // the escape quote off.
+    assert_eq!(back, formulas());
 }
 
 #[test]

@@ -9,24 +9,23 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Formula};
 
 use crate::workbook;
 
+const HEADER: [&str; 7] = [
+    "Timestamp",
+    "Name",
+    "Years",
+    "Score",
+    "Agrees",
+    "Start",
+    "Ratio",
+];
+
 #[test]
 fn cells_read_as_the_text_a_person_typed() {
     let bytes = workbook(|sheet| {
         let stamp = Format::new().set_num_format("m/d/yyyy h:mm:ss");
         let day = Format::new().set_num_format("yyyy-mm-dd");
         // Rows 1 and 2 are empty: the header is row 3.
-        for (c, name) in [
-            "Timestamp",
-            "Name",
-            "Years",
-            "Score",
-            "Agrees",
-            "Start",
-            "Ratio",
-        ]
-        .iter()
-        .enumerate()
-        {
+        for (c, name) in HEADER.iter().enumerate() {
             sheet.write_string(2, c as u16, *name).unwrap();
         }
         let at = ExcelDateTime::from_ymd(2025, 3, 1)
@@ -50,18 +49,7 @@ fn cells_read_as_the_text_a_person_typed() {
         sheet.write_number(5, 9, 7.0).unwrap();
     });
     let sheet = read(&bytes, "form.xlsx").unwrap();
-    assert_eq!(
-        sheet.header,
-        [
-            "Timestamp",
-            "Name",
-            "Years",
-            "Score",
-            "Agrees",
-            "Start",
-            "Ratio"
-        ]
-    );
+    assert_eq!(sheet.header, HEADER);
     assert_eq!(sheet.rows.len(), 2);
     assert_eq!(sheet.rows[0].line, 4);
     assert_eq!(
