@@ -62,6 +62,13 @@ pub async fn download(
     let bytes = tokio::task::spawn_blocking(move || export::write(&table, format, what.as_str()))
         .await?
         .map_err(|e| WebError::Internal(format!("the export could not be written: {e}")))?;
+    // Excel opens a downloaded CSV as the Windows code page unless it starts with a UTF-8
+    // byte-order mark, which turns "São Paulo" into "SÃ£o Paulo"; Excel's own "CSV UTF-8"
+    // writes one too, and our reader skips it. The command line writes none, for scripts.
+    let bytes = match format {
+        Format::Csv => [&b"\xEF\xBB\xBF"[..], &bytes].concat(),
+        Format::Xlsx => bytes,
+    };
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),

@@ -63,7 +63,11 @@ async fn staff_download_a_rounds_exports_in_their_scope() {
         header_of(&csv, header::CONTENT_DISPOSITION),
         "attachment; filename=\"2027-round-1-applications.csv\""
     );
-    assert!(csv.body.starts_with("name,email,country,"), "{}", csv.body);
+    assert!(
+        csv.body.starts_with("\u{feff}name,email,country,"),
+        "a byte-order mark for Excel, then the header: {}",
+        csv.body
+    );
     assert_eq!(
         csv.body.lines().count(),
         8,
@@ -130,7 +134,11 @@ async fn staff_download_a_rounds_exports_in_their_scope() {
         .get(&format!("/rounds/{round}/export/surveys.csv"))
         .await;
     assert_eq!(surveys.status, StatusCode::OK);
-    assert!(surveys.body.starts_with("survey,survey_title,question,"));
+    assert!(
+        surveys
+            .body
+            .starts_with("\u{feff}survey,survey_title,question,")
+    );
 
     // A coordinator gets their country's rows only, and the page says so.
     let mut coordinator = app.browser();
