@@ -107,7 +107,7 @@ pub enum SheetError {
     NoRows,
     #[error(
         "the file is {} MB; the limit is {} MB: split it into smaller files",
-        megabytes(*size as u64),
+        megabytes_up(*size as u64),
         megabytes(*limit as u64)
     )]
     TooLarge { size: usize, limit: usize },
@@ -164,8 +164,18 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// A size in MB to a tenth, rounded down (limits are whole).
 fn megabytes(bytes: u64) -> String {
-    let tenths = bytes * 10 / (1024 * 1024);
+    tenths_text(bytes * 10 / (1024 * 1024))
+}
+
+/// A file's size in MB to a tenth, rounded up, so a file just over the limit never reads as
+/// the limit itself.
+fn megabytes_up(bytes: u64) -> String {
+    tenths_text((bytes * 10).div_ceil(1024 * 1024))
+}
+
+fn tenths_text(tenths: u64) -> String {
     if tenths.is_multiple_of(10) {
         (tenths / 10).to_string()
     } else {
@@ -253,6 +263,7 @@ mod tests {
             "the file is 25 MB; the limit is 20 MB: split it into smaller files"
         );
         assert_eq!(megabytes(1024 * 1024 * 3 / 2), "1.5");
+        assert_eq!(megabytes_up(MAX_FILE_BYTES as u64 + 1), "20.1");
         assert_eq!(
             SheetError::TooManyRows { limit: MAX_ROWS }.to_string(),
             "the file has more than 100,000 rows: split it into smaller files"

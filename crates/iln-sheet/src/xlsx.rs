@@ -10,8 +10,8 @@ use std::io::Cursor;
 use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
 use crate::{
-    Found, MAX_COLUMNS, MAX_ROWS, MAX_TEXT_BYTES, MAX_UNPACKED_BYTES, Sheet, SheetError, SheetRow,
-    check_cells, finish,
+    Found, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT_BYTES, MAX_UNPACKED_BYTES, Sheet, SheetError,
+    SheetRow, check_cells, finish,
 };
 
 /// The most entries a workbook's zip may list; real workbooks have a few dozen.
@@ -27,6 +27,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
     // Row number (from 0) to its cells by column; rows may come in any order.
     let mut grid: BTreeMap<u32, BTreeMap<u32, String>> = BTreeMap::new();
     let mut text_bytes = 0usize;
+    let mut stored = 0usize;
     while let Some(cell) = cells.next_cell().map_err(damaged)? {
         let text = cell_text(cell.get_value());
         if text.is_empty() {
@@ -45,7 +46,12 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
         if !grid.contains_key(&row) && grid.len() > MAX_ROWS {
             return Err(SheetError::TooManyRows { limit: MAX_ROWS });
         }
-        grid.entry(row).or_default().insert(column, text);
+        if grid.entry(row).or_default().insert(column, text).is_none() {
+            stored += 1;
+            if stored > MAX_CELLS {
+                return Err(SheetError::TooManyCells { limit: MAX_CELLS });
+            }
+        }
     }
     let mut rows = grid.into_iter();
     let Some((_, header)) = rows.next() else {
