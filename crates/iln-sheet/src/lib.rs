@@ -146,7 +146,7 @@ pub enum SheetError {
     #[error("line {line}: {message}")]
     Malformed { line: u64, message: String },
     #[error("the workbook cannot be read ({reason}); open it and save it again as .xlsx")]
-    Damaged { reason: String },
+    Damaged { reason: &'static str },
     #[error("the table cannot be written as a spreadsheet: {reason}")]
     Write { reason: String },
 }

@@ -90,8 +90,8 @@ fn spread(cells: BTreeMap<u32, String>, width: usize) -> Vec<String> {
 /// directory alone.
 fn check_archive(bytes: &[u8]) -> Result<(), SheetError> {
     let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| SheetError::Damaged {
-            reason: format!("its zip structure is broken: {e}"),
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| SheetError::Damaged {
+            reason: "it is not a complete zip file",
         })?;
     if archive.len() > MAX_ENTRIES {
         return Err(SheetError::NotASpreadsheet(Found::Zip));
@@ -115,8 +115,8 @@ fn check_archive(bytes: &[u8]) -> Result<(), SheetError> {
         let size = archive
             .by_index_raw(index)
             .map(|entry| entry.size())
-            .map_err(|e| SheetError::Damaged {
-                reason: format!("its zip structure is broken: {e}"),
+            .map_err(|_| SheetError::Damaged {
+                reason: "it is not a complete zip file",
             })?;
         total = total.saturating_add(size);
         if total > MAX_UNPACKED_BYTES {
@@ -131,12 +131,14 @@ fn check_archive(bytes: &[u8]) -> Result<(), SheetError> {
 fn damaged(error: XlsxError) -> SheetError {
     let reason = match error {
         XlsxError::Password => return SheetError::NotASpreadsheet(Found::OldExcel),
-        XlsxError::Zip(_) | XlsxError::Io(_) => "part of it is damaged".to_owned(),
-        XlsxError::Xml(_) | XlsxError::XmlAttr(_) => "part of it is not valid XML".to_owned(),
+        XlsxError::Zip(_) | XlsxError::Io(_) => "part of it is damaged",
+        XlsxError::Xml(_) | XlsxError::XmlAttr(_) => "part of it is not valid XML",
         XlsxError::FileNotFound(_) | XlsxError::WorksheetNotFound(_) => {
-            "a part it names is missing".to_owned()
+            "a part it names is missing"
         }
-        other => other.to_string(),
+        // The rest name parser internals (a cell reference without a row, a number that
+        // does not parse); a person can only save the file again.
+        _ => "its contents are not laid out as Excel writes them",
     };
     SheetError::Damaged { reason }
 }
