@@ -865,23 +865,28 @@ pub struct Answers {
 /// Every response `actor` may see: admins every country, country coordinators their own
 /// countries only; free text the results page hides stays out here too.
 pub async fn answers(app: &App, actor: &Actor, id: SurveyId) -> Result<Answers, AppError> {
-    let results = results(app, actor, id, None).await?;
-    let survey = &results.survey.survey;
-    let scope = results.scope.clone();
+    let scope = scope_of(actor, None)?;
     let in_scope = |c: &CountryCode| scope.as_ref().is_none_or(|s| s.contains(c));
-    let show_people = actor.is_admin() && !survey.anonymous;
-    let hidden: BTreeSet<&QuestionKey> = results
-        .questions
-        .iter()
-        .filter(|q| matches!(q.tally, Tally::Text { hidden: true, .. }))
-        .map(|q| &q.key)
-        .collect();
     let store = app.store();
+    let record = store.survey(id).await?.ok_or(AppError::NotFound)?;
+    let survey = &record.survey;
+    let show_people = actor.is_admin() && !survey.anonymous;
+    let responses: Vec<_> = store
+        .survey_responses(id)
+        .await?
+        .into_iter()
+        .filter(|r| in_scope(&r.country))
+        .collect();
+    // The same tally as the results page, so the same free text is hidden.
+    let mine: Vec<&Response> = responses.iter().map(|r| &r.response).collect();
+    let hidden: BTreeSet<QuestionKey> =
+        survey::tally(survey, &mine, hide_text_below(actor, survey))
+            .into_iter()
+            .filter(|q| matches!(q.tally, Tally::Text { hidden: true, .. }))
+            .map(|q| q.key)
+            .collect();
     let mut rows = Vec::new();
-    for response in store.survey_responses(id).await? {
-        if !in_scope(&response.country) {
-            continue;
-        }
+    for response in responses {
         let person = match (show_people, response.user) {
             (true, Some(user)) => Some(
                 store
@@ -909,7 +914,7 @@ pub async fn answers(app: &App, actor: &Actor, id: SurveyId) -> Result<Answers, 
         });
     }
     Ok(Answers {
-        survey: results.survey,
+        survey: record,
         show_people,
         rows,
     })
