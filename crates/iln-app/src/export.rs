@@ -1,23 +1,20 @@
-//! Exports of a round: its applications, its participants and its partnerships, as tables
-//! with one header row of stable field names (the names an import maps to) and values as
-//! stored codes (country codes, sector ids), so a file can be read back. A country
-//! coordinator gets only the rows of their own countries.
+//! Exports of a round: its applications, its participants, its partnerships and its survey
+//! answers, as tables with one header row of stable field names (the names an import maps
+//! to), a kind per column (so XLSX has numbers and dates typed) and values as stored codes
+//! (country codes, sector ids), so a file can be read back. A country coordinator gets only
+//! the rows of their own countries.
 //!
-//! [`csv`] writes a table as CSV, UTF-8, with every cell a spreadsheet would run (one
-//! starting with `=`, `+`, `-`, `@`, a tab or a carriage return) made inert.
+//! The files themselves are written by `iln_sheet` ([`write`]): CSV, UTF-8, or XLSX, with
+//! every cell a spreadsheet would run (one starting with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return) made inert.
 
 use std::collections::BTreeMap;
 
 use iln_store::{ApplicationFilter, PeopleScope, RoundId};
 
-use crate::{Actor, App, AppError};
+use crate::{Actor, App, AppError, surveys};
 
-/// A table to write out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
+pub use iln_sheet::{Kind, SheetError, Table, csv_cell};
 
 /// What can be exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,16 +22,71 @@ pub enum What {
     Applications,
     Participants,
     Partnerships,
+    Surveys,
 }
 
 impl What {
+    pub const ALL: [What; 4] = [
+        What::Applications,
+        What::Participants,
+        What::Partnerships,
+        What::Surveys,
+    ];
+
     pub fn parse(input: &str) -> Option<What> {
-        match input.trim() {
-            "applications" => Some(What::Applications),
-            "participants" => Some(What::Participants),
-            "partnerships" => Some(What::Partnerships),
+        What::ALL.into_iter().find(|w| w.as_str() == input.trim())
+    }
+
+    /// The stable id, as typed on the command line and in download addresses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            What::Applications => "applications",
+            What::Participants => "participants",
+            What::Partnerships => "partnerships",
+            What::Surveys => "surveys",
+        }
+    }
+}
+
+/// A file format an export is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Csv, Format::Xlsx];
+
+    pub fn parse(input: &str) -> Option<Format> {
+        match input.trim().to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
+    }
+
+    /// The file name extension, which is also the id.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// `table` as the bytes of a file in `format`; an XLSX file's sheet is named `sheet`.
+pub fn write(table: &Table, format: Format, sheet: &str) -> Result<Vec<u8>, SheetError> {
+    match format {
+        Format::Csv => Ok(iln_sheet::write_csv(table).into_bytes()),
+        Format::Xlsx => iln_sheet::write_xlsx(table, sheet),
     }
 }
 
@@ -50,8 +102,13 @@ fn scope(actor: &Actor) -> Result<PeopleScope, AppError> {
     }
 }
 
-fn header(names: &[&str]) -> Vec<String> {
-    names.iter().map(|n| (*n).to_owned()).collect()
+/// A table of `columns` (name and kind) and `rows`.
+fn table_of(columns: &[(&str, Kind)], rows: Vec<Vec<String>>) -> Table {
+    Table {
+        header: columns.iter().map(|(n, _)| (*n).to_owned()).collect(),
+        kinds: columns.iter().map(|(_, k)| *k).collect(),
+        rows,
+    }
 }
 
 /// The table of `what` for `round`, in `actor`'s scope.
@@ -114,29 +171,29 @@ pub async fn table(
                     ]
                 })
                 .collect();
-            Ok(Table {
-                header: header(&[
-                    "name",
-                    "email",
-                    "country",
-                    "city",
-                    "time_zone",
-                    "institution",
-                    "sector",
-                    "role",
-                    "career_stage",
-                    "interests",
-                    "languages",
-                    "communication",
-                    "match_preference",
-                    "goals",
-                    "offer",
-                    "status",
-                    "submitted_at",
-                    "duplicate_of",
-                ]),
+            Ok(table_of(
+                &[
+                    ("name", Kind::Text),
+                    ("email", Kind::Text),
+                    ("country", Kind::Text),
+                    ("city", Kind::Text),
+                    ("time_zone", Kind::Text),
+                    ("institution", Kind::Text),
+                    ("sector", Kind::Text),
+                    ("role", Kind::Text),
+                    ("career_stage", Kind::Text),
+                    ("interests", Kind::Text),
+                    ("languages", Kind::Text),
+                    ("communication", Kind::Text),
+                    ("match_preference", Kind::Text),
+                    ("goals", Kind::Text),
+                    ("offer", Kind::Text),
+                    ("status", Kind::Text),
+                    ("submitted_at", Kind::DateTime),
+                    ("duplicate_of", Kind::Integer),
+                ],
                 rows,
-            })
+            ))
         }
         What::Participants => {
             let mut seen = BTreeMap::new();
@@ -157,18 +214,18 @@ pub async fn table(
                     }
                 }
             }
-            Ok(Table {
-                header: header(&[
-                    "name",
-                    "email",
-                    "country",
-                    "institution",
-                    "sector",
-                    "partnership",
-                    "state",
-                ]),
-                rows: seen.into_values().collect(),
-            })
+            Ok(table_of(
+                &[
+                    ("name", Kind::Text),
+                    ("email", Kind::Text),
+                    ("country", Kind::Text),
+                    ("institution", Kind::Text),
+                    ("sector", Kind::Text),
+                    ("partnership", Kind::Integer),
+                    ("state", Kind::Text),
+                ],
+                seen.into_values().collect(),
+            ))
         }
         What::Partnerships => {
             let contacts = store.last_contacts(round).await?;
@@ -208,47 +265,76 @@ pub async fn table(
                     ]
                 })
                 .collect();
-            Ok(Table {
-                header: header(&[
-                    "partnership",
-                    "members",
-                    "countries",
-                    "score",
-                    "explanation",
-                    "last_contact",
-                    "ended_at",
-                ]),
+            Ok(table_of(
+                &[
+                    ("partnership", Kind::Integer),
+                    ("members", Kind::Text),
+                    ("countries", Kind::Text),
+                    ("score", Kind::Integer),
+                    ("explanation", Kind::Text),
+                    ("last_contact", Kind::Date),
+                    ("ended_at", Kind::DateTime),
+                ],
                 rows,
-            })
+            ))
+        }
+        What::Surveys => survey_table(app, actor, round).await,
+    }
+}
+
+/// Every answer to the round's surveys in `actor`'s scope, one row per response and
+/// question: a shape that holds surveys of different questions in one sheet and that a
+/// pivot table or filter turns into any view. Ratings have their own number column; the
+/// person is named only where the survey page would name them (admins, surveys that are
+/// not anonymous); free text the results page hides stays out.
+async fn survey_table(app: &App, actor: &Actor, round: RoundId) -> Result<Table, AppError> {
+    let mut rows = Vec::new();
+    for record in app.store().round_surveys(round).await? {
+        let answers = surveys::answers(app, actor, record.id).await?;
+        let survey = &answers.survey.survey;
+        for response in &answers.rows {
+            for (question, answer) in survey.questions.iter().zip(&response.answers) {
+                let Some(answer) = answer else { continue };
+                let rating = match answer {
+                    iln_domain::survey::AnswerValue::Rating(p) => p.to_string(),
+                    _ => String::new(),
+                };
+                let text = match answer {
+                    iln_domain::survey::AnswerValue::Rating(_) => String::new(),
+                    other => surveys::answer_text(other),
+                };
+                rows.push(vec![
+                    record.id.0.to_string(),
+                    survey.title.clone(),
+                    question.key.as_str().to_owned(),
+                    question.prompt.clone(),
+                    response.country.as_str().to_owned(),
+                    response.person.clone().unwrap_or_default(),
+                    rating,
+                    text,
+                    response.submitted_at.to_string(),
+                ]);
+            }
         }
     }
+    Ok(table_of(
+        &[
+            ("survey", Kind::Integer),
+            ("survey_title", Kind::Text),
+            ("question", Kind::Text),
+            ("prompt", Kind::Text),
+            ("country", Kind::Text),
+            ("person", Kind::Text),
+            ("rating", Kind::Integer),
+            ("answer", Kind::Text),
+            ("submitted_at", Kind::DateTime),
+        ],
+        rows,
+    ))
 }
 
-/// One cell as CSV: inert for spreadsheets, quoted when it holds a comma, quote or line break.
-pub fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
-/// The table as CSV: a header row, then one line per row, CRLF line ends.
+/// The table as CSV: a header row, then one line per row, CRLF line ends, cells a
+/// spreadsheet would run made inert.
 pub fn csv(table: &Table) -> String {
-    let mut out = String::new();
-    for row in std::iter::once(&table.header).chain(table.rows.iter()) {
-        out.push_str(
-            &row.iter()
-                .map(|c| csv_cell(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
-    out
+    iln_sheet::write_csv(table)
 }

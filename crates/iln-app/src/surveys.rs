@@ -842,63 +842,129 @@ pub async fn results(
     })
 }
 
+/// One response as a reader may see it: its country, the person for a survey that is not
+/// anonymous (admins only), and an answer per question of the survey, in order (None when
+/// it was left out, or is free text the results page hides).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerRow {
+    pub country: CountryCode,
+    pub person: Option<String>,
+    pub submitted_at: Timestamp,
+    pub answers: Vec<Option<survey::AnswerValue>>,
+}
+
+/// A survey's responses in `actor`'s scope, for spreadsheets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answers {
+    pub survey: SurveyRecord,
+    /// Whether rows name their person (an admin reading a survey that is not anonymous).
+    pub show_people: bool,
+    pub rows: Vec<AnswerRow>,
+}
+
+/// Every response `actor` may see: admins every country, country coordinators their own
+/// countries only; free text the results page hides stays out here too.
+pub async fn answers(app: &App, actor: &Actor, id: SurveyId) -> Result<Answers, AppError> {
+    let scope = scope_of(actor, None)?;
+    let in_scope = |c: &CountryCode| scope.as_ref().is_none_or(|s| s.contains(c));
+    let store = app.store();
+    let record = store.survey(id).await?.ok_or(AppError::NotFound)?;
+    let survey = &record.survey;
+    let show_people = actor.is_admin() && !survey.anonymous;
+    let responses: Vec<_> = store
+        .survey_responses(id)
+        .await?
+        .into_iter()
+        .filter(|r| in_scope(&r.country))
+        .collect();
+    // The same tally as the results page, so the same free text is hidden.
+    let mine: Vec<&Response> = responses.iter().map(|r| &r.response).collect();
+    let hidden: BTreeSet<QuestionKey> =
+        survey::tally(survey, &mine, hide_text_below(actor, survey))
+            .into_iter()
+            .filter(|q| matches!(q.tally, Tally::Text { hidden: true, .. }))
+            .map(|q| q.key)
+            .collect();
+    let mut rows = Vec::new();
+    for response in responses {
+        let person = match (show_people, response.user) {
+            (true, Some(user)) => Some(
+                store
+                    .user(user)
+                    .await?
+                    .map(|u| u.display_name.to_string())
+                    .unwrap_or_default(),
+            ),
+            _ => None,
+        };
+        let answers = survey
+            .questions
+            .iter()
+            .map(|q| {
+                (!hidden.contains(&q.key))
+                    .then(|| response.response.answers.get(&q.key).cloned())
+                    .flatten()
+            })
+            .collect();
+        rows.push(AnswerRow {
+            country: response.country,
+            person,
+            submitted_at: response.submitted_at,
+            answers,
+        });
+    }
+    Ok(Answers {
+        survey: record,
+        show_people,
+        rows,
+    })
+}
+
+/// An answer as one spreadsheet cell: a rating's points, a choice, choices joined by "; ".
+pub fn answer_text(answer: &survey::AnswerValue) -> String {
+    match answer {
+        survey::AnswerValue::Rating(p) => p.to_string(),
+        survey::AnswerValue::Choice(c) => c.clone(),
+        survey::AnswerValue::Choices(cs) => cs.join("; "),
+        survey::AnswerValue::Text(t) => t.clone(),
+    }
+}
+
 /// One row per response the reader may see, for a spreadsheet: the country, the person for
-/// a survey that is not anonymous (admins only), and each question's answer as text. Free
-/// text the results page hides stays out here too.
+/// a survey that is not anonymous (admins only), and each question's answer as text.
 pub async fn export(
     app: &App,
     actor: &Actor,
     id: SurveyId,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
-    let results = results(app, actor, id, None).await?;
-    let survey = &results.survey.survey;
-    let scope = results.scope.clone();
-    let in_scope = |c: &CountryCode| scope.as_ref().is_none_or(|s| s.contains(c));
-    let show_people = actor.is_admin() && !survey.anonymous;
-    let hidden: BTreeSet<&QuestionKey> = results
-        .questions
-        .iter()
-        .filter(|q| matches!(q.tally, Tally::Text { hidden: true, .. }))
-        .map(|q| &q.key)
-        .collect();
+    let answers = answers(app, actor, id).await?;
     let mut header = vec!["country".to_owned()];
-    if show_people {
+    if answers.show_people {
         header.push("person".to_owned());
     }
-    header.extend(survey.questions.iter().map(|q| q.prompt.clone()));
-    let store = app.store();
-    let mut rows = Vec::new();
-    for response in store.survey_responses(id).await? {
-        if !in_scope(&response.country) {
-            continue;
-        }
-        let mut row = vec![response.country.as_str().to_owned()];
-        if show_people {
-            let name = match response.user {
-                Some(user) => store
-                    .user(user)
-                    .await?
-                    .map(|u| u.display_name.to_string())
-                    .unwrap_or_default(),
-                None => String::new(),
-            };
-            row.push(name);
-        }
-        for q in &survey.questions {
-            let cell = if hidden.contains(&q.key) {
-                String::new()
-            } else {
-                match response.response.answers.get(&q.key) {
-                    Some(survey::AnswerValue::Rating(p)) => p.to_string(),
-                    Some(survey::AnswerValue::Choice(c)) => c.clone(),
-                    Some(survey::AnswerValue::Choices(cs)) => cs.join("; "),
-                    Some(survey::AnswerValue::Text(t)) => t.clone(),
-                    None => String::new(),
-                }
-            };
-            row.push(cell);
-        }
-        rows.push(row);
-    }
+    header.extend(
+        answers
+            .survey
+            .survey
+            .questions
+            .iter()
+            .map(|q| q.prompt.clone()),
+    );
+    let rows = answers
+        .rows
+        .into_iter()
+        .map(|r| {
+            let mut row = vec![r.country.as_str().to_owned()];
+            if answers.show_people {
+                row.push(r.person.unwrap_or_default());
+            }
+            row.extend(
+                r.answers
+                    .iter()
+                    .map(|a| a.as_ref().map(answer_text).unwrap_or_default()),
+            );
+            row
+        })
+        .collect();
     Ok((header, rows))
 }

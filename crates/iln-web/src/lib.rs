@@ -84,8 +84,8 @@ pub enum MailTransportConfig {
 /// The application with every route and layer, ready to serve or to call with `oneshot`.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        account, admin, alumni, apply, certificates, checkins, dashboard, desk, import, matching,
-        pages, partnerships, people, review, rounds, surveys, topics, unsubscribe,
+        account, admin, alumni, apply, certificates, checkins, dashboard, desk, exports, import,
+        matching, pages, partnerships, people, review, rounds, surveys, topics, unsubscribe,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -129,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .route("/rounds/{id}/close", get(certificates::close_form))
         .route("/rounds/{id}/certificate", get(certificates::page))
         .route("/rounds/{id}/certificate.pdf", get(certificates::download))
+        .route("/rounds/{id}/export/{file}", get(exports::download))
         .route(
             "/rounds/{id}/interests",
             get(rounds::interests_form).post(rounds::update_interests),

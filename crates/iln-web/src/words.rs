@@ -142,6 +142,26 @@ impl Label for AdminAction {
     }
 }
 
+impl Label for iln_app::export::What {
+    fn label(self) -> &'static str {
+        match self {
+            iln_app::export::What::Applications => "Applications",
+            iln_app::export::What::Participants => "Participants",
+            iln_app::export::What::Partnerships => "Partnerships",
+            iln_app::export::What::Surveys => "Survey answers",
+        }
+    }
+}
+
+impl Label for iln_app::export::Format {
+    fn label(self) -> &'static str {
+        match self {
+            iln_app::export::Format::Csv => "CSV",
+            iln_app::export::Format::Xlsx => "Excel",
+        }
+    }
+}
+
 impl Label for LeftoverPolicy {
     fn label(self) -> &'static str {
         match self {

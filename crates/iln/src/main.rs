@@ -208,7 +208,9 @@ async fn run(
         DatabaseCommand::Export(args) => {
             let store = open(&config).await?;
             let app = admin::app(&config, store.clone());
-            let result = export_cmd::run(&app, &args, &mut std::io::stdout().lock()).await;
+            let stdout = std::io::stdout();
+            let terminal = std::io::IsTerminal::is_terminal(&stdout);
+            let result = export_cmd::run(&app, &args, &mut stdout.lock(), terminal).await;
             store.close().await;
             result
         }

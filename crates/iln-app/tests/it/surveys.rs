@@ -4,6 +4,7 @@
 //! have not answered; results add up within each reader's scope.
 
 use iln_app::Actor;
+use iln_app::export::{self, What};
 use iln_app::surveys::{self, BuildError, LinkError, OPEN_JOB, REMINDER_JOB, SurveyJobs};
 use iln_domain::account::Role;
 use iln_domain::country::CountryCode;
@@ -411,6 +412,56 @@ async fn a_survey_opens_is_answered_reminded_and_adds_up(t: &TestApp) {
         rows.iter().all(|r| r[3].is_empty()),
         "hidden free text stays out"
     );
+
+    // The round's export: a row per answer, ratings in their own number column, hidden free
+    // text and the people of an anonymous survey left out; a coordinator's countries only.
+    let table = export::table(&t.app, &Actor::Cli, round, What::Surveys)
+        .await
+        .unwrap();
+    assert_eq!(
+        table.header,
+        [
+            "survey",
+            "survey_title",
+            "question",
+            "prompt",
+            "country",
+            "person",
+            "rating",
+            "answer",
+            "submitted_at"
+        ]
+    );
+    assert_eq!(table.kind(6), export::Kind::Integer);
+    assert_eq!(
+        table.rows.len(),
+        6,
+        "a rating and a choice each: {:?}",
+        table.rows
+    );
+    let mut ratings: Vec<&str> = table
+        .rows
+        .iter()
+        .filter(|r| !r[6].is_empty())
+        .map(|r| r[6].as_str())
+        .collect();
+    ratings.sort_unstable();
+    assert_eq!(ratings, ["3", "4", "5"]);
+    assert!(table.rows.iter().all(|r| r[5].is_empty()), "anonymous");
+    assert!(!table.rows.iter().any(|r| r[7].contains("Better now")));
+    let theirs = export::table(&t.app, &coordinator, round, What::Surveys)
+        .await
+        .unwrap();
+    assert_eq!(theirs.rows.len(), 2);
+    assert!(
+        theirs.rows.iter().all(|r| r[4] == "IN"),
+        "{:?}",
+        theirs.rows
+    );
+    assert!(matches!(
+        export::table(&t.app, &participant, round, What::Surveys).await,
+        Err(iln_app::AppError::NotFound)
+    ));
 
     // After the last day: answers are refused, and what was given stays.
     t.clock.set(stored.survey.closes_at(&settings));

@@ -10,6 +10,7 @@ pub mod checkins;
 pub mod common;
 pub mod dashboard;
 pub mod desk;
+pub mod exports;
 pub mod import;
 pub mod matching;
 pub mod pages;

@@ -292,6 +292,9 @@ struct RoundPage {
     published: bool,
     interests: usize,
     notice: Option<String>,
+    /// The exports a coordinator may download: (label, id), in each of `formats`.
+    exports: Vec<(&'static str, &'static str)>,
+    formats: Vec<(&'static str, &'static str)>,
 }
 
 /// The value of `key` in a query string, if it is there.
@@ -382,6 +385,14 @@ async fn render_round(
             && matches!(record.round.state, RoundState::Active | RoundState::Closed),
         interests: record.interests.len(),
         notice,
+        exports: iln_app::export::What::ALL
+            .into_iter()
+            .map(|w| (w.label(), w.as_str()))
+            .collect(),
+        formats: iln_app::export::Format::ALL
+            .into_iter()
+            .map(|f| (f.label(), f.extension()))
+            .collect(),
     })
 }
 

@@ -818,7 +818,7 @@ pub async fn results_csv(
 ) -> Result<Response, WebError> {
     let actor = Actor::user(&viewer.user);
     let (header, rows) = surveys::export(state.app(), &actor, SurveyId(id)).await?;
-    let out = iln_app::export::csv(&iln_app::export::Table { header, rows });
+    let out = iln_app::export::csv(&iln_app::export::Table::text(header, rows));
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -195,12 +195,51 @@ async fn files_that_cannot_be_imported_are_refused_with_reasons() {
             &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..],
             "picture.png:",
         ),
-        ("header.csv", &b"Name,Email\n"[..], "nothing under it"),
+        (
+            "header.csv",
+            &b"Name,Email\n"[..],
+            "no rows of data below it",
+        ),
     ] {
         let page = admin.post_file(&path, &[], (name, bytes), true).await;
         assert_eq!(page.status, StatusCode::OK, "{name}: {}", page.body);
         assert!(page.body.contains("role=\"alert\""), "{name}");
         assert!(page.body.contains(words), "{name}: {}", page.body);
+    }
+    assert_eq!(count(&app, round).await, 0);
+}
+
+#[tokio::test]
+async fn an_xlsx_file_imports_and_other_encodings_are_refused() {
+    let app = TestApp::new().await;
+    let mut admin = admin(&app).await;
+    let round = create_round(&mut admin, &ROUND_FIELDS).await;
+    let path = format!("/rounds/{round}/import");
+    // The same answers as an Excel workbook: read like the CSV, the lines its row numbers.
+    let sheet = iln_sheet::read(FILE.as_bytes(), "forms.csv").expect("the CSV reads");
+    let rows: Vec<Vec<String>> = sheet.rows.into_iter().map(|r| r.cells).collect();
+    let xlsx = iln_sheet::write_xlsx(
+        &iln_sheet::Table::text(sheet.header, rows),
+        "Form responses 1",
+    )
+    .expect("a workbook");
+    let page = admin
+        .post_file(&path, &[], ("Form responses.xlsx", &xlsx), true)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let review = admin.get(page.location()).await;
+    assert!(review.body.contains("“Brasil”"), "{}", review.body);
+    assert!(review.body.contains("Line 4"), "the bad email's row number");
+    // UTF-16 (as Excel's "Unicode text") and Windows-1252 are refused with how to fix it.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(FILE.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let latin1: Vec<u8> = b"Name,Email\nJos\xe9 P\xe9rez,jose@example.net\n".to_vec();
+    for (name, bytes) in [("utf16.csv", utf16), ("latin1.csv", latin1)] {
+        let page = admin.post_file(&path, &[], (name, &bytes), true).await;
+        assert_eq!(page.status, StatusCode::OK, "{name}");
+        assert!(page.body.contains("UTF-8"), "{name}: {}", page.body);
     }
     assert_eq!(count(&app, round).await, 0);
 }

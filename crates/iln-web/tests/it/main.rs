@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod apply;
 mod database;
+mod exports;
 mod helpers;
 mod import;
 mod mail;

@@ -279,10 +279,40 @@ fn export_writes_csv_and_refuses_with_one_line() {
             "there is no round 999",
         ),
         (
-            vec!["export", "applications", "--round", "1", "--format", "xlsx"],
-            "only csv",
+            vec!["export", "applications", "--round", "1", "--format", "pdf"],
+            "choose csv or xlsx",
         ),
     ] {
         assert_one_line_error(&run(scratch.iln().args(&args)), needle);
     }
+
+    // XLSX reads back with the same header and rows as the CSV.
+    let book = scratch.path().join("applications.xlsx");
+    let (code, _, stderr) = run(scratch.iln().args([
+        "export",
+        "applications",
+        "--round",
+        "1",
+        "--format",
+        "xlsx",
+        "--out",
+        book.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let bytes = std::fs::read(&book).unwrap();
+    let sheet = iln_sheet::read(&bytes, "applications.xlsx").unwrap();
+    let from_csv = iln_sheet::read(csv.as_bytes(), "applications.csv").unwrap();
+    assert_eq!(sheet.header, from_csv.header);
+    assert_eq!(sheet.rows.len(), from_csv.rows.len());
+    let at = sheet
+        .header
+        .iter()
+        .position(|h| h == "submitted_at")
+        .unwrap();
+    assert!(
+        sheet.rows[0].cells[at].starts_with(&from_csv.rows[0].cells[at][..19]),
+        "a date-time cell: {} vs {}",
+        sheet.rows[0].cells[at],
+        from_csv.rows[0].cells[at]
+    );
 }
