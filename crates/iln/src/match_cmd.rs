@@ -66,6 +66,8 @@ pub enum MatchError {
     },
     /// The CSV itself could not be read (for example, invalid UTF-8 or a broken quote).
     Csv(csv::Error),
+    /// An Excel workbook that could not be read, or was refused.
+    Sheet(iln_sheet::SheetError),
     Header(HeaderError),
     /// Every bad row with its problems; nothing was written.
     Rows(Vec<BadRow>),
@@ -83,6 +85,7 @@ impl std::fmt::Display for MatchError {
         match self {
             MatchError::Read { what, source } => write!(f, "could not read {what}: {source}"),
             MatchError::Csv(e) => write!(f, "could not read the applicants file: {e}"),
+            MatchError::Sheet(e) => write!(f, "could not read the applicants file: {e}"),
             MatchError::Header(e) => write!(f, "line 1: {e}"),
             MatchError::Rows(rows) => {
                 let count = rows.len();
@@ -110,6 +113,7 @@ impl std::error::Error for MatchError {
         match self {
             MatchError::Read { source, .. } | MatchError::Write { source, .. } => Some(source),
             MatchError::Csv(e) => Some(e),
+            MatchError::Sheet(e) => Some(e),
             MatchError::Header(e) => Some(e),
             MatchError::Proposal(e) => Some(e),
             MatchError::Rows(_) | MatchError::Option(_) => None,
@@ -138,7 +142,8 @@ pub fn run(
         what: args.applicants.display().to_string(),
         source,
     })?;
-    let (mut applicants, duplicates) = read_applicants(&bytes)?;
+    let (header, records) = records(&bytes, &args.applicants.display().to_string())?;
+    let (mut applicants, duplicates) = read_applicants(&header, records)?;
     proposal::fill_history(&mut applicants);
 
     let program_languages = parse_languages(args.languages.as_deref().unwrap_or_default())
@@ -224,15 +229,44 @@ pub fn run(
         })
 }
 
-/// Parses the whole file, collecting every bad row (with its line number) before failing.
-/// Also returns a warning for every group of rows that look like the same person.
-fn read_applicants(bytes: &[u8]) -> Result<(Vec<Applicant>, Vec<String>), MatchError> {
+/// One row of the applicants file: its line and its cells.
+type Record = (u64, Vec<String>);
+
+/// The header and the rows of the applicants file, each with its line: an Excel workbook
+/// (told by its content) through iln-sheet, its lines the sheet's row numbers; anything else
+/// as CSV, exactly as written, so a row of the wrong length can be reported.
+fn records(bytes: &[u8], name: &str) -> Result<(Vec<String>, Vec<Record>), MatchError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        let sheet = iln_sheet::read(bytes, name).map_err(MatchError::Sheet)?;
+        let rows = sheet.rows.into_iter().map(|r| (r.line, r.cells)).collect();
+        return Ok((sheet.header, rows));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::None)
         .from_reader(bytes);
-    let header = reader.headers().map_err(MatchError::Csv)?.clone();
-    let header_fields: Vec<&str> = header.iter().collect();
+    let header = reader
+        .headers()
+        .map_err(MatchError::Csv)?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(MatchError::Csv)?;
+        let line = record.position().map_or(0, |p| p.line());
+        rows.push((line, record.iter().map(str::to_owned).collect()));
+    }
+    Ok((header, rows))
+}
+
+/// Parses the whole file, collecting every bad row (with its line number) before failing.
+/// Also returns a warning for every group of rows that look like the same person.
+fn read_applicants(
+    header: &[String],
+    records: Vec<Record>,
+) -> Result<(Vec<Applicant>, Vec<String>), MatchError> {
+    let header_fields: Vec<&str> = header.iter().map(String::as_str).collect();
     let positions = proposal::column_positions(&header_fields).map_err(MatchError::Header)?;
 
     let mut applicants = Vec::new();
@@ -240,9 +274,7 @@ fn read_applicants(bytes: &[u8]) -> Result<(Vec<Applicant>, Vec<String>), MatchE
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut identities = Vec::new();
     let mut lines = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(MatchError::Csv)?;
-        let line = record.position().map_or(0, |p| p.line());
+    for (line, record) in records {
         // A blank line at the end of a file is not an applicant.
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -259,7 +291,7 @@ fn read_applicants(bytes: &[u8]) -> Result<(Vec<Applicant>, Vec<String>), MatchE
             continue;
         }
         let values: [&str; 11] =
-            std::array::from_fn(|n| record.get(positions[n]).unwrap_or_default());
+            std::array::from_fn(|n| record.get(positions[n]).map_or("", String::as_str));
         // A repeated id is reported even when either row has other problems.
         let id = values[0].trim();
         let repeated = match seen.get(id) {

@@ -230,3 +230,48 @@ fn values_typed_in_other_forms_are_read() {
         assert!(out.contains(id), "{id} missing from {out}");
     }
 }
+
+/// The same applicants as an Excel workbook give the same partnerships; a workbook that is
+/// refused says why in one line, with exit code 2.
+#[test]
+fn an_xlsx_file_matches_like_its_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = round();
+    let (code, from_csv, stderr) = iln_match(dir.path(), &csv, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let sheet = iln_sheet::read(csv.as_bytes(), "applicants.csv").unwrap();
+    let rows = sheet.rows.into_iter().map(|r| r.cells).collect();
+    let xlsx =
+        iln_sheet::write_xlsx(&iln_sheet::Table::text(sheet.header, rows), "Applicants").unwrap();
+    let file = dir.path().join("applicants.xlsx");
+    std::fs::write(&file, &xlsx).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_iln"))
+        .arg("match")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), from_csv);
+
+    // A zip that is not a workbook.
+    let mut fake = b"PK\x03\x04".to_vec();
+    fake.extend_from_slice(&[0; 64]);
+    std::fs::write(&file, &fake).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_iln"))
+        .arg("match")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: could not read the applicants file: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
