@@ -23,6 +23,7 @@ app_tests!(
     a_commit_is_all_or_nothing_until_the_rows_are_fixed_or_left_out,
     imports_are_refused_with_reasons_and_write_nothing,
     an_export_reads_back_into_an_empty_round_with_the_same_answers,
+    an_xlsx_export_reads_back_the_same,
 );
 
 const HEADER: &str = "Timestamp,Email Address,Your name,Which country do you work in?,City or town,\
@@ -322,19 +323,35 @@ async fn an_export_reads_back_into_an_empty_round_with_the_same_answers(t: &Test
         .await
         .unwrap();
     let csv = export::csv(&exported);
-    let imported = import::import_file(
-        &t.app,
-        &admin,
-        target,
-        File {
-            name: "export.csv",
-            bytes: csv.as_bytes(),
-        },
-        None,
-        false,
-    )
-    .await
-    .unwrap();
+    round_trip(t, &admin, source, target, "export.csv", csv.as_bytes()).await;
+}
+
+async fn an_xlsx_export_reads_back_the_same(t: &TestApp) {
+    let (source, _) = active_round(t).await;
+    let target = open_round(t).await;
+    let admin = admin(t).await;
+    let exported = export::table(&t.app, &Actor::Cli, source, What::Applications)
+        .await
+        .unwrap();
+    let xlsx = export::write(&exported, export::Format::Xlsx, "Applications").unwrap();
+    round_trip(t, &admin, source, target, "export.xlsx", &xlsx).await;
+}
+
+/// Imports `bytes` (an export of `source`) into `target` and checks the answers match.
+async fn round_trip(
+    t: &TestApp,
+    admin: &Actor,
+    source: iln_store::RoundId,
+    target: iln_store::RoundId,
+    name: &str,
+    bytes: &[u8],
+) {
+    let exported = export::table(&t.app, &Actor::Cli, source, What::Applications)
+        .await
+        .unwrap();
+    let imported = import::import_file(&t.app, admin, target, File { name, bytes }, None, false)
+        .await
+        .unwrap();
     assert_eq!(imported.applications, exported.rows.len());
     let again = export::table(&t.app, &Actor::Cli, target, What::Applications)
         .await

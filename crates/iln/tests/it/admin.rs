@@ -316,3 +316,136 @@ fn export_writes_csv_and_refuses_with_one_line() {
         from_csv.rows[0].cells[at]
     );
 }
+
+/// `iln import applications`: a dry run lists every problem by line and field and exits 2,
+/// writing nothing; a mapping file translates what the recogniser does not know; the import
+/// then writes the applications, which the export shows; its mistakes are one line each.
+#[test]
+fn import_applications_dry_runs_maps_and_imports() {
+    let scratch = Scratch::new();
+    let (code, _, stderr) = run(scratch.iln().args(["demo"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, json, _) = run(scratch.iln().args(["rounds", "list", "--json"]));
+    let rounds: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let review = rounds
+        .as_array()
+        .expect("an array")
+        .iter()
+        .find(|r| r["state"] == "review")
+        .and_then(|r| r["id"].as_i64())
+        .expect("the round in review")
+        .to_string();
+    let file = scratch.path().join("responses.csv");
+    std::fs::write(
+        &file,
+        "Timestamp,Email Address,Your name,Country,City,Institution,Type of library,Job title,\
+         Years of experience,Areas of interest,Languages,How would you like to communicate?,\
+         Who would you like to be matched with?,Goals\n\
+         2017/02/01,ana.cli@example.net,Ana Lima,Brasil,Recife,UFPE,Academic library,Librarian,\
+         Over 15 yrs,Open access,Portuguese,Email,Open to any,Learn about open access\n\
+         2017/02/02,joe.cli@example.net,Joe Bloggs,USA,Austin,APL,Public library,Manager,\
+         5-15 years,Advocacy,English,Email,Open to any,Meet colleagues\n",
+    )
+    .expect("write the file");
+    let file = file.to_str().expect("a UTF-8 path");
+    let (code, stdout, stderr) = run(scratch.iln().args([
+        "import",
+        "applications",
+        file,
+        "--round",
+        &review,
+        "--dry-run",
+    ]));
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("country: \"Brasil\" is not a value we know (line 2)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("career_stage: \"Over 15 yrs\""), "{stdout}");
+    assert!(
+        stderr.contains("1 of 2 rows have problems; nothing was written"),
+        "{stderr}"
+    );
+
+    let mapping = scratch.path().join("mapping.toml");
+    std::fs::write(
+        &mapping,
+        "[values.country]\n\"Brasil\" = \"BR\"\n\n[values.career_stage]\n\"Over 15 yrs\" = \"senior\"\n",
+    )
+    .expect("write the mapping");
+    let mapping = mapping.to_str().expect("a UTF-8 path");
+    let (code, stdout, stderr) = run(scratch.iln().args([
+        "import",
+        "applications",
+        file,
+        "--round",
+        &review,
+        "--mapping",
+        mapping,
+        "--dry-run",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("2 rows, no problems; nothing was written"),
+        "{stdout}"
+    );
+    let (_, before, _) = run(scratch
+        .iln()
+        .args(["export", "applications", "--round", &review]));
+    assert!(!before.contains("ana.cli@example.net"));
+
+    let (code, stdout, stderr) = run(scratch.iln().args([
+        "import",
+        "applications",
+        file,
+        "--round",
+        &review,
+        "--mapping",
+        mapping,
+        "--no-invite",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Imported 2 applications"), "{stdout}");
+    assert!(stdout.contains("0 invited"), "{stdout}");
+    let (_, after, _) = run(scratch
+        .iln()
+        .args(["export", "applications", "--round", &review]));
+    let ana = after
+        .lines()
+        .find(|l| l.contains("ana.cli@example.net"))
+        .expect("Ana's application");
+    assert!(ana.contains(",BR,") && ana.contains(",senior,"), "{ana}");
+
+    // Again: both have applied now, so every row is a problem and nothing is written.
+    let (code, stdout, _) = run(scratch.iln().args([
+        "import",
+        "applications",
+        file,
+        "--round",
+        &review,
+        "--mapping",
+        mapping,
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        stdout.contains("line 3: email: someone with this email address has applied"),
+        "{stdout}"
+    );
+
+    let bad = scratch.path().join("bad.toml");
+    std::fs::write(&bad, "[columns]\nnmae = \"Your name\"\n").expect("write");
+    let mut command = scratch.iln();
+    command.args([
+        "import",
+        "applications",
+        file,
+        "--round",
+        &review,
+        "--mapping",
+        bad.to_str().expect("a UTF-8 path"),
+    ]);
+    assert_one_line_error(&run(&mut command), "\"nmae\" is not one of our fields");
+    let mut command = scratch.iln();
+    command.args(["import", "applications", file, "--round", "999"]);
+    assert_one_line_error(&run(&mut command), "there is no round 999");
+}
