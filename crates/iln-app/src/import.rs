@@ -138,7 +138,7 @@ pub async fn upload(
         })
         .collect();
     let mapping = match saved {
-        Some(name) => saved_mapping(app, name).await?,
+        Some(name) => with_suggestions(&saved_mapping(app, name).await?, &sheet.header),
         None => import::suggest(&sheet.header),
     };
     let now = app.now();
@@ -162,6 +162,24 @@ pub async fn upload(
         .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// A saved or written mapping for a file with `header`: the fields it leaves out are
+/// suggested from the headers, never taking a column it names. A column it names that the
+/// file lacks stays, so the review (or the command line) says so.
+fn with_suggestions(mapping: &Mapping, header: &[String]) -> Mapping {
+    let mut merged = mapping.clone();
+    let taken: BTreeSet<String> = merged
+        .columns
+        .values()
+        .map(|h| Mapping::value_key(h))
+        .collect();
+    for (field, column) in import::suggest(header).columns {
+        if !merged.columns.contains_key(&field) && !taken.contains(&Mapping::value_key(&column)) {
+            merged.columns.insert(field, column);
+        }
+    }
+    merged
 }
 
 async fn saved_mapping(app: &App, name: &str) -> Result<Mapping, ImportError> {
@@ -361,18 +379,7 @@ pub async fn check_file(
     let record = app.store().round(round).await?.ok_or(AppError::NotFound)?;
     importable(&record)?;
     let mapping = match mapping {
-        Some(m) => {
-            // Fields the mapping file leaves out are suggested from the headers.
-            let mut suggested = import::suggest(&sheet.header);
-            let taken: BTreeSet<String> =
-                m.columns.values().map(|h| Mapping::value_key(h)).collect();
-            suggested.columns.retain(|f, h| {
-                !m.columns.contains_key(f) && !taken.contains(&Mapping::value_key(h))
-            });
-            let mut merged = m.clone();
-            merged.columns.extend(suggested.columns);
-            merged
-        }
+        Some(m) => with_suggestions(m, &sheet.header),
         None => import::suggest(&sheet.header),
     };
     validate_mapping(&mapping, &sheet.header, &record.interests)?;

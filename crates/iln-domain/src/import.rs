@@ -232,6 +232,8 @@ impl Field {
                 "previous partner",
                 "past partners",
                 "previous partners emails",
+                "previous iln partners",
+                "past iln partners",
                 "former partners",
             ],
         }

@@ -206,6 +206,45 @@ pub const CURRENT_ROUND_NAME: &str = "Demo round (in review)";
 /// so the largest countries pass it) deferred the latest of them; two people applied twice
 /// under a second address, so the queue has likely duplicates to merge; and coordinators
 /// approved most of the rest, wait-listed and declined a few, and left some to decide.
+/// The name of the import mapping the demo keeps, made for `docs/examples/google-form-responses.csv`.
+pub const DEMO_MAPPING_NAME: &str = "Google Form of the 2017 rounds";
+
+/// A mapping saved from an earlier import, as a coordinator would have it: the answers of the
+/// network's old Google Form that the recogniser does not know, translated. The columns are
+/// left for the headers to suggest.
+async fn saved_mapping(store: &Store, now: jiff::Timestamp) -> anyhow::Result<()> {
+    use iln_domain::import::{Field, Mapping, OTHER};
+
+    let mut mapping = Mapping {
+        keep_others_as_notes: true,
+        ..Mapping::default()
+    };
+    for (field, text, value) in [
+        (Field::Country, "Brasil", "BR"),
+        (Field::Country, "Deutschland", "DE"),
+        (Field::CareerStage, "Over 15 yrs", "senior"),
+        (Field::CareerStage, "Less than 5 yrs", "early"),
+        (Field::Languages, "Tongan", OTHER),
+    ] {
+        mapping
+            .values
+            .entry(field)
+            .or_default()
+            .insert(Mapping::value_key(text), value.to_owned());
+    }
+    let mut tx = store
+        .begin()
+        .await
+        .context("could not start saving the demo's import mapping")?;
+    tx.save_mapping(DEMO_MAPPING_NAME, &mapping, now)
+        .await
+        .context("could not save the demo's import mapping")?;
+    tx.commit()
+        .await
+        .context("could not save the demo's import mapping")?;
+    Ok(())
+}
+
 async fn current_round(
     store: &Store,
     network: &DemoNetwork,
@@ -241,6 +280,7 @@ async fn current_round(
         .await
         .context("could not create the demo round")?;
     round_surveys(store, round, now).await?;
+    saved_mapping(store, now).await?;
     store
         .set_round_state(round, RoundState::Open, now)
         .await

@@ -575,3 +575,59 @@ async fn past_participants_joined_the_alumni_directory() {
         "some hide their country"
     );
 }
+
+/// The demo keeps an import mapping, and the example file in `docs/examples` reads with it:
+/// its unknown answers are translated, and what is left are the file's real mistakes.
+#[tokio::test]
+async fn the_demo_mapping_reads_the_example_form_file() {
+    use iln_domain::import::{Field, ProblemKind, preview};
+
+    let scratch = Scratch::new();
+    let store = migrated(&scratch).await.unwrap();
+    loader::load(&store, &SystemClock, demo::DEFAULT_SEED)
+        .await
+        .unwrap();
+    let saved = store.saved_mappings().await.unwrap();
+    let mapping = &saved
+        .iter()
+        .find(|m| m.name == loader::DEMO_MAPPING_NAME)
+        .expect("the demo's mapping")
+        .mapping;
+    let bytes = include_bytes!("../../../../docs/examples/google-form-responses.csv");
+    let sheet = iln_sheet::read(bytes, "google-form-responses.csv").unwrap();
+    let mut full = iln_domain::import::suggest(&sheet.header);
+    full.values = mapping.values.clone();
+    let rows: Vec<iln_domain::import::RawRow> = sheet
+        .rows
+        .into_iter()
+        .map(|r| iln_domain::import::RawRow {
+            line: r.line,
+            cells: r.cells,
+        })
+        .collect();
+    let checked = preview(
+        &sheet.header,
+        &rows,
+        &full,
+        &iln_domain::application::InterestCatalogue::default_topics(),
+        &std::collections::BTreeSet::new(),
+    );
+    assert!(checked.unknown.is_empty(), "{:?}", checked.unknown);
+    let wrong: Vec<(u64, Option<Field>)> = checked
+        .rows_with_problems()
+        .flat_map(|r| r.problems.iter().map(|p| (p.line, p.field)))
+        .collect();
+    assert_eq!(
+        wrong,
+        vec![(7, Some(Field::Email)), (9, Some(Field::Goals))]
+    );
+    assert!(checked.rows[4].problems.is_empty());
+    assert!(matches!(
+        checked.rows[7].problems[0].kind,
+        ProblemKind::Missing
+    ));
+    assert_eq!(
+        checked.rows[4].previous_partners[0].as_str(),
+        "priya.old.partner@example.org"
+    );
+}
