@@ -25,12 +25,14 @@ use crate::error::WebError;
 use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
 use crate::state::AppState;
-use crate::templates::Nav;
+use crate::templates::{Nav, Pager};
 use crate::words::{Label, count};
 
 /// The clean rows listed on the review page; the rest are counted. Every row with a problem
 /// is always listed.
 const CLEAN_ROWS_SHOWN: usize = 50;
+/// Rows with problems a page lists; the rest are on the next pages.
+const PROBLEM_ROWS_PER_PAGE: usize = 100;
 
 impl Label for Field {
     fn label(self) -> &'static str {
@@ -310,6 +312,9 @@ struct ReviewPage {
     translations: Vec<(&'static str, String, String, String)>,
     missing_headers: Vec<String>,
     problem_rows: Vec<RowView>,
+    /// The lines of `problem_rows`, so the form knows which leave-out boxes it showed.
+    shown: String,
+    pager: Pager,
     clean_rows: Vec<RowView>,
     clean_total: usize,
     total: usize,
@@ -402,6 +407,7 @@ fn review_page(
     admin: &Admin,
     csrf: &str,
     checked: &Checked,
+    page_number: i64,
     error: Option<String>,
     notice: Option<String>,
 ) -> ReviewPage {
@@ -474,13 +480,29 @@ fn review_page(
             .map(|p| problem_view(p.field, &p.kind))
             .collect(),
     };
-    let problem_rows: Vec<RowView> = preview.rows_with_problems().map(view).collect();
+    let with_problems = preview.rows_with_problems().count();
+    let pager = Pager::new(
+        page_number,
+        PROBLEM_ROWS_PER_PAGE as i64,
+        with_problems as i64,
+        format!("/imports/{}", upload.id),
+    );
+    let skip = usize::try_from(pager.offset(PROBLEM_ROWS_PER_PAGE as i64)).unwrap_or(0);
+    let problem_rows: Vec<RowView> = preview
+        .rows_with_problems()
+        .skip(skip)
+        .take(PROBLEM_ROWS_PER_PAGE)
+        .map(view)
+        .collect();
+    let blocking = preview
+        .rows_with_problems()
+        .filter(|r| !upload.excluded.contains(&r.line))
+        .count();
     let clean: Vec<&iln_domain::import::PreviewRow> = preview
         .rows
         .iter()
         .filter(|r| r.problems.is_empty())
         .collect();
-    let blocking = problem_rows.iter().filter(|r| !r.excluded).count();
     let ready = clean
         .iter()
         .filter(|r| !upload.excluded.contains(&r.line))
@@ -501,7 +523,13 @@ fn review_page(
             .iter()
             .map(|(f, h)| format!("{}: \u{201c}{h}\u{201d}", f.label()))
             .collect(),
+        shown: problem_rows
+            .iter()
+            .map(|r| r.line.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
         problem_rows,
+        pager,
         clean_rows: clean
             .iter()
             .take(CLEAN_ROWS_SHOWN)
@@ -537,7 +565,15 @@ pub async fn review(
         "checked" => Some("The rows were checked again with your changes.".to_owned()),
         _ => None,
     };
-    ok(&review_page(&admin, &csrf, &checked, None, notice))
+    let page_number = crate::forms::page_number(query.as_deref());
+    ok(&review_page(
+        &admin,
+        &csrf,
+        &checked,
+        page_number,
+        None,
+        notice,
+    ))
 }
 
 /// The review form: a column per field, the meaning of each unknown text, the rows left
@@ -589,11 +625,28 @@ pub async fn update(
         }
     }
     mapping.values.retain(|_, v| !v.is_empty());
-    let mut excluded: BTreeSet<u64> = pairs
+    // The boxes this page showed decide their lines; lines on other pages keep their choice.
+    let shown: BTreeSet<u64> = form
+        .get("shown")
+        .map(|list| {
+            list.split(',')
+                .filter_map(|l| l.trim().parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut excluded: BTreeSet<u64> = current
+        .upload
+        .excluded
         .iter()
-        .filter(|(k, _)| k == "exclude")
-        .filter_map(|(_, v)| v.parse().ok())
+        .filter(|l| !shown.contains(l))
+        .copied()
         .collect();
+    excluded.extend(
+        pairs
+            .iter()
+            .filter(|(k, _)| k == "exclude")
+            .filter_map(|(_, v)| v.parse::<u64>().ok()),
+    );
     let actor = Actor::user(&admin.0.user);
     let upload = UploadId(id);
     let mut saved = import::set_mapping(state.app(), &actor, upload, &mapping, &excluded).await;
@@ -610,7 +663,7 @@ pub async fn update(
         };
         return page(
             FORM_INVALID,
-            &review_page(&admin, &csrf, &current, Some(words), None),
+            &review_page(&admin, &csrf, &current, 1, Some(words), None),
         );
     }
     let save_as = form.get("save_as").map_or("", |s| s.trim());
@@ -622,12 +675,17 @@ pub async fn update(
             let again = checked(&state, &admin, id).await?;
             return page(
                 FORM_INVALID,
-                &review_page(&admin, &csrf, &again, Some(words), None),
+                &review_page(&admin, &csrf, &again, 1, Some(words), None),
             );
         }
         return Ok(Redirect::to(&format!("/imports/{id}?done=saved")).into_response());
     }
-    Ok(Redirect::to(&format!("/imports/{id}?done=checked")).into_response())
+    let page = form
+        .get("page")
+        .and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| *p > 1)
+        .map_or_else(String::new, |p| format!("&page={p}"));
+    Ok(Redirect::to(&format!("/imports/{id}?done=checked{page}")).into_response())
 }
 
 /// The mapping as a file for `iln import applications --mapping`.
@@ -712,7 +770,7 @@ pub async fn confirm(
     if error.is_some() {
         return page(
             FORM_INVALID,
-            &review_page(&admin, &csrf, &checked, error, None),
+            &review_page(&admin, &csrf, &checked, 1, error, None),
         );
     }
     // Who has no account yet, so would be invited.
@@ -770,7 +828,7 @@ pub async fn commit(
             let checked = checked(&state, &admin, id).await?;
             page(
                 FORM_INVALID,
-                &review_page(&admin, &csrf, &checked, error_words(&error), None),
+                &review_page(&admin, &csrf, &checked, 1, error_words(&error), None),
             )
         }
     }

@@ -243,3 +243,54 @@ async fn an_xlsx_file_imports_and_other_encodings_are_refused() {
     }
     assert_eq!(count(&app, round).await, 0);
 }
+
+#[tokio::test]
+async fn problems_come_a_hundred_a_page_and_choices_on_other_pages_are_kept() {
+    let app = TestApp::new().await;
+    let mut admin = admin(&app).await;
+    let round = create_round(&mut admin, &ROUND_FIELDS).await;
+    // 150 rows without a city: every one has a problem.
+    let mut text = String::from(
+        "Your name,Email,Country,Sector,Career stage,Languages,Communication,Match preference,Goals,Institution,Role\n",
+    );
+    for i in 0..150 {
+        text.push_str(&format!(
+            "Person {i},p{i}@example.net,Kenya,Public library,5-15 years,English,Email,Open to any,Learn,Library {i},Librarian\n"
+        ));
+    }
+    let page = admin
+        .post_file(
+            &format!("/rounds/{round}/import"),
+            &[],
+            ("many.csv", text.as_bytes()),
+            true,
+        )
+        .await;
+    let review = page.location().to_owned();
+    let first = admin.get(&review).await;
+    assert!(first.body.contains("Line 2:") && first.body.contains("Line 101:"));
+    assert!(
+        !first.body.contains("Line 102:"),
+        "a hundred on the first page"
+    );
+    assert!(first.body.contains("Page 1 of 2"), "{}", first.body);
+    let second = admin.get(&format!("{review}?page=2")).await;
+    assert!(second.body.contains("Line 151:") && !second.body.contains("Line 101:"));
+    // Leave out line 151 on page 2, then line 2 on page 1: both stay left out.
+    let shown2: Vec<String> = (102..=151).map(|l| l.to_string()).collect();
+    let shown2 = shown2.join(",");
+    let page = admin
+        .post(
+            &review,
+            &[("shown", &shown2), ("page", "2"), ("exclude", "151")],
+        )
+        .await;
+    assert!(page.location().ends_with("page=2"), "{}", page.location());
+    let shown1: Vec<String> = (2..=101).map(|l| l.to_string()).collect();
+    let shown1 = shown1.join(",");
+    admin
+        .post(&review, &[("shown", &shown1), ("exclude", "2")])
+        .await;
+    let page = admin.get(&review).await;
+    assert!(page.body.contains("2 left out"), "{}", page.body);
+}
