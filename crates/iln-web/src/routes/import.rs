@@ -127,6 +127,8 @@ struct UploadPage {
     round_id: i64,
     round: String,
     saved: Vec<String>,
+    /// Open or in review: otherwise the page says why there is no form.
+    accepting: bool,
     error: Option<String>,
     done: Option<String>,
     max_mb: usize,
@@ -142,6 +144,16 @@ async fn upload_page(
     done: Option<String>,
 ) -> Result<UploadPage, WebError> {
     let round = load_round_at(state, round_raw).await?;
+    let state_now = round.round.state;
+    let accepting = matches!(
+        state_now,
+        iln_domain::round::RoundState::Open | iln_domain::round::RoundState::Review
+    );
+    let error = match error {
+        Some(e) => Some(e),
+        None if !accepting => error_words(&ImportError::RoundState { state: state_now }),
+        None => None,
+    };
     let actor = Actor::user(&admin.0.user);
     let saved = import::saved_mappings(state.app(), &actor)
         .await
@@ -154,6 +166,7 @@ async fn upload_page(
         round_id: round.id.0,
         round: round.round.settings.name.to_string(),
         saved,
+        accepting,
         error,
         done,
         max_mb: iln_sheet::MAX_FILE_BYTES / (1024 * 1024),

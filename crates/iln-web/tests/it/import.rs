@@ -294,3 +294,24 @@ async fn problems_come_a_hundred_a_page_and_choices_on_other_pages_are_kept() {
     let page = admin.get(&review).await;
     assert!(page.body.contains("2 left out"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn a_round_past_its_review_says_it_takes_no_imports() {
+    let app = TestApp::new().await;
+    let round = crate::partnerships::published(&app, 4).await;
+    let mut admin = app.browser();
+    admin.sign_in("admin@example.org").await;
+    let page = admin.get(&format!("/rounds/{round}/import")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("while a round is open or in review"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("type=\"file\""));
+    let round_page = admin.get(&format!("/rounds/{round}")).await;
+    assert!(
+        !round_page.body.contains("/import\""),
+        "no link to it either"
+    );
+}
