@@ -13,6 +13,7 @@ pub mod country;
 pub mod post;
 pub mod profile;
 pub mod proposal;
+pub mod report;
 pub mod round;
 pub mod scoring;
 pub mod status;

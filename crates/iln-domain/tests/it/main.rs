@@ -7,6 +7,7 @@ mod commitments;
 mod country;
 mod profile;
 mod proposal;
+mod report;
 mod round;
 mod scoring;
 mod status;
