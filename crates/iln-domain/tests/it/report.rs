@@ -9,7 +9,7 @@ use iln_domain::status::ApplicationStatus;
 use jiff::civil::date;
 
 fn c(code: &str) -> CountryCode {
-    CountryCode::parse(code).unwrap()
+    CountryCode::parse(code).expect("a country of the table")
 }
 
 fn app(country: &str, status: ApplicationStatus, placement: Placement) -> ApplicationFacts {
@@ -104,7 +104,7 @@ fn marks_rates_beyond_the_margin_in_the_direction_that_hurts() {
             Measure::Matched
         ]
     );
-    let approved = kenya.mark(Measure::Approved).unwrap();
+    let approved = kenya.mark(Measure::Approved).expect("approval is marked");
     assert!((approved.gap + 30.0).abs() < 1e-9);
     // Australia is better than the round on the same rates: marked, but not worse.
     let australia = &report.countries[1];
@@ -125,7 +125,7 @@ fn a_difference_within_the_margin_is_not_marked() {
     }
     rows.push(app("DE", Declined, Placement::Outside));
     let report = report::fairness(&rows, &[], &[], |_| true, Order::Worst);
-    assert!(MARGIN_POINTS > 5.0);
+    const { assert!(MARGIN_POINTS > 5.0) };
     assert!(report.countries.iter().all(|l| l.marks.is_empty()));
     // With no marks, the worst-first order falls back to the most applicants, then the name.
     assert_eq!(report.countries[0].country, c("FR"));
@@ -160,7 +160,7 @@ fn partnerships_contact_and_satisfaction_count_per_member_country() {
         .countries
         .iter()
         .find(|l| l.country == c("KE"))
-        .unwrap();
+        .expect("Kenya has rows");
     assert_eq!((kenya.line.members, kenya.line.ended_early), (3, 1));
     // The partnership not yet 14 days old does not count for contact.
     assert_eq!((kenya.line.quiet, kenya.line.quiet_known), (1, 2));
