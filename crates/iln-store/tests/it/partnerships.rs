@@ -16,6 +16,7 @@ crate::store_tests!(
     history_counts_every_past_partner,
     a_third_member_joins_a_running_pair,
     thousands_of_partnerships_keep_their_members_in_one_transaction,
+    contact_days_of_a_round_are_every_contact_of_its_partnerships,
 );
 
 fn member(user: UserId, country: &str, sector: Sector) -> NewPartnershipMember {
@@ -315,4 +316,46 @@ async fn thousands_of_partnerships_keep_their_members_in_one_transaction(db: &Te
     tx.create_partnerships(&batch, true, at(7)).await.unwrap();
     tx.rollback().await.unwrap();
     assert!(store.round_partnerships(other).await.unwrap().is_empty());
+}
+
+async fn contact_days_of_a_round_are_every_contact_of_its_partnerships(db: &TestDb) {
+    use iln_domain::contact::ContactWay;
+    use jiff::civil::date;
+
+    let store = &db.store;
+    let round = round(store).await;
+    let (ua, _) = applicant(store, round, 1, "KE").await;
+    let (ub, _) = applicant(store, round, 2, "BR").await;
+    let ids = store
+        .create_partnerships(
+            &[pair(
+                round,
+                member(ua, "KE", Sector::Academic),
+                member(ub, "BR", Sector::Public),
+            )],
+            true,
+            at(5),
+        )
+        .await
+        .unwrap();
+    assert!(store.round_contact_days(round).await.unwrap().is_empty());
+    let mut tx = store.begin().await.unwrap();
+    for (by, day, way) in [
+        (ua, date(2026, 3, 2), ContactWay::Email),
+        (ub, date(2026, 3, 9), ContactWay::Video),
+    ] {
+        tx.log_contact(ids[0], by, day, way, None, at(6))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut days = store.round_contact_days(round).await.unwrap();
+    days.sort();
+    assert_eq!(
+        days,
+        [(ids[0], date(2026, 3, 2)), (ids[0], date(2026, 3, 9))]
+    );
+    // Another round's contacts are not counted.
+    let other = crate::matching::round(store).await;
+    assert!(store.round_contact_days(other).await.unwrap().is_empty());
 }
