@@ -18,6 +18,7 @@ mod export;
 mod housekeeping;
 mod jobs;
 mod matching;
+mod reports;
 mod rounds;
 mod surveys;
 mod topics;
