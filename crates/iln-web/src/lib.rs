@@ -21,6 +21,7 @@ pub mod mail;
 pub mod words;
 
 mod auth;
+mod charts;
 mod emails;
 mod error;
 mod forms;
