@@ -124,6 +124,8 @@ impl Columns {
         // Every `every`-th label is written, so each has the room of `every` columns.
         let every = ((widest * Self::CHAR + 6) + step - 1) / step;
         let every = usize::try_from(every.max(1)).unwrap_or(1);
+        // Room at both ends for half a label centred under the first or last column.
+        let pad = (widest * Self::CHAR / 2 - step / 2).max(0) + 2;
         let max = rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
         let max = i64::try_from(max).unwrap_or(i64::MAX);
         let columns = rows
@@ -138,7 +140,7 @@ impl Columns {
                     (value * Self::PLOT / max).max(2)
                 };
                 let y = Self::TOP + Self::PLOT - height;
-                let x = k * step + (step - bar) / 2;
+                let x = pad + k * step + (step - bar) / 2;
                 Column {
                     label: label.clone(),
                     count: *count,
@@ -153,7 +155,7 @@ impl Columns {
             .collect();
         Columns {
             columns,
-            width: n * step,
+            width: n * step + 2 * pad,
             height: Self::TOP + Self::PLOT + 40,
             axis_y: Self::TOP + Self::PLOT,
             label_y: Self::TOP + Self::PLOT + 18,
@@ -376,7 +378,7 @@ mod tests {
         // Many weeks make narrower columns and fewer labels.
         let weeks: Vec<(String, usize)> = (0..60).map(|i| (format!("w{i}"), i)).collect();
         let chart = Columns::new(&weeks);
-        assert!(chart.width <= 640);
+        assert!(chart.width <= 640 + 2 * 14);
         assert!(!chart.values);
         assert!(chart.columns.iter().filter(|c| c.labelled).count() < 60);
     }
