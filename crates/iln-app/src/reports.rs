@@ -7,7 +7,7 @@
 //! still compares each of those countries with the whole round (a total, naming nobody), as
 //! that comparison is what the report is for.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use iln_domain::country::CountryCode;
 use iln_domain::profile::{CareerStage, Sector};
@@ -17,8 +17,7 @@ use iln_domain::report::{
 };
 use iln_domain::status::ApplicationStatus;
 use iln_domain::survey::{AnswerValue, QuestionKey, QuestionKind};
-use iln_store::{ApplicationFilter, ApplicationId, PartnershipId, RoundId, RoundRecord};
-use jiff::Timestamp;
+use iln_store::{PeopleScope, RoundId, RoundRecord, StoreError};
 use jiff::civil::Date;
 
 use crate::{Actor, App, AppError};
@@ -113,7 +112,7 @@ pub async fn report(
     };
     let mut rows = Rows::default();
     for record in &chosen {
-        round_rows(app, record, &shown, app.now(), &mut rows).await?;
+        round_rows(app, record, &scope, &shown, &mut rows).await?;
     }
     let fairness = report::fairness(
         &rows.applications,
@@ -148,40 +147,43 @@ pub async fn report(
 async fn round_rows(
     app: &App,
     record: &RoundRecord,
+    scope: &Option<Vec<CountryCode>>,
     shown: &impl Fn(CountryCode) -> bool,
-    now: Timestamp,
     rows: &mut Rows,
 ) -> Result<(), AppError> {
     let store = app.store();
     let settings = &record.round.settings;
     let zone = settings.time_zone.to_jiff();
-    let today = now.to_zoned(zone.clone()).date();
+    let today = app.now().to_zoned(zone.clone()).date();
+    let people = match scope {
+        None => PeopleScope::All,
+        Some(list) => PeopleScope::Countries(list.clone()),
+    };
     rows.max_score = rows.max_score.max(settings.weights.max_score());
-
-    let applications = store
-        .applications(record.id, &ApplicationFilter::all())
-        .await?;
-    let partnerships = store.round_partnerships(record.id).await?;
-    let mut contacts: BTreeMap<PartnershipId, Vec<Date>> = BTreeMap::new();
-    for (partnership, day) in store.round_contact_days(record.id).await? {
-        contacts.entry(partnership).or_default().push(day);
+    // The four reads are independent; the pool runs them side by side.
+    let (applications, partnerships, contact_days, (ratings, satisfaction_from)) = tokio::try_join!(
+        store.application_counts(record.id),
+        store.partnership_summaries(record.id),
+        store.contact_counts(record.id, &people),
+        satisfaction(store, record.id),
+    )?;
+    for &(day, n) in &contact_days.per_day {
+        rows.contact_days.extend(std::iter::repeat_n(day, n));
     }
 
-    let matched: BTreeSet<ApplicationId> = partnerships
-        .iter()
-        .flat_map(|p| p.members.iter().filter_map(|m| m.application))
-        .collect();
+    // Once published, the approved left without a partner are unmatched; the reasons are in
+    // the run that was published: the first one any partnership came from (re-matches come
+    // later). It is read only when someone is left over, as a large round's run is a large
+    // document.
     let published = !partnerships.is_empty();
-    let left_over = published
-        && applications
-            .iter()
-            .any(|a| a.status == ApplicationStatus::Approved && !matched.contains(&a.id));
-    // The reasons of those left over are in the run that was published: the first one any
-    // partnership came from (re-matches come later). Read only when someone is left over, as
-    // a large round's run is a large document.
+    let left_over = if published {
+        applications.left_over.as_slice()
+    } else {
+        &[]
+    };
     let reasons: BTreeMap<String, UnmatchedKind> =
         match partnerships.iter().filter_map(|p| p.run).min() {
-            Some(run) if left_over => store
+            Some(run) if !left_over.is_empty() => store
                 .match_run(run)
                 .await?
                 .map(|run| {
@@ -194,60 +196,82 @@ async fn round_rows(
                 .unwrap_or_default(),
             _ => BTreeMap::new(),
         };
-
-    for a in &applications {
-        let placement = if matched.contains(&a.id) {
+    for &(country, status, matched, n) in &applications.by_status {
+        let placement = if matched {
             Placement::Matched
-        } else if published && a.status == ApplicationStatus::Approved {
-            Placement::Unmatched(reasons.get(&a.id.0.to_string()).copied())
+        } else if published && status == ApplicationStatus::Approved {
+            // Counted one by one below, with their reasons.
+            continue;
         } else {
             Placement::Outside
         };
-        rows.applications.push(ApplicationFacts {
-            country: a.application.country,
-            status: a.status,
+        let facts = ApplicationFacts {
+            country,
+            status,
             placement,
+        };
+        rows.applications.extend(std::iter::repeat_n(facts, n));
+    }
+    for &(id, country) in left_over {
+        rows.applications.push(ApplicationFacts {
+            country,
+            status: ApplicationStatus::Approved,
+            placement: Placement::Unmatched(reasons.get(&id.0.to_string()).copied()),
         });
-        if shown(a.application.country) {
-            rows.sectors.push(a.application.sector);
-            rows.career_stages.push(a.application.career_stage);
+    }
+    for &(country, sector, n) in &applications.by_sector {
+        if shown(country) {
+            rows.sectors.extend(std::iter::repeat_n(sector, n));
+        }
+    }
+    for &(country, stage, n) in &applications.by_career_stage {
+        if shown(country) {
+            rows.career_stages.extend(std::iter::repeat_n(stage, n));
         }
     }
 
     for p in &partnerships {
-        let days = contacts.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+        let days = contact_days
+            .first
+            .get(&p.id)
+            .map(std::slice::from_ref)
+            .unwrap_or(&[]);
         let introduced = p.created_at.to_zoned(zone.clone()).date();
         let quiet = report::quiet(introduced, days, today);
-        let ended_early = p.ended.as_ref().is_some_and(|e| {
-            e.reason != crate::ending::ENDED_WITH_ROUND && e.reason != crate::ending::ENDED_EARLY
+        let ended_early = p.ended.as_ref().is_some_and(|(_, _, reason)| {
+            reason != crate::ending::ENDED_WITH_ROUND && reason != crate::ending::ENDED_EARLY
         });
         let mut in_scope = false;
-        for m in &p.members {
+        for &country in &p.members {
             rows.members.push(MemberFacts {
-                country: m.country,
+                country,
                 score: p.score,
                 ended_early,
                 quiet,
             });
-            if shown(m.country) {
+            if shown(country) {
                 in_scope = true;
-                rows.participants.push(m.country);
+                rows.participants.push(country);
             }
         }
         if in_scope {
             rows.scores.push(p.score);
-            rows.contact_days.extend_from_slice(days);
         }
     }
-
-    satisfaction(app, record.id, rows).await
+    rows.ratings.extend(ratings);
+    rows.satisfaction_from.extend(satisfaction_from);
+    Ok(())
 }
 
 /// The answers to the satisfaction question of the round's latest survey that has any, with
-/// each respondent's country.
-async fn satisfaction(app: &App, round: RoundId, rows: &mut Rows) -> Result<(), AppError> {
-    let store = app.store();
-    let key = QuestionKey::parse(SATISFACTION_KEY).ok_or(AppError::NotFound)?;
+/// each respondent's country, and that survey's title.
+async fn satisfaction(
+    store: &iln_store::Store,
+    round: RoundId,
+) -> Result<(Vec<RatingFacts>, Option<String>), StoreError> {
+    let Some(key) = QuestionKey::parse(SATISFACTION_KEY) else {
+        return Ok((Vec::new(), None));
+    };
     let mut surveys = store.round_surveys(round).await?;
     surveys.retain(|s| {
         s.opened_at.is_some()
@@ -270,10 +294,8 @@ async fn satisfaction(app: &App, round: RoundId, rows: &mut Rows) -> Result<(), 
             })
             .collect();
         if !ratings.is_empty() {
-            rows.ratings.extend(ratings);
-            rows.satisfaction_from.push(survey.survey.title.clone());
-            break;
+            return Ok((ratings, Some(survey.survey.title.clone())));
         }
     }
-    Ok(())
+    Ok((Vec::new(), None))
 }

@@ -108,29 +108,4 @@ impl Store {
         }
         Ok(last)
     }
-
-    /// The day of every contact logged for the partnerships of a round, with its
-    /// partnership, in no particular order: what the report pages count, without the rest
-    /// of each row.
-    pub async fn round_contact_days(
-        &self,
-        round: RoundId,
-    ) -> Result<Vec<(PartnershipId, Date)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT c.partnership_id, c.on_date FROM contacts c \
-             JOIN partnerships p ON p.id = c.partnership_id WHERE p.round_id = $1",
-        )
-        .bind(round.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let on: String = row.try_get("on_date")?;
-                let day = on
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("a contact's day: {on:?}")))?;
-                Ok((PartnershipId(row.try_get("partnership_id")?), day))
-            })
-            .collect()
-    }
 }
