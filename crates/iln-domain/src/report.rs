@@ -15,6 +15,10 @@ use crate::status::ApplicationStatus;
 /// report marks it.
 pub const MARGIN_POINTS: f64 = 10.0;
 
+/// The fewest people a rate must count before the report marks it: below that one person
+/// moves it by more than the margin.
+pub const MIN_MARKED: usize = 5;
+
 /// A partnership with no contact logged in this many days after its introduction counts as
 /// having had no contact.
 pub const QUIET_DAYS: i64 = 14;
@@ -259,13 +263,17 @@ impl Line {
     }
 }
 
-/// The marks of `line` against `round`: each rate more than [`MARGIN_POINTS`] from the
-/// round's, in either direction.
+/// The marks of `line` against `round`: each rate of at least [`MIN_MARKED`] people more
+/// than [`MARGIN_POINTS`] from the round's, in either direction.
 fn marks(line: &Line, round: &Line) -> Vec<Mark> {
     Measure::ALL
         .into_iter()
         .filter_map(|measure| {
-            let mine = line.rate(measure).percent()?;
+            let rate = line.rate(measure);
+            if rate.of < MIN_MARKED {
+                return None;
+            }
+            let mine = rate.percent()?;
             let theirs = round.rate(measure).percent()?;
             let gap = mine - theirs;
             (gap.abs() > MARGIN_POINTS).then_some(Mark {

@@ -29,28 +29,28 @@ fn member(country: &str, score: i64, ended_early: bool, quiet: Option<bool>) -> 
     }
 }
 
-/// Australia: 10 applied, all approved and matched. Kenya: 10 applied, 4 approved (2
-/// matched, 2 unmatched for want of a possible partner), 3 deferred by the cap, 3 declined.
+/// Australia: 10 applied, all approved and matched. Kenya: 14 applied, 6 approved (3
+/// matched, 3 unmatched for want of a possible partner), 4 deferred by the cap, 4 declined.
 fn round() -> Vec<ApplicationFacts> {
     use ApplicationStatus::{Approved, Declined, Deferred};
     let mut rows = Vec::new();
     for _ in 0..10 {
         rows.push(app("AU", Approved, Placement::Matched));
     }
-    for _ in 0..2 {
+    for _ in 0..3 {
         rows.push(app("KE", Approved, Placement::Matched));
     }
-    for _ in 0..2 {
+    for _ in 0..3 {
         rows.push(app(
             "KE",
             Approved,
             Placement::Unmatched(Some(UnmatchedKind::NoPossiblePartner)),
         ));
     }
-    for _ in 0..3 {
+    for _ in 0..4 {
         rows.push(app("KE", Deferred, Placement::Outside));
     }
-    for _ in 0..3 {
+    for _ in 0..4 {
         rows.push(app("KE", Declined, Placement::Outside));
     }
     rows
@@ -59,10 +59,10 @@ fn round() -> Vec<ApplicationFacts> {
 #[test]
 fn counts_each_country_and_the_round() {
     let report = report::fairness(&round(), &[], &[], |_| true, Order::Name);
-    assert_eq!(report.round.applied, 20);
-    assert_eq!(report.round.approved, 14);
-    assert_eq!(report.round.matched, 12);
-    assert_eq!(report.round.unmatched, 2);
+    assert_eq!(report.round.applied, 24);
+    assert_eq!(report.round.approved, 16);
+    assert_eq!(report.round.matched, 13);
+    assert_eq!(report.round.unmatched, 3);
     let names: Vec<&str> = report
         .countries
         .iter()
@@ -77,21 +77,21 @@ fn counts_each_country_and_the_round() {
             kenya.deferred,
             kenya.declined
         ),
-        (10, 4, 3, 3)
+        (14, 6, 4, 4)
     );
-    assert_eq!((kenya.matched, kenya.unmatched), (2, 2));
+    assert_eq!((kenya.matched, kenya.unmatched), (3, 3));
     assert_eq!(
         kenya.unmatched_reasons,
-        [(Some(UnmatchedKind::NoPossiblePartner), 2)]
+        [(Some(UnmatchedKind::NoPossiblePartner), 3)]
     );
-    assert_eq!(kenya.rate(Measure::Approved).percent(), Some(40.0));
+    assert_eq!(kenya.rate(Measure::Approved).percent(), Some(600.0 / 14.0));
     assert_eq!(kenya.rate(Measure::Matched).percent(), Some(50.0));
 }
 
 #[test]
 fn marks_rates_beyond_the_margin_in_the_direction_that_hurts() {
     let report = report::fairness(&round(), &[], &[], |_| true, Order::Worst);
-    // Kenya fares worse on approval (40% against 70%), deferral, declines and matching.
+    // Kenya fares worse on approval (43% against 67%), deferral, declines and matching.
     let kenya = &report.countries[0];
     assert_eq!(kenya.country, c("KE"));
     let worse: Vec<Measure> = kenya.worse().map(|m| m.measure).collect();
@@ -105,7 +105,7 @@ fn marks_rates_beyond_the_margin_in_the_direction_that_hurts() {
         ]
     );
     let approved = kenya.mark(Measure::Approved).expect("approval is marked");
-    assert!((approved.gap + 30.0).abs() < 1e-9);
+    assert!((approved.gap - (600.0 / 14.0 - 1600.0 / 24.0)).abs() < 1e-9);
     // Australia is better than the round on the same rates: marked, but not worse.
     let australia = &report.countries[1];
     assert!(australia.worse().next().is_none());
@@ -180,7 +180,7 @@ fn a_coordinator_sees_their_countries_against_the_whole_round() {
     assert_eq!(report.countries.len(), 1);
     assert_eq!(report.countries[0].country, kenya);
     // The round is still everyone's.
-    assert_eq!(report.round.applied, 20);
+    assert_eq!(report.round.applied, 24);
     assert_eq!(report.countries[0].worse().count(), 4);
 }
 
@@ -234,4 +234,29 @@ fn quiet_means_no_contact_within_the_first_fourteen_days() {
         report::quiet(start, &[date(2026, 3, 20)], later),
         Some(true)
     );
+}
+
+#[test]
+fn a_rate_of_fewer_than_five_people_is_not_marked() {
+    use ApplicationStatus::{Approved, Declined};
+    // Four Kenyans all declined against a round that approved nearly everyone: too few to
+    // say, one person moves the rate by 25 points.
+    let mut rows = Vec::new();
+    for _ in 0..20 {
+        rows.push(app("AU", Approved, Placement::Outside));
+    }
+    for _ in 0..report::MIN_MARKED - 1 {
+        rows.push(app("KE", Declined, Placement::Outside));
+    }
+    let report = report::fairness(&rows, &[], &[], |_| true, Order::Worst);
+    let kenya = report
+        .countries
+        .iter()
+        .find(|l| l.country == c("KE"))
+        .expect("Kenya has rows");
+    assert!(kenya.marks.is_empty());
+    rows.push(app("KE", Declined, Placement::Outside));
+    let report = report::fairness(&rows, &[], &[], |_| true, Order::Worst);
+    assert_eq!(report.countries[0].country, c("KE"));
+    assert!(report.countries[0].mark(Measure::Declined).is_some());
 }

@@ -9,7 +9,9 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use iln_app::Actor;
 use iln_app::reports::{self, Report, Which};
-use iln_domain::report::{CountryLine, Line, MARGIN_POINTS, Measure, Order, QUIET_DAYS};
+use iln_domain::report::{
+    CountryLine, Line, MARGIN_POINTS, MIN_MARKED, Measure, Order, QUIET_DAYS,
+};
 use iln_store::RoundId;
 
 use super::common::query_value;
@@ -268,6 +270,7 @@ struct FairnessPage {
     nav: Nav,
     head: Head,
     margin: String,
+    min_marked: usize,
     quiet_days: i64,
     before: Vec<&'static str>,
     after: Vec<&'static str>,
@@ -388,6 +391,7 @@ pub async fn fairness(
         head: top,
         nav: Nav::new(Some(&viewer), &csrf),
         margin: format!("{MARGIN_POINTS:.0} percentage points"),
+        min_marked: MIN_MARKED,
         quiet_days: QUIET_DAYS,
         before: BEFORE.iter().map(|m| m.label()).collect(),
         after: AFTER.iter().map(|m| m.label()).collect(),
