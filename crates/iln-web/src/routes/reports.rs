@@ -288,7 +288,7 @@ fn cell(line: &Line, measure: Measure, mark: Option<&iln_domain::report::Mark>) 
             .percent()
             .map_or_else(|| "–".to_owned(), |p| format!("{p:.0}%")),
         of: if rate.of == 0 {
-            "none to count".to_owned()
+            String::new()
         } else {
             format!("{} of {}", words::count(rate.count), words::count(rate.of))
         },
