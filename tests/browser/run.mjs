@@ -25,9 +25,9 @@ const problems = [];
 // The demo network's documented accounts (crates/iln-domain/src/demo.rs); the server runs with --demo.
 const demoAccounts = [
   { role: 'admin', email: 'admin@example.org', password: 'iln-demo-admin-2013', viewport: { width: 1280, height: 900 },
-    pages: ['/dashboard', '/desk', '/people', '/admin/users', '/admin/jobs', '/admin/jobs?status=done', '/admin/audit'] },
+    pages: ['/dashboard', '/desk', '/people', '/admin/users', '/admin/jobs', '/admin/jobs?status=done', '/admin/audit', '/reports', '/reports/map', '/reports/fairness'] },
   { role: 'country coordinator', email: 'coordinator@example.org', password: 'iln-demo-coordinator-2013', viewport: { width: 390, height: 844 },
-    pages: ['/dashboard', '/desk', '/people'] },
+    pages: ['/dashboard', '/desk', '/people', '/reports', '/reports/map', '/reports/fairness'] },
   { role: 'participant', email: 'participant@example.org', password: 'iln-demo-participant-2013', viewport: { width: 390, height: 844 },
     pages: ['/dashboard'] },
 ];
@@ -154,6 +154,11 @@ try {
       const answer = await p.goto(base + path);
       if (!answer || answer.status() !== 200) problems.push(`${who.role}: ${path} answered ${answer && answer.status()}`);
       await checkAccessibility(p, `${who.role} ${path}`);
+      // The report pages: the map draws the countries and the fairness report lists them;
+      // the admin sees them again at phone width at the end.
+      if (path === '/reports/map' && (await p.locator('main svg path').count()) < 150) problems.push(`${who.role}: the world map draws too few countries`);
+      if (path === '/reports/fairness' && (await p.locator('table.fairness tbody tr').count()) < 1) problems.push(`${who.role}: the fairness report lists no country`);
+      if (who.role === 'admin' && path.startsWith('/reports')) otherWidth.push(base + path);
     }
     // The first person in the list opens, for the roles that have a list.
     if (who.pages.includes('/people')) {
@@ -567,4 +572,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, the alumni directory, suggestions, network and messages, applying to a round, importing applications from a spreadsheet and publishing a round passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, the alumni directory, suggestions, network and messages, the report pages, applying to a round, importing applications from a spreadsheet and publishing a round passed; ${checked.length} pages with no serious accessibility violations`);

@@ -30,6 +30,7 @@ pub mod matching;
 pub mod notify;
 pub mod posts;
 pub mod relay;
+pub mod reports;
 pub mod rounds;
 pub mod surveys;
 pub mod topics;

@@ -14,6 +14,7 @@ pub mod import;
 pub mod post;
 pub mod profile;
 pub mod proposal;
+pub mod report;
 pub mod round;
 pub mod scoring;
 pub mod status;

@@ -666,8 +666,9 @@ fn partnership(
     }
 }
 
-/// Counts `scores` into equal buckets covering `0..=max`.
-fn histogram(scores: &[i64], max: i64) -> Vec<Bucket> {
+/// Counts `scores` into equal buckets covering `0..=max` (matching runs and the report
+/// pages' score distribution).
+pub fn histogram(scores: &[i64], max: i64) -> Vec<Bucket> {
     let max = max.max(scores.iter().copied().max().unwrap_or(0)).max(0);
     let buckets = i64::try_from(HISTOGRAM_BUCKETS).unwrap_or(10);
     let width = (max + 1 + buckets - 1) / buckets;

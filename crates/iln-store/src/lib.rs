@@ -35,6 +35,7 @@ mod people;
 mod posts;
 mod preferences;
 mod relay;
+mod reports;
 mod rounds;
 mod sessions;
 mod surveys;
@@ -63,6 +64,7 @@ pub use partnerships::{
 };
 pub use posts::{PostRecord, Thread};
 pub use relay::RelayMessage;
+pub use reports::{ApplicationCounts, ContactCounts, PartnershipSummary};
 pub use rounds::RoundRecord;
 pub use store::{Backend, Store, StoreOptions, Tx};
 pub use surveys::{InvitationRecord, ResponseRecord, SurveyRecord};

@@ -21,6 +21,7 @@ pub mod mail;
 pub mod words;
 
 mod auth;
+mod charts;
 mod emails;
 mod error;
 mod forms;
@@ -85,7 +86,8 @@ pub enum MailTransportConfig {
 pub fn router(state: AppState) -> Router {
     use routes::{
         account, admin, alumni, apply, certificates, checkins, dashboard, desk, exports, import,
-        matching, pages, partnerships, people, review, rounds, surveys, topics, unsubscribe,
+        matching, pages, partnerships, people, reports, review, rounds, surveys, topics,
+        unsubscribe,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -111,6 +113,9 @@ pub fn router(state: AppState) -> Router {
         .route("/dashboard", get(dashboard::show))
         .route("/people", get(people::list))
         .route("/people/{id}", get(people::show))
+        .route("/reports", get(reports::overview))
+        .route("/reports/map", get(reports::map))
+        .route("/reports/fairness", get(reports::fairness))
         .route("/admin/users", get(admin::users))
         .route("/admin/users/{id}/role", post(admin::set_role))
         .route("/admin/jobs", get(admin::jobs))

@@ -328,6 +328,35 @@ fn next_step(next: &NextStep) -> String {
     }
 }
 
+impl Label for iln_domain::proposal::UnmatchedKind {
+    fn label(self) -> &'static str {
+        use iln_domain::proposal::UnmatchedKind;
+        match self {
+            UnmatchedKind::NoPossiblePartner => "Nobody they could be paired with",
+            UnmatchedKind::WaitsForNextRound => "Waiting for the next round",
+            UnmatchedKind::NoCompatiblePair => "No pair to join as a third",
+            UnmatchedKind::CompatiblePairsTaken => "Every pair they could join was full",
+            UnmatchedKind::PartnersLocked => "Everyone they could pair with was locked in",
+        }
+    }
+}
+
+/// The report pages' rates, as column headings.
+impl Label for iln_domain::report::Measure {
+    fn label(self) -> &'static str {
+        use iln_domain::report::Measure;
+        match self {
+            Measure::Approved => "Approved",
+            Measure::Deferred => "Deferred by the cap",
+            Measure::Declined => "Declined",
+            Measure::Matched => "Matched",
+            Measure::EndedEarly => "Ended early",
+            Measure::Quiet => "No contact in 14 days",
+            Measure::Satisfied => "Satisfied",
+        }
+    }
+}
+
 /// A count as people write it, with a comma between thousands: "5,000", "12,345,678".
 pub fn count(n: usize) -> String {
     let digits = n.to_string();

@@ -464,12 +464,60 @@ async fn past_round(
     now: jiff::Timestamp,
 ) -> anyhow::Result<()> {
     let (round, settings) = published_round(store, network, user_of_person, now, &PAST).await?;
+    past_contacts(store, round).await?;
     past_surveys(store, round, &settings, now).await?;
     let participant = network
         .account(demo::PARTICIPANT_EMAIL)
         .and_then(|account| account.person)
         .and_then(|person| user_of_person.get(person).copied().flatten());
     past_alumni(store, round, participant, now).await
+}
+
+/// The contacts the past round's partners logged over its four months, so its reports
+/// (contacts per week, no contact in the first two weeks) have something to count: most
+/// pairs wrote within days of their introduction and now and then after; every sixth pair
+/// took three weeks to start, and every ninth never logged one.
+async fn past_contacts(store: &Store, round: iln_store::RoundId) -> anyhow::Result<()> {
+    use iln_domain::contact::ContactWay;
+
+    let partnerships = store
+        .round_partnerships(round)
+        .await
+        .context("could not read the demo past round's partnerships")?;
+    let mut tx = store
+        .begin()
+        .await
+        .context("could not start writing the demo past contacts")?;
+    for (n, partnership) in partnerships.iter().enumerate() {
+        if n % 9 == 8 {
+            continue;
+        }
+        let Some(by) = partnership.members.get(n % 2).map(|m| m.user) else {
+            continue;
+        };
+        let first = if n % 6 == 5 { 21 } else { 2 + n % 5 };
+        let days = [first, first + 12 + n % 7, first + 40, first + 75 - n % 11];
+        for (k, day) in days.iter().take(2 + n % 3).enumerate() {
+            let day = i64::try_from(*day).unwrap_or(0);
+            let at = partnership.created_at + jiff::SignedDuration::from_hours(24 * day + 10);
+            if partnership.ended.as_ref().is_some_and(|e| e.at < at) {
+                break;
+            }
+            tx.log_contact(
+                partnership.id,
+                by,
+                at.to_zoned(jiff::tz::TimeZone::UTC).date(),
+                ContactWay::ALL[(n + k) % ContactWay::ALL.len()],
+                None,
+                at,
+            )
+            .await
+            .context("could not log a demo past contact")?;
+        }
+    }
+    tx.commit()
+        .await
+        .context("could not save the demo past contacts")
 }
 
 /// How many demo people take part in the active round.

@@ -19,6 +19,7 @@ mod housekeeping;
 mod import;
 mod jobs;
 mod matching;
+mod reports;
 mod rounds;
 mod surveys;
 mod topics;

@@ -8,6 +8,7 @@ mod country;
 mod import;
 mod profile;
 mod proposal;
+mod report;
 mod round;
 mod scoring;
 mod status;

@@ -16,6 +16,8 @@ crate::store_tests!(
     history_counts_every_past_partner,
     a_third_member_joins_a_running_pair,
     thousands_of_partnerships_keep_their_members_in_one_transaction,
+    contacts_are_counted_by_first_day_and_by_day_in_scope,
+    summaries_carry_what_the_reports_count,
 );
 
 fn member(user: UserId, country: &str, sector: Sector) -> NewPartnershipMember {
@@ -315,4 +317,165 @@ async fn thousands_of_partnerships_keep_their_members_in_one_transaction(db: &Te
     tx.create_partnerships(&batch, true, at(7)).await.unwrap();
     tx.rollback().await.unwrap();
     assert!(store.round_partnerships(other).await.unwrap().is_empty());
+}
+
+async fn contacts_are_counted_by_first_day_and_by_day_in_scope(db: &TestDb) {
+    use iln_domain::contact::ContactWay;
+    use iln_store::PeopleScope;
+    use jiff::civil::date;
+
+    let store = &db.store;
+    let round = round(store).await;
+    let (ua, _) = applicant(store, round, 1, "KE").await;
+    let (ub, _) = applicant(store, round, 2, "BR").await;
+    let (uc, _) = applicant(store, round, 3, "IN").await;
+    let (ud, _) = applicant(store, round, 4, "FR").await;
+    let ids = store
+        .create_partnerships(
+            &[
+                pair(
+                    round,
+                    member(ua, "KE", Sector::Academic),
+                    member(ub, "BR", Sector::Public),
+                ),
+                pair(
+                    round,
+                    member(uc, "IN", Sector::Academic),
+                    member(ud, "FR", Sector::Public),
+                ),
+            ],
+            true,
+            at(5),
+        )
+        .await
+        .unwrap();
+    let none = store
+        .contact_counts(round, &PeopleScope::All)
+        .await
+        .unwrap();
+    assert!(none.first.is_empty() && none.per_day.is_empty());
+    let mut tx = store.begin().await.unwrap();
+    for (id, by, day) in [
+        (ids[0], ua, date(2026, 3, 9)),
+        (ids[0], ub, date(2026, 3, 2)),
+        (ids[0], ua, date(2026, 3, 9)),
+        (ids[1], uc, date(2026, 3, 9)),
+    ] {
+        tx.log_contact(id, by, day, ContactWay::Email, None, at(6))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let all = store
+        .contact_counts(round, &PeopleScope::All)
+        .await
+        .unwrap();
+    assert_eq!(all.first.get(&ids[0]), Some(&date(2026, 3, 2)));
+    assert_eq!(all.first.get(&ids[1]), Some(&date(2026, 3, 9)));
+    let mut per_day = all.per_day.clone();
+    per_day.sort();
+    assert_eq!(per_day, [(date(2026, 3, 2), 1), (date(2026, 3, 9), 3)]);
+    // Kenya's coordinator counts the contacts of Kenya's partnership only; the first days
+    // are every partnership's, as the fairness report compares with the whole round.
+    let kenya = PeopleScope::Countries(vec![CountryCode::parse("KE").unwrap()]);
+    let theirs = store.contact_counts(round, &kenya).await.unwrap();
+    let mut per_day = theirs.per_day.clone();
+    per_day.sort();
+    assert_eq!(per_day, [(date(2026, 3, 2), 1), (date(2026, 3, 9), 2)]);
+    assert_eq!(theirs.first.len(), 2);
+    let nobody = PeopleScope::Countries(Vec::new());
+    assert!(
+        store
+            .contact_counts(round, &nobody)
+            .await
+            .unwrap()
+            .per_day
+            .is_empty()
+    );
+    // Another round's contacts are not counted.
+    let other = crate::matching::round(store).await;
+    assert!(
+        store
+            .contact_counts(other, &PeopleScope::All)
+            .await
+            .unwrap()
+            .first
+            .is_empty()
+    );
+}
+
+async fn summaries_carry_what_the_reports_count(db: &TestDb) {
+    use iln_domain::profile::CareerStage;
+    use iln_store::ApplicationStatus;
+
+    let store = &db.store;
+    let round = round(store).await;
+    let (ua, a) = applicant(store, round, 1, "KE").await;
+    let (ub, b) = applicant(store, round, 2, "BR").await;
+    store
+        .set_application_status(b, ApplicationStatus::Declined, None, at(2))
+        .await
+        .unwrap();
+    let (_, c) = applicant(store, round, 3, "KE").await;
+    store
+        .set_application_status(c, ApplicationStatus::Approved, None, at(2))
+        .await
+        .unwrap();
+    let ke = CountryCode::parse("KE").unwrap();
+    let br = CountryCode::parse("BR").unwrap();
+    let stage = store
+        .application(a)
+        .await
+        .unwrap()
+        .unwrap()
+        .application
+        .career_stage;
+    let mut first = member(ua, "KE", Sector::Academic);
+    first.application = Some(a);
+    let ids = store
+        .create_partnerships(
+            &[pair(round, first, member(ub, "BR", Sector::Public))],
+            true,
+            at(5),
+        )
+        .await
+        .unwrap();
+    store
+        .end_partnership(ids[0], Some(ua), "Moved away", at(9))
+        .await
+        .unwrap();
+    let summaries = store.partnership_summaries(round).await.unwrap();
+    assert_eq!(summaries.len(), 1);
+    let s = &summaries[0];
+    assert_eq!((s.id, s.score, s.created_at), (ids[0], 42, at(5)));
+    assert_eq!(s.ended, Some((at(9), Some(ua), "Moved away".to_owned())));
+    let mut countries = s.members.clone();
+    countries.sort();
+    assert_eq!(countries, [br, ke]);
+
+    // Counted by country: the one in the partnership apart from the rest; the approved one
+    // in none is left over.
+    let mut counts = store.application_counts(round).await.unwrap();
+    counts.by_status.sort();
+    assert_eq!(
+        counts.by_status,
+        [
+            (br, ApplicationStatus::Declined, false, 1),
+            (ke, ApplicationStatus::Submitted, true, 1),
+            (ke, ApplicationStatus::Approved, false, 1),
+        ]
+    );
+    counts.by_sector.sort();
+    assert_eq!(
+        counts.by_sector,
+        [(br, Sector::Academic, 1), (ke, Sector::Academic, 2)]
+    );
+    // Every test applicant is mid career.
+    counts.by_career_stage.sort();
+    assert_eq!(stage, CareerStage::Mid);
+    assert_eq!(
+        counts.by_career_stage,
+        [(br, CareerStage::Mid, 1), (ke, CareerStage::Mid, 2)]
+    );
+    assert_eq!(counts.left_over, [(c, ke)]);
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use iln_app::matching::{self, MatchingError, PairChange};
 use iln_app::{Actor, AppError};
 use iln_domain::application::{LanguageCode, parse_languages};
-use iln_domain::proposal::{self, MatchMode, Proposal};
+use iln_domain::proposal::{self, Bucket, MatchMode, Proposal};
 use iln_domain::round::{LeftoverPolicy, Round, RoundState};
 use iln_domain::scoring::{Criterion, Weights};
 use iln_store::{
@@ -22,6 +22,7 @@ use serde::Deserialize;
 use super::common::{load_round_at as load_round, refusal, unreadable_notes};
 use super::{FORM_INVALID, ok, page};
 use crate::auth::Admin;
+use crate::charts::Columns;
 use crate::error::{WebError, capitalise};
 use crate::forms::HtmlForm;
 use crate::security::CsrfToken;
@@ -157,74 +158,13 @@ impl PartnershipRow {
     }
 }
 
-pub struct ScoreBar {
-    pub x: i64,
-    pub y: i64,
-    pub height: i64,
-    pub label: String,
-    pub count: usize,
-    pub value_y: i64,
-}
-
-/// The distribution of pair scores as vertical bars, one per bucket.
-pub struct ScoreChart {
-    pub bars: Vec<ScoreBar>,
-    pub width: i64,
-    pub height: i64,
-    pub axis_y: i64,
-    pub label_y: i64,
-}
-
-impl ScoreChart {
-    const BAR: i64 = 44;
-    const GAP: i64 = 8;
-    const PLOT: i64 = 160;
-
-    fn new(proposal: &Proposal) -> Self {
-        let max = proposal
-            .histogram
-            .iter()
-            .map(|b| b.count)
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let max = i64::try_from(max).unwrap_or(i64::MAX);
-        let top = 20;
-        let bars = proposal
-            .histogram
-            .iter()
-            .zip(0_i64..)
-            .map(|(bucket, n)| {
-                let count = i64::try_from(bucket.count).unwrap_or(i64::MAX);
-                let height = if count == 0 {
-                    0
-                } else {
-                    (count * Self::PLOT / max).max(2)
-                };
-                let y = top + Self::PLOT - height;
-                ScoreBar {
-                    x: n * (Self::BAR + Self::GAP) + Self::GAP,
-                    y,
-                    height,
-                    label: format!("{}–{}", bucket.from, bucket.to),
-                    count: bucket.count,
-                    value_y: y - 4,
-                }
-            })
-            .collect::<Vec<_>>();
-        let n = i64::try_from(bars.len()).unwrap_or(0);
-        Self {
-            width: n * (Self::BAR + Self::GAP) + Self::GAP,
-            height: top + Self::PLOT + 40,
-            axis_y: top + Self::PLOT,
-            label_y: top + Self::PLOT + 18,
-            bars,
-        }
-    }
-
-    pub fn bar_width(&self) -> i64 {
-        Self::BAR
-    }
+/// The distribution of pair scores, one column per range.
+fn score_chart(histogram: &[Bucket]) -> Columns {
+    let rows: Vec<(String, usize)> = histogram
+        .iter()
+        .map(|b| (format!("{}–{}", b.from, b.to), b.count))
+        .collect();
+    Columns::new(&rows)
 }
 
 pub struct UnmatchedView {
@@ -247,7 +187,7 @@ pub struct RunView {
     pub certified: bool,
     pub partnerships: Vec<PartnershipRow>,
     pub unmatched: Vec<UnmatchedView>,
-    pub chart: ScoreChart,
+    pub chart: Columns,
 }
 
 pub struct DiffView {
@@ -351,7 +291,7 @@ fn run_view(
                 explanation: u.explanation.clone(),
             })
             .collect(),
-        chart: ScoreChart::new(proposal),
+        chart: score_chart(&proposal.histogram),
     }
 }
 

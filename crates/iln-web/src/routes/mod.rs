@@ -16,6 +16,7 @@ pub mod matching;
 pub mod pages;
 pub mod partnerships;
 pub mod people;
+pub mod reports;
 pub mod review;
 pub mod rounds;
 pub mod surveys;

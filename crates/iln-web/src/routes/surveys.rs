@@ -24,6 +24,7 @@ use iln_store::{RoundRecord, SurveyId, SurveyRecord};
 use super::common::{FieldErrors, is_coordinator, load_round, load_round_at, query_value};
 use super::{FORM_INVALID, ok, page};
 use crate::auth::{Admin, MaybeViewer, Viewer};
+use crate::charts::Bars;
 use crate::error::WebError;
 use crate::forms::{HtmlForm, PathId};
 use crate::security::CsrfToken;
@@ -544,62 +545,6 @@ pub async fn open(
 // ---------------------------------------------------------------------------------------
 // Results.
 
-/// One bar of a results chart: its label (cut short for the picture; the table has it
-/// whole), the count and share, and its geometry.
-pub struct ResultBar {
-    pub label: String,
-    pub short: String,
-    pub count: usize,
-    pub percent: usize,
-    pub y: usize,
-    pub width: usize,
-}
-
-pub struct ResultChart {
-    pub bars: Vec<ResultBar>,
-    pub height: usize,
-}
-
-impl ResultChart {
-    const ROW: usize = 44;
-    const MAX_BAR: usize = 400;
-
-    fn new(rows: &[(String, usize)], answered: usize) -> ResultChart {
-        let max = rows.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-        let bars: Vec<ResultBar> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, (label, count))| {
-                let short: String = if label.chars().count() > 56 {
-                    format!("{}\u{2026}", label.chars().take(55).collect::<String>())
-                } else {
-                    label.clone()
-                };
-                ResultBar {
-                    label: label.clone(),
-                    short,
-                    count: *count,
-                    percent: (count * 100).checked_div(answered).unwrap_or(0),
-                    y: i * Self::ROW,
-                    width: (count * Self::MAX_BAR / max).max(usize::from(*count > 0)),
-                }
-            })
-            .collect();
-        ResultChart {
-            height: (bars.len() * Self::ROW).max(Self::ROW),
-            bars,
-        }
-    }
-
-    pub fn width(&self) -> usize {
-        Self::MAX_BAR + 120
-    }
-
-    pub fn value_x(&self, bar: &ResultBar) -> usize {
-        bar.width + 8
-    }
-}
-
 pub struct EarlierRow {
     pub round: String,
     pub answered: usize,
@@ -612,7 +557,7 @@ pub struct QuestionView {
     pub answered: usize,
     pub kind: &'static str,
     pub average: Option<String>,
-    pub chart: Option<ResultChart>,
+    pub chart: Option<Bars>,
     pub texts: Vec<String>,
     pub hidden_text: bool,
     pub earlier: Vec<EarlierRow>,
@@ -686,7 +631,7 @@ fn question_view(n: usize, result: &QuestionResult, results: &Results) -> Questi
         answered: result.answered,
         kind,
         average,
-        chart: (!rows.is_empty()).then(|| ResultChart::new(&rows, result.answered)),
+        chart: (!rows.is_empty()).then(|| Bars::new(&rows, result.answered)),
         texts,
         hidden_text,
         earlier: results

@@ -12,6 +12,7 @@ mod matching;
 mod pages;
 mod partnerships;
 mod people;
+mod reports;
 mod review;
 mod robustness;
 mod round_e2e;
