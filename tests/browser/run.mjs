@@ -51,6 +51,9 @@ async function checkAccessibility(page, label) {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
   });
+  // A page wider than the window makes a phone reader scroll sideways to read every line.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 1) problems.push(`${label} is ${overflow}px wider than the window (${page.viewportSize().width}px wide)`);
   const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   checked.push(`${label} (${page.url()}): ${result.length} violations, ${bad.length} serious or critical`);
   for (const v of bad) problems.push(`axe ${v.impact} on ${label}: ${v.id}: ${v.help} at ${v.nodes.join(', ')}`);
@@ -572,4 +575,4 @@ if (failed || problems.length) {
   console.error(`browser tests: ${problems.length} problems`);
   process.exit(1);
 }
-console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, the alumni directory, suggestions, network and messages, the report pages, applying to a round, importing applications from a spreadsheet and publishing a round passed; ${checked.length} pages with no serious accessibility violations`);
+console.log(`browser tests: sign up, verify, sign in, sign out, the three demo roles, reading and writing discussion topics, answering an emailed check-in, turning topic emails off, opening and filling a survey and reading its results, the certificate and the close confirmation, the alumni directory, suggestions, network and messages, the report pages, applying to a round, importing applications from a spreadsheet and publishing a round passed; ${checked.length} pages with no serious accessibility violations, none wider than its window`);
