@@ -321,7 +321,7 @@ struct ReviewPage {
     columns: Vec<ColumnChoice>,
     keep_notes: bool,
     unknown: Vec<ValueChoice>,
-    /// (field key, field words, the file's text, what it means).
+    /// (field key, field words, the file's text, what becomes of it).
     translations: Vec<(&'static str, String, String, String)>,
     missing_headers: Vec<String>,
     problem_rows: Vec<RowView>,
@@ -465,10 +465,20 @@ fn review_page(
         .iter()
         .flat_map(|(field, values)| {
             values.iter().map(|(text, value)| {
-                let words = options(*field, &checked.round)
-                    .into_iter()
-                    .find(|(code, _)| code == value)
-                    .map_or_else(|| value.clone(), |(_, w)| w);
+                let words = if value == OTHER {
+                    match field {
+                        Field::Sector => "means Other".to_owned(),
+                        Field::Interests => "is kept as an interest of their own".to_owned(),
+                        Field::TimeZone => "takes the country's usual time zone".to_owned(),
+                        _ => "is left out".to_owned(),
+                    }
+                } else {
+                    let name = options(*field, &checked.round)
+                        .into_iter()
+                        .find(|(code, _)| code == value)
+                        .map_or_else(|| value.clone(), |(_, w)| w);
+                    format!("means {name}")
+                };
                 (
                     field.as_str(),
                     field.label().to_owned(),
