@@ -5,6 +5,7 @@ pub mod account;
 pub mod alumni;
 pub mod application;
 pub mod audit;
+pub mod calendar;
 pub mod checkin;
 pub mod clock;
 pub mod commitments;

@@ -998,6 +998,19 @@ pub enum MilestoneKind {
     PartnershipsEnd,
 }
 
+impl MilestoneKind {
+    /// A stable name for links and calendar UIDs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MilestoneKind::ApplicationsOpen => "applications-open",
+            MilestoneKind::ApplicationsClose => "applications-close",
+            MilestoneKind::Matching => "matching",
+            MilestoneKind::PartnershipsStart => "partnerships-start",
+            MilestoneKind::PartnershipsEnd => "partnerships-end",
+        }
+    }
+}
+
 /// A date of the round's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Milestone {

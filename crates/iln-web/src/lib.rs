@@ -210,6 +210,7 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/{id}/confirm", get(import::confirm))
         .route("/imports/{id}/commit", post(import::commit))
         .route("/imports/{id}/discard", post(import::discard))
+        .route("/rounds/{id}/calendar/{file}", get(rounds::milestone_ics))
         .route("/rounds/{id}/surveys", get(surveys::list))
         .route(
             "/rounds/{id}/surveys/new",

@@ -225,6 +225,8 @@ pub fn day(date: Date) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MilestoneView {
     pub label: &'static str,
+    /// The milestone's name in links (its `.ics` download).
+    pub slug: &'static str,
     pub shown: String,
     /// Whether the moment has passed.
     pub passed: bool,
@@ -234,6 +236,7 @@ impl MilestoneView {
     pub fn new(milestone: &Milestone) -> MilestoneView {
         MilestoneView {
             label: milestone.kind.label(),
+            slug: milestone.kind.as_str(),
             shown: day(milestone.date),
             passed: milestone.passed,
         }

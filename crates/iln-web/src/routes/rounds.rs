@@ -9,7 +9,8 @@
 //! first in its own transaction.
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use iln_app::Actor;
 use iln_app::rounds::RoundError;
@@ -74,6 +75,76 @@ async fn visible_round(
         return Err(WebError::NotFound);
     }
     Ok(record)
+}
+
+/// What each date of a round means, for its calendar event.
+fn milestone_description(kind: iln_domain::round::MilestoneKind) -> &'static str {
+    use iln_domain::round::MilestoneKind as K;
+    match kind {
+        K::ApplicationsOpen => "Applications open on the round's page.",
+        K::ApplicationsClose => {
+            "The last day to send, change or withdraw an application for this round."
+        }
+        K::Matching => "Coordinators match partners; introductions follow when they publish.",
+        K::PartnershipsStart => {
+            "Partnerships begin: each person meets their partner, with the round's first discussion topic."
+        }
+        K::PartnershipsEnd => {
+            "The round ends, with a last survey and a certificate of participation."
+        }
+    }
+}
+
+/// One date of a round's timeline as an iCalendar file (`/rounds/{id}/calendar/{kind}.ics`),
+/// for whoever may see the round's page: a whole-day event with a UID that stays the same,
+/// so downloading it again updates the event instead of adding a second one.
+pub async fn milestone_ics(
+    State(state): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let record = visible_round(&state, viewer.as_ref(), RoundId(id)).await?;
+    let slug = file.strip_suffix(".ics").ok_or(WebError::NotFound)?;
+    let now = state.now();
+    let milestone = record
+        .round
+        .status(now)
+        .timeline
+        .into_iter()
+        .find(|m| m.kind.as_str() == slug)
+        .ok_or(WebError::NotFound)?;
+    let name = record.round.settings.name.to_string();
+    let host = state
+        .app()
+        .links()
+        .url("/")
+        .split("://")
+        .nth(1)
+        .map(|rest| rest.trim_end_matches('/').to_owned())
+        .unwrap_or_default();
+    let event = iln_domain::calendar::Event {
+        uid: format!("round-{id}-{slug}@{host}"),
+        summary: format!("{name}: {}", milestone.kind.label().to_lowercase()),
+        description: milestone_description(milestone.kind).to_owned(),
+        when: iln_domain::calendar::When::Day(milestone.date),
+        url: Some(state.app().links().url(&format!("/rounds/{id}"))),
+    };
+    let body = iln_domain::calendar::calendar(&name, &[event], now);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"round-{id}-{slug}.ics\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 #[derive(Template)]

@@ -560,3 +560,65 @@ fn random_requests_to_rounds_and_reviews_never_cause_a_server_error() {
         );
     });
 }
+
+/// Each date still to come on a round's page can be added to a calendar: a whole-day event
+/// whose UID stays the same from one download to the next; an unknown date is a 404.
+#[tokio::test]
+async fn a_round_date_downloads_as_a_calendar_event() {
+    let app = TestApp::new().await;
+    let id = create_round(&mut admin(&app).await, &ROUND_FIELDS).await;
+    let mut visitor = app.browser();
+    let page = visitor.get(&format!("/rounds/{id}")).await;
+    let link = format!("/rounds/{id}/calendar/applications-close.ics");
+    assert!(page.body.contains(&link), "{}", page.body);
+    let first = visitor.get(&link).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(
+        first
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/calendar; charset=utf-8")
+    );
+    assert!(
+        first.body.starts_with("BEGIN:VCALENDAR\r\n"),
+        "{}",
+        first.body
+    );
+    assert!(
+        first.body.contains("DTSTART;VALUE=DATE:20270131\r\n"),
+        "{}",
+        first.body
+    );
+    assert!(
+        first
+            .body
+            .contains("SUMMARY:2027 Round 1: applications close\r\n")
+    );
+    let uid = |body: &str| {
+        body.lines()
+            .find(|l| l.starts_with("UID:"))
+            .map(str::to_owned)
+    };
+    app.clock.advance(SignedDuration::from_hours(1));
+    let second = visitor.get(&link).await;
+    assert_eq!(uid(&first.body), uid(&second.body));
+    assert!(
+        uid(&first.body).is_some_and(|u| u.contains(&format!("round-{id}-applications-close@")))
+    );
+    for wrong in [
+        "nothing.ics",
+        "applications-close",
+        "applications-close.txt",
+    ] {
+        let page = visitor.get(&format!("/rounds/{id}/calendar/{wrong}")).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{wrong}");
+    }
+    assert_eq!(
+        visitor
+            .get("/rounds/999/calendar/matching.ics")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
