@@ -29,7 +29,7 @@ const demoAccounts = [
   { role: 'country coordinator', email: 'coordinator@example.org', password: 'iln-demo-coordinator-2013', viewport: { width: 390, height: 844 },
     pages: ['/dashboard', '/desk', '/people', '/reports', '/reports/map', '/reports/fairness'] },
   { role: 'participant', email: 'participant@example.org', password: 'iln-demo-participant-2013', viewport: { width: 390, height: 844 },
-    pages: ['/dashboard'] },
+    pages: ['/dashboard', '/account/calendar'] },
 ];
 const checked = [];
 // Pages first checked at one width, checked again at the other by the admin at the end.

@@ -18,6 +18,7 @@
 pub mod accounts;
 pub mod alumni;
 pub mod applications;
+pub mod calendar;
 pub mod checkins;
 pub mod contacts;
 pub mod desk;

@@ -67,11 +67,13 @@ pub enum AuditAction {
     ImportApplications,
     /// An admin saved a spreadsheet mapping for later files.
     ImportMappingSave,
+    /// A person made or replaced their calendar feed's address.
+    CalendarReplace,
 }
 
 impl AuditAction {
     /// Every action, in the order of the enum.
-    pub const ALL: [AuditAction; 60] = [
+    pub const ALL: [AuditAction; 61] = [
         AuditAction::AccountSignUp,
         AuditAction::AccountEmailVerified,
         AuditAction::AccountPasswordReset,
@@ -132,6 +134,7 @@ impl AuditAction {
         AuditAction::RelayReport,
         AuditAction::ImportApplications,
         AuditAction::ImportMappingSave,
+        AuditAction::CalendarReplace,
     ];
 
     /// The stable id stored in the log.
@@ -197,6 +200,7 @@ impl AuditAction {
             AuditAction::RelayReport => "relay.report",
             AuditAction::ImportApplications => "import.applications",
             AuditAction::ImportMappingSave => "import.mapping_save",
+            AuditAction::CalendarReplace => "calendar.replace",
         }
     }
 

@@ -23,6 +23,7 @@ mod alumni;
 mod applications;
 mod audit;
 mod bulk;
+mod calendar;
 mod checkins;
 mod codec;
 mod contacts;

@@ -85,8 +85,8 @@ pub enum MailTransportConfig {
 /// The application with every route and layer, ready to serve or to call with `oneshot`.
 pub fn router(state: AppState) -> Router {
     use routes::{
-        account, admin, alumni, apply, certificates, checkins, dashboard, desk, exports, import,
-        matching, pages, partnerships, people, reports, review, rounds, surveys, topics,
+        account, admin, alumni, apply, calendar, certificates, checkins, dashboard, desk, exports,
+        import, matching, pages, partnerships, people, reports, review, rounds, surveys, topics,
         unsubscribe,
     };
     Router::new()
@@ -110,6 +110,11 @@ pub fn router(state: AppState) -> Router {
             "/account/password",
             get(account::change_password_form).post(account::change_password),
         )
+        .route(
+            "/account/calendar",
+            get(calendar::show).post(calendar::replace),
+        )
+        .route("/calendar/{file}", get(calendar::feed))
         .route("/dashboard", get(dashboard::show))
         .route("/people", get(people::list))
         .route("/people/{id}", get(people::show))

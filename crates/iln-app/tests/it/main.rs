@@ -12,6 +12,7 @@ mod accounts;
 mod actor;
 mod alumni;
 mod applications;
+mod calendar;
 mod checkins;
 mod ending;
 mod export;

@@ -197,3 +197,98 @@ pub fn person_view(person: &Person, zone: &TimeZoneName) -> PersonView {
         joined: when(person.created_at, zone),
     }
 }
+
+/// What each date of a round means, for its calendar event.
+fn milestone_description(kind: iln_domain::round::MilestoneKind) -> &'static str {
+    use iln_domain::round::MilestoneKind as K;
+    match kind {
+        K::ApplicationsOpen => "Applications open on the round's page.",
+        K::ApplicationsClose => {
+            "The last day to send, change or withdraw an application for this round."
+        }
+        K::Matching => "Coordinators match partners; introductions follow when they publish.",
+        K::PartnershipsStart => {
+            "Partnerships begin: each person meets their partner, with the round's first discussion topic."
+        }
+        K::PartnershipsEnd => {
+            "The round ends, with a last survey and a certificate of participation."
+        }
+    }
+}
+
+/// The host part of the site's address, for calendar UIDs (`round-4-matching@iln.example`).
+fn uid_host(state: &AppState) -> String {
+    state
+        .app()
+        .links()
+        .url("/")
+        .split("://")
+        .nth(1)
+        .map(|rest| rest.trim_end_matches('/').to_owned())
+        .unwrap_or_default()
+}
+
+/// A date of a round's timeline as a calendar event, the same in a one-date download and in
+/// a person's feed (one UID, so a calendar holding both keeps one event).
+pub fn milestone_event(
+    state: &AppState,
+    round: RoundId,
+    round_name: &str,
+    kind: iln_domain::round::MilestoneKind,
+    date: jiff::civil::Date,
+) -> iln_domain::calendar::Event {
+    iln_domain::calendar::Event {
+        uid: format!("round-{round}-{}@{}", kind.as_str(), uid_host(state)),
+        summary: format!("{round_name}: {}", kind.label().to_lowercase()),
+        description: milestone_description(kind).to_owned(),
+        when: iln_domain::calendar::When::Day(date),
+        url: Some(state.app().links().url(&format!("/rounds/{round}"))),
+    }
+}
+
+/// A topic's release or a survey's opening as a calendar event, for a person's feed.
+pub fn feed_event(state: &AppState, item: &iln_app::calendar::Item) -> iln_domain::calendar::Event {
+    use iln_app::calendar::Item;
+    use iln_domain::calendar::{Event, When};
+    match item {
+        Item::Milestone {
+            round,
+            round_name,
+            kind,
+            date,
+        } => milestone_event(state, *round, round_name, *kind, *date),
+        Item::TopicRelease {
+            round_name,
+            topic,
+            title,
+            at,
+            ..
+        } => Event {
+            uid: format!("topic-{topic}@{}", uid_host(state)),
+            summary: format!("Discussion topic: {title}"),
+            description: format!(
+                "The topic of {round_name} for you and your partner to talk about. It arrives by email and on the site."
+            ),
+            when: When::At {
+                start: *at,
+                minutes: 30,
+            },
+            url: Some(state.app().links().url(&format!("/topics/{topic}"))),
+        },
+        Item::SurveyOpens {
+            round,
+            round_name,
+            survey,
+            title,
+            on,
+        } => Event {
+            uid: format!("survey-{survey}@{}", uid_host(state)),
+            summary: format!("Survey opens: {title}"),
+            description: format!(
+                "A survey of {round_name}: your personal link arrives by email that morning."
+            ),
+            when: When::Day(*on),
+            url: Some(state.app().links().url(&format!("/rounds/{round}"))),
+        },
+    }
+}

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod alumni;
 pub mod apply;
+pub mod calendar;
 pub mod certificates;
 pub mod checkins;
 pub mod common;

@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use super::common::{
     FieldErrors, RoundRow, current_commitments, is_coordinator, listed, load_round,
-    unreadable_notes, without_field,
+    milestone_event, unreadable_notes, without_field,
 };
 use super::{FORM_INVALID, ok, page};
 use crate::auth::{Admin, MaybeViewer, Viewer};
@@ -77,24 +77,6 @@ async fn visible_round(
     Ok(record)
 }
 
-/// What each date of a round means, for its calendar event.
-fn milestone_description(kind: iln_domain::round::MilestoneKind) -> &'static str {
-    use iln_domain::round::MilestoneKind as K;
-    match kind {
-        K::ApplicationsOpen => "Applications open on the round's page.",
-        K::ApplicationsClose => {
-            "The last day to send, change or withdraw an application for this round."
-        }
-        K::Matching => "Coordinators match partners; introductions follow when they publish.",
-        K::PartnershipsStart => {
-            "Partnerships begin: each person meets their partner, with the round's first discussion topic."
-        }
-        K::PartnershipsEnd => {
-            "The round ends, with a last survey and a certificate of participation."
-        }
-    }
-}
-
 /// One date of a round's timeline as an iCalendar file (`/rounds/{id}/calendar/{kind}.ics`),
 /// for whoever may see the round's page: a whole-day event with a UID that stays the same,
 /// so downloading it again updates the event instead of adding a second one.
@@ -115,21 +97,7 @@ pub async fn milestone_ics(
         .find(|m| m.kind.as_str() == slug)
         .ok_or(WebError::NotFound)?;
     let name = record.round.settings.name.to_string();
-    let host = state
-        .app()
-        .links()
-        .url("/")
-        .split("://")
-        .nth(1)
-        .map(|rest| rest.trim_end_matches('/').to_owned())
-        .unwrap_or_default();
-    let event = iln_domain::calendar::Event {
-        uid: format!("round-{id}-{slug}@{host}"),
-        summary: format!("{name}: {}", milestone.kind.label().to_lowercase()),
-        description: milestone_description(milestone.kind).to_owned(),
-        when: iln_domain::calendar::When::Day(milestone.date),
-        url: Some(state.app().links().url(&format!("/rounds/{id}"))),
-    };
+    let event = milestone_event(&state, record.id, &name, milestone.kind, milestone.date);
     let body = iln_domain::calendar::calendar(&name, &[event], now);
     Ok((
         [

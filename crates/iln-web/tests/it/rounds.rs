@@ -622,3 +622,70 @@ async fn a_round_date_downloads_as_a_calendar_event() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A participant makes their calendar address on its page and reads the feed without signing
+/// in: the milestones of the round they applied to; replacing the address stops the old one
+/// at once; the page is for people signed in.
+#[tokio::test]
+async fn a_calendar_feed_is_made_read_and_replaced() {
+    let app = TestApp::new().await;
+    let id = create_round(&mut admin(&app).await, &ROUND_FIELDS).await;
+    let mut ama = applicant(&app, "ama@iln.test").await;
+    apply(&mut ama, id, "Ama Owusu", "GH").await;
+    let dashboard = ama.get("/dashboard").await;
+    assert!(dashboard.body.contains("/account/calendar"));
+    let page = ama.get("/account/calendar").await;
+    assert!(
+        page.body.contains("Make my calendar address"),
+        "{}",
+        page.body
+    );
+    let made = ama.post("/account/calendar", &[]).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let page = ama.get(made.location()).await;
+    let address = crate::helpers::between(&page.body, "id=\"address\" value=\"", "\"")
+        .expect("the address is shown");
+    let path = address
+        .split_once("://")
+        .map_or("", |(_, rest)| &rest[rest.find('/').unwrap_or(0)..])
+        .to_owned();
+    assert!(
+        path.starts_with("/calendar/") && path.ends_with(".ics"),
+        "{path}"
+    );
+    let mut calendar_app = app.browser();
+    let feed = calendar_app.get(&path).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(
+        feed.body
+            .contains("SUMMARY:2027 Round 1: applications close\r\n"),
+        "{}",
+        feed.body
+    );
+    assert!(
+        feed.body
+            .contains(&format!("UID:round-{id}-applications-close@"))
+    );
+    assert_eq!(
+        feed.body.matches("BEGIN:VEVENT").count(),
+        5,
+        "the round's five dates"
+    );
+
+    let replaced = ama.post("/account/calendar", &[]).await;
+    assert!(replaced.location().ends_with("done=replaced"));
+    assert_eq!(calendar_app.get(&path).await.status, StatusCode::NOT_FOUND);
+    let page = ama.get("/account/calendar").await;
+    let again =
+        crate::helpers::between(&page.body, "id=\"address\" value=\"", "\"").unwrap_or_default();
+    assert_ne!(again, address);
+
+    let mut visitor = app.browser();
+    let page = visitor.get("/account/calendar").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "sign in first");
+    assert_eq!(
+        visitor.get("/calendar/not-a-token.ics").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
