@@ -56,9 +56,6 @@ pub enum ImportError {
     /// The file cannot be read.
     #[error(transparent)]
     Sheet(#[from] SheetError),
-    /// A header row and nothing under it.
-    #[error("the file has no rows under its header")]
-    NoRows,
     /// Imports go into rounds that are open or in review.
     #[error("applications cannot be imported while the round is {state}")]
     RoundState { state: RoundState },
@@ -113,6 +110,21 @@ pub struct File<'a> {
     pub bytes: &'a [u8],
 }
 
+/// The file's header and rows. iln-sheet refuses a file without rows, so there is at least
+/// one.
+fn read(file: &File<'_>) -> Result<(Vec<String>, Vec<import::RawRow>), ImportError> {
+    let sheet = iln_sheet::read(file.bytes, file.name)?;
+    let rows = sheet
+        .rows
+        .into_iter()
+        .map(|r| import::RawRow {
+            line: r.line,
+            cells: r.cells,
+        })
+        .collect();
+    Ok((sheet.header, rows))
+}
+
 /// Reads the file and keeps it for [`UPLOAD_LIFETIME`] with a first mapping: the saved one
 /// named `saved`, or one suggested from the headers. Nothing is imported yet.
 pub async fn upload(
@@ -125,21 +137,10 @@ pub async fn upload(
     admin_only(actor)?;
     let user = actor.user_id().ok_or(AppError::Forbidden)?;
     // The file is read before the transaction: reading is the slow part and needs no lock.
-    let sheet = iln_sheet::read(file.bytes, file.name)?;
-    if sheet.rows.is_empty() {
-        return Err(ImportError::NoRows);
-    }
-    let rows: Vec<import::RawRow> = sheet
-        .rows
-        .into_iter()
-        .map(|r| import::RawRow {
-            line: r.line,
-            cells: r.cells,
-        })
-        .collect();
+    let (header, rows) = read(&file)?;
     let mapping = match saved {
-        Some(name) => with_suggestions(&saved_mapping(app, name).await?, &sheet.header),
-        None => import::suggest(&sheet.header),
+        Some(name) => with_suggestions(&saved_mapping(app, name).await?, &header),
+        None => import::suggest(&header),
     };
     let now = app.now();
     let mut tx = app.begin().await?;
@@ -152,7 +153,7 @@ pub async fn upload(
                 user,
                 file_name: file.name,
                 file_size: u64::try_from(file.bytes.len()).unwrap_or(u64::MAX),
-                header: &sheet.header,
+                header: &header,
                 rows: &rows,
                 mapping: &mapping,
                 expires_at: now + UPLOAD_LIFETIME,
@@ -363,40 +364,34 @@ pub async fn commit(
 }
 
 /// The rows of a file checked in one go, without keeping an upload: the command line's
-/// `--dry-run` and its import.
+/// `--dry-run`, and the preview [`import_checked`] then imports.
 pub async fn check_file(
     app: &App,
     actor: &Actor,
     round: RoundId,
     file: File<'_>,
     mapping: Option<&Mapping>,
-) -> Result<(RoundRecord, Vec<String>, Mapping, Preview), ImportError> {
+) -> Result<Preview, ImportError> {
     admin_only(actor)?;
-    let sheet = iln_sheet::read(file.bytes, file.name)?;
-    if sheet.rows.is_empty() {
-        return Err(ImportError::NoRows);
-    }
+    let (header, rows) = read(&file)?;
     let record = app.store().round(round).await?.ok_or(AppError::NotFound)?;
     importable(&record)?;
     let mapping = match mapping {
-        Some(m) => with_suggestions(m, &sheet.header),
-        None => import::suggest(&sheet.header),
+        Some(m) => with_suggestions(m, &header),
+        None => import::suggest(&header),
     };
-    validate_mapping(&mapping, &sheet.header, &record.interests)?;
-    let rows: Vec<import::RawRow> = sheet
-        .rows
-        .into_iter()
-        .map(|r| import::RawRow {
-            line: r.line,
-            cells: r.cells,
-        })
-        .collect();
+    validate_mapping(&mapping, &header, &record.interests)?;
     let already = app.store().applied_emails(round).await?;
-    let preview = import::preview(&sheet.header, &rows, &mapping, &record.interests, &already);
-    Ok((record, sheet.header, mapping, preview))
+    Ok(import::preview(
+        &header,
+        &rows,
+        &mapping,
+        &record.interests,
+        &already,
+    ))
 }
 
-/// Imports a file in one go (the command line): every row must be clean.
+/// Imports a file in one go: every row must be clean.
 pub async fn import_file(
     app: &App,
     actor: &Actor,
@@ -405,14 +400,28 @@ pub async fn import_file(
     mapping: Option<&Mapping>,
     invite: bool,
 ) -> Result<Imported, ImportError> {
-    let (_, _, _, preview) = check_file(app, actor, round, file.clone(), mapping).await?;
+    let preview = check_file(app, actor, round, file.clone(), mapping).await?;
+    import_checked(app, actor, round, &file, &preview, invite).await
+}
+
+/// Imports the rows of `preview`, made by [`check_file`] from `file`: every row must be
+/// clean (the command line prints the problems first). Whether someone applied meanwhile is
+/// checked again inside the transaction.
+pub async fn import_checked(
+    app: &App,
+    actor: &Actor,
+    round: RoundId,
+    file: &File<'_>,
+    preview: &Preview,
+    invite: bool,
+) -> Result<Imported, ImportError> {
     write(
         app,
         actor,
         file.name,
         u64::try_from(file.bytes.len()).unwrap_or(u64::MAX),
         round,
-        &preview,
+        preview,
         &BTreeSet::new(),
         invite,
         None,

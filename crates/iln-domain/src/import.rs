@@ -420,7 +420,7 @@ pub struct ReadRow {
 }
 
 /// A row of the file: its line and its cells, in header order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawRow {
     pub line: u64,
     pub cells: Vec<String>,

@@ -17,15 +17,16 @@ const MAPPING_DOCUMENT: &str = "import mapping";
 
 /// The rows of an uploaded file, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct StoredSheet {
-    pub header: Vec<String>,
-    pub rows: Vec<StoredRow>,
+struct StoredSheet {
+    header: Vec<String>,
+    rows: Vec<RawRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct StoredRow {
-    pub line: u64,
-    pub cells: Vec<String>,
+/// The same, borrowed, for writing.
+#[derive(serde::Serialize)]
+struct SheetRef<'a> {
+    header: &'a [String],
+    rows: &'a [RawRow],
 }
 
 /// An uploaded file waiting to be committed.
@@ -70,14 +71,7 @@ fn upload_from_row(row: &sqlx::any::AnyRow) -> Result<Upload, StoreError> {
         file_name: row.try_get("file_name")?,
         file_size: u64::try_from(row.try_get::<i64, _>("file_size")?).unwrap_or(0),
         header: sheet.header,
-        rows: sheet
-            .rows
-            .into_iter()
-            .map(|r| RawRow {
-                line: r.line,
-                cells: r.cells,
-            })
-            .collect(),
+        rows: sheet.rows,
         mapping: codec::from_document(MAPPING_DOCUMENT, &row.try_get::<String, _>("mapping")?)?,
         excluded: excluded.into_iter().collect(),
         created_at: codec::from_ts(row.try_get("created_at")?)?,
@@ -109,16 +103,9 @@ impl Tx {
         new: &NewUpload<'_>,
         now: Timestamp,
     ) -> Result<UploadId, StoreError> {
-        let sheet = StoredSheet {
-            header: new.header.to_vec(),
-            rows: new
-                .rows
-                .iter()
-                .map(|r| StoredRow {
-                    line: r.line,
-                    cells: r.cells.clone(),
-                })
-                .collect(),
+        let sheet = SheetRef {
+            header: new.header,
+            rows: new.rows,
         };
         let id = self
             .insert_returning_id(

@@ -195,10 +195,9 @@ pub async fn run(
             other => input(format!("{name}: {other}")),
         }
     };
-    let (_, _, _, preview) =
-        import::check_file(app, &Actor::Cli, round, file.clone(), mapping.as_ref())
-            .await
-            .map_err(explain)?;
+    let preview = import::check_file(app, &Actor::Cli, round, file.clone(), mapping.as_ref())
+        .await
+        .map_err(explain)?;
     let problems = report(&preview);
     let wrong = preview.rows_with_problems().count();
     if args.dry_run {
@@ -223,16 +222,10 @@ pub async fn run(
             preview.rows.len()
         )));
     }
-    let imported = import::import_file(
-        app,
-        &Actor::Cli,
-        round,
-        file,
-        mapping.as_ref(),
-        !args.no_invite,
-    )
-    .await
-    .map_err(explain)?;
+    let imported =
+        import::import_checked(app, &Actor::Cli, round, &file, &preview, !args.no_invite)
+            .await
+            .map_err(explain)?;
     writeln!(
         out,
         "Imported {} applications into round {} ({} new people, {} invited).",

@@ -298,7 +298,7 @@ async fn imports_are_refused_with_reasons_and_write_nothing(t: &TestApp) {
             None
         )
         .await,
-        Err(ImportError::NoRows | ImportError::Sheet(_))
+        Err(ImportError::Sheet(iln_sheet::SheetError::NoRows))
     ));
     assert!(matches!(
         import::upload(&t.app, &admin, round, joe(), Some("No such mapping")).await,

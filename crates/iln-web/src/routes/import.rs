@@ -70,7 +70,6 @@ fn sheet_words(error: &SheetError) -> String {
 fn error_words(error: &ImportError) -> Option<String> {
     Some(match error {
         ImportError::Sheet(e) => sheet_words(e),
-        ImportError::NoRows => "The file has a header row and nothing under it.".to_owned(),
         ImportError::RoundState { state } => format!(
             "Applications can be imported while a round is open or in review; this one is {}.",
             state.label().to_lowercase()
