@@ -225,6 +225,23 @@ pub async fn check(app: &App, actor: &Actor, id: UploadId) -> Result<Checked, Im
     })
 }
 
+/// How many of the rows to import are from people with no account yet: those a commit
+/// would invite. Reads only: one query for every email at once.
+pub async fn new_people(app: &App, checked: &Checked) -> Result<usize, ImportError> {
+    let emails: Vec<iln_domain::account::Email> = checked
+        .preview
+        .rows
+        .iter()
+        .filter(|r| !checked.upload.excluded.contains(&r.line))
+        .filter_map(|r| r.application.as_ref().map(|a| a.email.clone()))
+        .collect();
+    let known = app.store().users_by_emails(&emails).await?;
+    Ok(emails
+        .iter()
+        .filter(|e| !known.contains_key(e.as_str()))
+        .count())
+}
+
 async fn live_upload(app: &App, id: UploadId) -> Result<Upload, ImportError> {
     match app.store().upload(id).await? {
         Some(upload) if upload.expires_at > app.now() => Ok(upload),

@@ -185,24 +185,7 @@ impl Tx {
         &mut self,
         emails: &[Email],
     ) -> Result<BTreeMap<String, UserId>, StoreError> {
-        let mut found = BTreeMap::new();
-        for chunk in emails.chunks(bulk::rows_per_statement(1)) {
-            let sql = format!(
-                "SELECT id, email FROM users WHERE email IN ({})",
-                (1..=chunk.len())
-                    .map(|k| format!("${k}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for email in chunk {
-                query = query.bind(email.as_str());
-            }
-            for row in query.fetch_all(self.conn()).await? {
-                found.insert(row.try_get("email")?, UserId(row.try_get("id")?));
-            }
-        }
-        Ok(found)
+        users_by_emails(self.conn(), emails).await
     }
 
     /// Records that `user` was partnered with each of `emails` before, so matching keeps
@@ -229,10 +212,44 @@ impl Tx {
     }
 }
 
+/// The accounts among `emails` that exist, by email, in chunks of bound parameters.
+async fn users_by_emails(
+    conn: &mut sqlx::AnyConnection,
+    emails: &[Email],
+) -> Result<BTreeMap<String, UserId>, StoreError> {
+    let mut found = BTreeMap::new();
+    for chunk in emails.chunks(bulk::rows_per_statement(1)) {
+        let sql = format!(
+            "SELECT id, email FROM users WHERE email IN ({})",
+            (1..=chunk.len())
+                .map(|k| format!("${k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for email in chunk {
+            query = query.bind(email.as_str());
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            found.insert(row.try_get("email")?, UserId(row.try_get("id")?));
+        }
+    }
+    Ok(found)
+}
+
 const UPLOAD_COLUMNS: &str = "id, round_id, user_id, file_name, file_size, sheet, mapping, \
      excluded, created_at, expires_at";
 
 impl Store {
+    /// [`Tx::users_by_emails`] outside a transaction, for pages that only read.
+    pub async fn users_by_emails(
+        &self,
+        emails: &[Email],
+    ) -> Result<BTreeMap<String, UserId>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        users_by_emails(&mut conn, emails).await
+    }
+
     /// The upload, while it is kept.
     pub async fn upload(&self, id: UploadId) -> Result<Option<Upload>, StoreError> {
         let sql = format!("SELECT {UPLOAD_COLUMNS} FROM import_uploads WHERE id = $1");

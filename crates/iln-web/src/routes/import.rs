@@ -795,22 +795,9 @@ pub async fn confirm(
             &review_page(&admin, &csrf, &checked, 1, error, None),
         );
     }
-    // Who has no account yet, so would be invited.
-    let mut new_people = 0;
-    for row in checked.preview.rows.iter() {
-        if checked.upload.excluded.contains(&row.line) {
-            continue;
-        }
-        if let Some(application) = &row.application
-            && state
-                .store()
-                .user_by_email(&application.email)
-                .await?
-                .is_none()
-        {
-            new_people += 1;
-        }
-    }
+    let new_people = import::new_people(state.app(), &checked)
+        .await
+        .map_err(fail)?;
     ok(&ConfirmPage {
         nav: Nav::new(Some(&admin.0), &csrf),
         id,
